@@ -1,0 +1,201 @@
+/* chaptag — chapter markers for podcast and audiobook files.
+   The public API of libchaptag: the chapter list, chapter-file parsing and formatting,
+   reading and writing the chapters of an audio file, and errors. */
+#ifndef CHAPTAG_CHAPTAG_H
+#define CHAPTAG_CHAPTAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(CHAPTAG_BUILDING) && defined(__GNUC__)
+#define CHAPTAG_API __attribute__((visibility("default")))
+#else
+#define CHAPTAG_API
+#endif
+
+/* A time that is not given (an end time the chapter file left out). */
+#define CHAPTAG_TIME_NONE UINT64_MAX
+
+typedef enum {
+    CHAPTAG_OK = 0,
+    CHAPTAG_ERR_INPUT = 1, /* the chapter input is invalid */
+    CHAPTAG_ERR_AUDIO = 2, /* the audio file is unsupported or damaged */
+    CHAPTAG_ERR_IO = 3,    /* reading or writing a file failed */
+    CHAPTAG_ERR_NOMEM = 4
+} chaptag_status;
+
+/* The caller's error record: fixed size, so it works when memory runs out. It names no path:
+   the caller knows which file it passed. */
+typedef struct {
+    chaptag_status code;
+    unsigned line;   /* 1-based line in the chapter file; 0 if none */
+    unsigned column; /* 1-based column (JSON, XML); 0 if none */
+    int sys_errno;   /* errno behind CHAPTAG_ERR_IO; else 0 */
+    char msg[256];   /* one clause, no path, no final period */
+} chaptag_error;
+
+/* A warning: something done that the user should know about, never a failure. LINE is the
+   chapter file's line it concerns, 0 when it concerns the audio file. */
+typedef struct {
+    unsigned line;
+    char msg[256];
+} chaptag_warning;
+
+/* The name of a status code ("invalid input", ...). Never NULL. */
+CHAPTAG_API const char *chaptag_status_name(chaptag_status st);
+
+/* The library's version, e.g. "0.1.0". */
+CHAPTAG_API const char *chaptag_version(void);
+
+/* ---- the chapter list ------------------------------------------------------------------ */
+
+/* One chapter. Strings are UTF-8. In a list every string is owned by the list. */
+typedef struct {
+    uint64_t start_ms;
+    uint64_t end_ms;                /* CHAPTAG_TIME_NONE: ends where the next one starts */
+    const char *title;              /* "" when untitled; never NULL in a list */
+    const char *url;                /* NULL when none */
+    const char *image;              /* image as the chapter file names it (path or URL); or NULL */
+    const unsigned char *image_data; /* picture bytes (loaded or read from a file); or NULL */
+    size_t image_len;
+    const char *image_mime;         /* "image/jpeg", "image/png"; NULL when no image_data */
+    int hidden;                     /* 1: left out of the table of contents */
+    unsigned line;                  /* line of the chapter file it came from; 0 if none */
+} chaptag_chapter;
+
+typedef struct chaptag_chapters chaptag_chapters;
+
+/* A new empty list; free it with chaptag_chapters_free(). NULL when memory runs out. */
+CHAPTAG_API chaptag_chapters *chaptag_chapters_new(void);
+
+/* Frees LIST and everything it owns. NULL does nothing. */
+CHAPTAG_API void chaptag_chapters_free(chaptag_chapters *list);
+
+/* Appends a copy of CH (strings and image bytes are copied). A NULL title becomes "". */
+CHAPTAG_API chaptag_status chaptag_chapters_add(chaptag_chapters *list, const chaptag_chapter *ch,
+                                                chaptag_error *err);
+
+/* Number of chapters in LIST. */
+CHAPTAG_API size_t chaptag_chapters_count(const chaptag_chapters *list);
+
+/* The chapter at INDEX (borrowed; valid until LIST changes), or NULL past the end. */
+CHAPTAG_API const chaptag_chapter *chaptag_chapters_get(const chaptag_chapters *list, size_t index);
+
+/* Checks that starts strictly increase and given end times make sense; an error names both
+   lines of the chapter file. DURATION_MS (CHAPTAG_TIME_NONE: unknown) bounds the starts. */
+CHAPTAG_API chaptag_status chaptag_chapters_validate(const chaptag_chapters *list,
+                                                     uint64_t duration_ms, chaptag_error *err);
+
+/* The end of chapter INDEX: its given end, else the next start, else DURATION_MS. */
+CHAPTAG_API uint64_t chaptag_chapters_end(const chaptag_chapters *list, size_t index,
+                                          uint64_t duration_ms);
+
+/* Sets list-wide metadata KEY ("title", "artist", "album", "year", "toc-title", ...) to VALUE
+   (copied; NULL removes it). */
+CHAPTAG_API chaptag_status chaptag_chapters_set_meta(chaptag_chapters *list, const char *key,
+                                                     const char *value, chaptag_error *err);
+
+/* The value of metadata KEY (borrowed), or NULL. */
+CHAPTAG_API const char *chaptag_chapters_meta(const chaptag_chapters *list, const char *key);
+
+/* The metadata entry at INDEX: its key (borrowed) and *VALUE, or NULL past the end. */
+CHAPTAG_API const char *chaptag_chapters_meta_at(const chaptag_chapters *list, size_t index,
+                                                 const char **value);
+
+/* Warnings raised while the list was parsed or read from a file (borrowed). */
+CHAPTAG_API size_t chaptag_chapters_warning_count(const chaptag_chapters *list);
+CHAPTAG_API const chaptag_warning *chaptag_chapters_warning(const chaptag_chapters *list,
+                                                            size_t index);
+
+/* ---- chapter files ------------------------------------------------------------------------ */
+
+/* The names of the chapter-file formats, NULL-terminated: "text", "json", ... */
+CHAPTAG_API const char *const *chaptag_format_names(void);
+
+/* The format of LEN bytes DATA, judged by content first, then by FILENAME's extension
+   (may be NULL). Returns a format name, or NULL when nothing matches. */
+CHAPTAG_API const char *chaptag_detect(const char *data, size_t len, const char *filename);
+
+/* Parse LEN bytes of chapter-file text in format FMT ("text", "json", ...; NULL detects).
+   On success *OUT is a new list; free it with chaptag_chapters_free(). */
+CHAPTAG_API chaptag_status chaptag_parse(const char *data, size_t len, const char *fmt,
+                                         chaptag_chapters **out, chaptag_error *err);
+
+/* Formats LIST in format FMT. On success *OUT is a new NUL-terminated string (free() it)
+   of *OUT_LEN bytes. DURATION_MS (or CHAPTAG_TIME_NONE) ends the last chapter where the
+   format needs an end. */
+CHAPTAG_API chaptag_status chaptag_format(const chaptag_chapters *list, const char *fmt,
+                                          uint64_t duration_ms, char **out, size_t *out_len,
+                                          chaptag_error *err);
+
+/* ---- audio files -------------------------------------------------------------------------- */
+
+/* What chaptag found in an audio file besides its chapters. */
+typedef struct {
+    char container[16];    /* "MP3", "MP4" */
+    char tag[64];          /* "ID3v2.3", "none", "QuickTime chapter track + Nero chpl" */
+    char flavours[128];    /* the chapter flavours present: "ID3v2 CHAP/CTOC", "none", ... */
+    uint64_t duration_ms;  /* measured audio duration */
+    char duration_source[32]; /* "Xing header", "frame scan", ... */
+    uint64_t file_size;
+} chaptag_file_info;
+
+/* Reads the chapters of the audio file at PATH. On success *OUT is a new list (free it with
+   chaptag_chapters_free()) with the file's warnings, and *INFO (may be NULL) is filled in. */
+CHAPTAG_API chaptag_status chaptag_read(const char *path, chaptag_chapters **out,
+                                        chaptag_file_info *info, chaptag_error *err);
+
+/* How embed or strip writes. Start from chaptag_embed_opts_init(). */
+typedef struct {
+    const char *output;      /* write here and leave the input untouched; NULL: edit in place */
+    int id3v2_version;       /* 3 (default) or 4 */
+    const char *toc_title;   /* title of the table of contents; NULL: "Chapters" */
+    int64_t padding;         /* bytes of padding to leave when rewriting; -1: the policy */
+    uint64_t duration_ms;    /* audio duration to use; CHAPTAG_TIME_NONE: measure it */
+    int dry_run;             /* plan and describe, write nothing */
+} chaptag_embed_opts;
+
+/* Fills *OPTS with the defaults. */
+CHAPTAG_API void chaptag_embed_opts_init(chaptag_embed_opts *opts);
+
+/* How a write went. */
+typedef enum {
+    CHAPTAG_WROTE_NOTHING = 0, /* the file already held exactly this (or dry run) */
+    CHAPTAG_WROTE_IN_PLACE = 1, /* only the tag's bytes were written */
+    CHAPTAG_WROTE_FILE = 2      /* the file was rewritten (or written to the output path) */
+} chaptag_write_kind;
+
+typedef struct chaptag_report chaptag_report;
+
+/* What an embed or strip did (or would do). Borrowed from REPORT. */
+CHAPTAG_API chaptag_write_kind chaptag_report_kind(const chaptag_report *report);
+/* Bytes written to the file (0 for a dry run). */
+CHAPTAG_API uint64_t chaptag_report_bytes_written(const chaptag_report *report);
+/* Size in bytes of the tag (or box tree) written, its padding, and the padding added. */
+CHAPTAG_API uint64_t chaptag_report_tag_size(const chaptag_report *report);
+CHAPTAG_API uint64_t chaptag_report_padding(const chaptag_report *report);
+/* A description of the frames or boxes written, one per line (the dry-run plan). */
+CHAPTAG_API const char *chaptag_report_plan(const chaptag_report *report);
+/* The file's container and the audio duration used. */
+CHAPTAG_API const chaptag_file_info *chaptag_report_info(const chaptag_report *report);
+CHAPTAG_API size_t chaptag_report_warning_count(const chaptag_report *report);
+CHAPTAG_API const chaptag_warning *chaptag_report_warning(const chaptag_report *report,
+                                                          size_t index);
+/* Frees REPORT. NULL does nothing. */
+CHAPTAG_API void chaptag_report_free(chaptag_report *report);
+
+/* Writes LIST into the audio file at PATH (replacing its chapters), as OPTS says (NULL:
+   defaults). On error the file is unchanged. On success *REPORT (may be NULL) is a new
+   report; free it with chaptag_report_free(). */
+CHAPTAG_API chaptag_status chaptag_embed(const char *path, const chaptag_chapters *list,
+                                         const chaptag_embed_opts *opts, chaptag_report **report,
+                                         chaptag_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

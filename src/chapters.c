@@ -1,0 +1,325 @@
+/* The chapter model: an ordered list of chapters with millisecond times, list-wide metadata
+   and the warnings met while it was made; validation of order and end times. */
+#include "chapters.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *key;
+    char *value;
+} meta_entry;
+
+struct chaptag_chapters {
+    chaptag_chapter *v;
+    size_t n, cap;
+    meta_entry *meta;
+    size_t n_meta, cap_meta;
+    ct_warnings warnings;
+};
+
+chaptag_chapters *chaptag_chapters_new(void)
+{
+    return ct_calloc(1, sizeof(chaptag_chapters));
+}
+
+static void chapter_release(chaptag_chapter *ch)
+{
+    free((char *)ch->title);
+    free((char *)ch->url);
+    free((char *)ch->image);
+    free((unsigned char *)ch->image_data);
+    free((char *)ch->image_mime);
+}
+
+void chaptag_chapters_free(chaptag_chapters *list)
+{
+    if (list == NULL)
+        return;
+    for (size_t i = 0; i < list->n; i++)
+        chapter_release(&list->v[i]);
+    free(list->v);
+    for (size_t i = 0; i < list->n_meta; i++) {
+        free(list->meta[i].key);
+        free(list->meta[i].value);
+    }
+    free(list->meta);
+    ct_warnings_clear(&list->warnings);
+    free(list);
+}
+
+/* Copies S into *DST (NULL stays NULL); false when memory runs out. */
+static bool copy_str(const char **dst, const char *s)
+{
+    *dst = NULL;
+    if (s == NULL)
+        return true;
+    *dst = ct_strdup(s);
+    return *dst != NULL;
+}
+
+chaptag_status chaptag_chapters_add(chaptag_chapters *list, const chaptag_chapter *ch,
+                                    chaptag_error *err)
+{
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 16;
+        chaptag_chapter *v = ct_realloc(list->v, cap * sizeof *v);
+        if (v == NULL)
+            return ct_fail_nomem(err);
+        list->v = v;
+        list->cap = cap;
+    }
+    chaptag_chapter c = *ch;
+    bool ok = copy_str(&c.title, ch->title ? ch->title : "");
+    ok = copy_str(&c.url, ch->url) && ok;
+    ok = copy_str(&c.image, ch->image) && ok;
+    ok = copy_str(&c.image_mime, ch->image_data ? ch->image_mime : NULL) && ok;
+    c.image_data = NULL;
+    if (ch->image_data != NULL) {
+        unsigned char *d = ct_malloc(ch->image_len);
+        if (d != NULL)
+            memcpy(d, ch->image_data, ch->image_len);
+        c.image_data = d;
+        ok = ok && d != NULL;
+    } else {
+        c.image_len = 0;
+    }
+    if (!ok) {
+        chapter_release(&c);
+        return ct_fail_nomem(err);
+    }
+    list->v[list->n++] = c;
+    return CHAPTAG_OK;
+}
+
+size_t chaptag_chapters_count(const chaptag_chapters *list)
+{
+    return list->n;
+}
+
+const chaptag_chapter *chaptag_chapters_get(const chaptag_chapters *list, size_t index)
+{
+    return index < list->n ? &list->v[index] : NULL;
+}
+
+chaptag_status chaptag_chapters_validate(const chaptag_chapters *list, uint64_t duration_ms,
+                                         chaptag_error *err)
+{
+    char a[CT_TIME_STR_MAX], b[CT_TIME_STR_MAX];
+    if (list->n == 0)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no chapters");
+    for (size_t i = 0; i < list->n; i++) {
+        const chaptag_chapter *ch = &list->v[i];
+        if (i > 0) {
+            const chaptag_chapter *prev = &list->v[i - 1];
+            if (ch->start_ms == prev->start_ms)
+                return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
+                               "%s is the same start as on line %u",
+                               ct_time_str(ch->start_ms, a), prev->line);
+            if (ch->start_ms < prev->start_ms)
+                return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "%s is not after %s on line %u",
+                               ct_time_str(ch->start_ms, a), ct_time_str(prev->start_ms, b),
+                               prev->line);
+        }
+        if (duration_ms != CHAPTAG_TIME_NONE && ch->start_ms >= duration_ms)
+            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
+                           "%s is at or past the end of the audio (%s)",
+                           ct_time_str(ch->start_ms, a), ct_time_str_ms(duration_ms, b));
+        if (ch->end_ms == CHAPTAG_TIME_NONE)
+            continue;
+        if (ch->end_ms <= ch->start_ms)
+            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the end %s is not after the start %s",
+                           ct_time_str(ch->end_ms, a), ct_time_str(ch->start_ms, b));
+        if (i + 1 < list->n && ch->end_ms > list->v[i + 1].start_ms)
+            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
+                           "the end %s is after the next chapter's start %s on line %u",
+                           ct_time_str(ch->end_ms, a), ct_time_str(list->v[i + 1].start_ms, b),
+                           list->v[i + 1].line);
+    }
+    return CHAPTAG_OK;
+}
+
+uint64_t chaptag_chapters_end(const chaptag_chapters *list, size_t index, uint64_t duration_ms)
+{
+    const chaptag_chapter *ch = &list->v[index];
+    if (ch->end_ms != CHAPTAG_TIME_NONE)
+        return duration_ms != CHAPTAG_TIME_NONE && ch->end_ms > duration_ms ? duration_ms
+                                                                              : ch->end_ms;
+    if (index + 1 < list->n)
+        return list->v[index + 1].start_ms;
+    return duration_ms;
+}
+
+chaptag_status chaptag_chapters_set_meta(chaptag_chapters *list, const char *key,
+                                         const char *value, chaptag_error *err)
+{
+    for (size_t i = 0; i < list->n_meta; i++) {
+        if (strcmp(list->meta[i].key, key) != 0)
+            continue;
+        if (value == NULL) {
+            free(list->meta[i].key);
+            free(list->meta[i].value);
+            memmove(&list->meta[i], &list->meta[i + 1], (list->n_meta - i - 1) * sizeof *list->meta);
+            list->n_meta--;
+            return CHAPTAG_OK;
+        }
+        char *v = ct_strdup(value);
+        if (v == NULL)
+            return ct_fail_nomem(err);
+        free(list->meta[i].value);
+        list->meta[i].value = v;
+        return CHAPTAG_OK;
+    }
+    if (value == NULL)
+        return CHAPTAG_OK;
+    if (list->n_meta == list->cap_meta) {
+        size_t cap = list->cap_meta ? list->cap_meta * 2 : 8;
+        meta_entry *m = ct_realloc(list->meta, cap * sizeof *m);
+        if (m == NULL)
+            return ct_fail_nomem(err);
+        list->meta = m;
+        list->cap_meta = cap;
+    }
+    char *k = ct_strdup(key), *v = ct_strdup(value);
+    if (k == NULL || v == NULL) {
+        free(k);
+        free(v);
+        return ct_fail_nomem(err);
+    }
+    list->meta[list->n_meta].key = k;
+    list->meta[list->n_meta].value = v;
+    list->n_meta++;
+    return CHAPTAG_OK;
+}
+
+const char *chaptag_chapters_meta(const chaptag_chapters *list, const char *key)
+{
+    for (size_t i = 0; i < list->n_meta; i++)
+        if (strcmp(list->meta[i].key, key) == 0)
+            return list->meta[i].value;
+    return NULL;
+}
+
+const char *chaptag_chapters_meta_at(const chaptag_chapters *list, size_t index,
+                                     const char **value)
+{
+    if (index >= list->n_meta)
+        return NULL;
+    *value = list->meta[index].value;
+    return list->meta[index].key;
+}
+
+size_t chaptag_chapters_warning_count(const chaptag_chapters *list)
+{
+    return list->warnings.n;
+}
+
+const chaptag_warning *chaptag_chapters_warning(const chaptag_chapters *list, size_t index)
+{
+    return index < list->warnings.n ? &list->warnings.v[index] : NULL;
+}
+
+ct_warnings *ct_chapters_warnings(chaptag_chapters *list)
+{
+    return &list->warnings;
+}
+
+const char *ct_time_str_ms(uint64_t ms, char *buf)
+{
+    uint64_t s = ms / 1000;
+    snprintf(buf, CT_TIME_STR_MAX, "%02" PRIu64 ":%02u:%02u.%03u", s / 3600,
+             (unsigned)(s / 60 % 60), (unsigned)(s % 60), (unsigned)(ms % 1000));
+    return buf;
+}
+
+const char *ct_time_str(uint64_t ms, char *buf)
+{
+    ct_time_str_ms(ms, buf);
+    if (ms % 1000 == 0)
+        buf[strlen(buf) - 4] = '\0';
+    return buf;
+}
+
+/* Reads 1 to MAXD digits at *P (before END) into *V; false when there are none or too many. */
+static bool read_digits(const char **p, const char *end, unsigned maxd, uint64_t *v)
+{
+    const char *s = *p;
+    uint64_t x = 0;
+    while (*p < end && **p >= '0' && **p <= '9' && (unsigned)(*p - s) < maxd)
+        x = x * 10 + (uint64_t)(*(*p)++ - '0');
+    if (*p == s || (*p < end && **p >= '0' && **p <= '9'))
+        return false;
+    *v = x;
+    return true;
+}
+
+/* Milliseconds of a fraction's digits (after the point), rounded half up; at least one digit. */
+static bool read_fraction_ms(const char **p, const char *end, uint64_t *ms)
+{
+    const char *s = *p;
+    uint64_t v = 0;
+    unsigned n = 0;
+    bool round_up = false;
+    for (; *p < end && **p >= '0' && **p <= '9'; (*p)++, n++) {
+        if (n < 3)
+            v = v * 10 + (uint64_t)(**p - '0');
+        else if (n == 3)
+            round_up = **p >= '5';
+    }
+    if (*p == s)
+        return false;
+    for (unsigned k = n; k < 3; k++)
+        v *= 10;
+    *ms = v + (round_up ? 1 : 0);
+    return true;
+}
+
+bool ct_seconds_parse(const char *s, size_t n, uint64_t *ms)
+{
+    const char *p = s, *end = s + n;
+    uint64_t sec, frac = 0;
+    if (!read_digits(&p, end, 12, &sec))
+        return false;
+    if (p < end && *p == '.') {
+        p++;
+        if (!read_fraction_ms(&p, end, &frac))
+            return false;
+    }
+    if (p != end)
+        return false;
+    *ms = sec * 1000 + frac;
+    return true;
+}
+
+bool ct_time_parse(const char *s, size_t n, uint64_t *ms)
+{
+    const char *p = s, *end = s + n;
+    uint64_t f[3], frac = 0;
+    int nf = 0;
+    for (;;) {
+        if (nf == 3 || !read_digits(&p, end, nf == 0 ? 12 : 2, &f[nf]))
+            return false;
+        nf++;
+        if (p < end && *p == ':') {
+            p++;
+            continue;
+        }
+        break;
+    }
+    if (p < end && *p == '.') {
+        p++;
+        if (!read_fraction_ms(&p, end, &frac))
+            return false;
+    }
+    if (p != end)
+        return false;
+    /* the leading field may be any size; the ones after it are minutes or seconds */
+    for (int i = 1; i < nf; i++)
+        if (f[i] > 59)
+            return false;
+    uint64_t sec = nf == 3 ? f[0] * 3600 + f[1] * 60 + f[2] : nf == 2 ? f[0] * 60 + f[1] : f[0];
+    *ms = sec * 1000 + frac;
+    return true;
+}

@@ -1,0 +1,2 @@
+/* PLACEHOLDER */
+typedef int placeholder_unit;

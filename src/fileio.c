@@ -1,0 +1,571 @@
+/* All file access. Reading: regular files only, under an advisory lock (flock) so that a
+   reader never sees another chaptag's edit half done. Writing a plan: in place when every
+   edit keeps its size (only the bytes that differ are written, hold ranges last, fdatasync
+   between the steps); otherwise one pass into a temporary file beside the target (the
+   unchanged ranges copied by the kernel with copy_file_range), fsync, the original's mode,
+   rename over the target, fsync of the folder. */
+#define _GNU_SOURCE
+#include "fileio.h"
+
+#include "buf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ct_file {
+    int fd;             /* -1 for a memory file */
+    const uint8_t *mem; /* a memory file's bytes */
+    uint64_t size;
+    struct stat st;
+};
+
+/* How long a second chaptag waits for the lock on a file before it gives up. */
+#define LOCK_WAIT_MS 30000
+/* Block size of copies that cannot go through copy_file_range, and of comparisons. */
+#define COPY_BLOCK (1u << 20)
+#define CMP_BLOCK (64u << 10)
+
+#ifdef CHAPTAG_TESTING
+static unsigned long io_fail_at;
+
+void ct_fileio_fail_at(unsigned long n)
+{
+    io_fail_at = n;
+}
+
+/* True (errno set to E) when this write, fsync or rename is the one a test asked to fail. */
+static bool inject(int e)
+{
+    if (io_fail_at == 0 || --io_fail_at != 0)
+        return false;
+    errno = e;
+    return true;
+}
+#else
+void ct_fileio_fail_at(unsigned long n)
+{
+    (void)n;
+}
+
+static bool inject(int e)
+{
+    (void)e;
+    return false;
+}
+#endif
+
+/* Waits up to LOCK_WAIT_MS for lock OP (LOCK_SH or LOCK_EX) on FD. */
+static int lock_wait(int fd, int op)
+{
+    for (int waited = 0;; waited += 10) {
+        if (flock(fd, op | LOCK_NB) == 0)
+            return 0;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return -1;
+        if (waited >= LOCK_WAIT_MS) {
+            errno = EWOULDBLOCK;
+            return -1;
+        }
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Opens PATH once: regular file, locked. *RETRY is set when the file at PATH was replaced
+   while we waited for the lock (another chaptag renamed its new version over it). */
+static chaptag_status open_once(const char *path, ct_open_mode mode, ct_file *f, bool *retry,
+                                chaptag_error *err)
+{
+    *retry = false;
+    /* O_NONBLOCK: opening a FIFO must not hang waiting for a writer */
+    int flags = (mode == CT_OPEN_EDIT ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK;
+    int fd = open(path, flags);
+    if (fd < 0 && mode == CT_OPEN_EDIT && errno == EISDIR)
+        return ct_fail(err, CHAPTAG_ERR_IO, 0, "is a directory");
+    if (fd < 0)
+        return ct_fail_errno(err, "cannot open");
+    if (fstat(fd, &f->st) != 0) {
+        ct_fail_errno(err, "cannot stat");
+        close(fd);
+        return CHAPTAG_ERR_IO;
+    }
+    if (S_ISDIR(f->st.st_mode) || !S_ISREG(f->st.st_mode)) {
+        close(fd);
+        return ct_fail(err, CHAPTAG_ERR_IO, 0, S_ISDIR(f->st.st_mode) ? "is a directory"
+                                                                     : "is not a regular file");
+    }
+    if (mode == CT_OPEN_EDIT && (f->st.st_mode & 0222) == 0) {
+        close(fd);
+        return ct_fail(err, CHAPTAG_ERR_IO, 0, "is read-only (no write permission)");
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    if (lock_wait(fd, mode == CT_OPEN_EDIT ? LOCK_EX : LOCK_SH) != 0) {
+        ct_fail_errno(err, "cannot lock (another program keeps it locked)");
+        close(fd);
+        return CHAPTAG_ERR_IO;
+    }
+    struct stat now;
+    if (stat(path, &now) != 0 || now.st_ino != f->st.st_ino || now.st_dev != f->st.st_dev) {
+        close(fd);
+        *retry = true;
+        return CHAPTAG_OK;
+    }
+    if (fstat(fd, &f->st) != 0) { /* the size may have changed while we waited */
+        ct_fail_errno(err, "cannot stat");
+        close(fd);
+        return CHAPTAG_ERR_IO;
+    }
+    f->fd = fd;
+    f->size = (uint64_t)f->st.st_size;
+    return CHAPTAG_OK;
+}
+
+chaptag_status ct_file_open(const char *path, ct_open_mode mode, ct_file **out,
+                            chaptag_error *err)
+{
+    ct_file *f = ct_calloc(1, sizeof *f);
+    if (f == NULL)
+        return ct_fail_nomem(err);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        bool retry;
+        chaptag_status st = open_once(path, mode, f, &retry, err);
+        if (st != CHAPTAG_OK) {
+            free(f);
+            return st;
+        }
+        if (!retry) {
+            *out = f;
+            return CHAPTAG_OK;
+        }
+    }
+    free(f);
+    return ct_fail(err, CHAPTAG_ERR_IO, 0, "keeps being replaced while waiting for its lock");
+}
+
+ct_file *ct_file_memory(const void *data, size_t len)
+{
+    ct_file *f = ct_calloc(1, sizeof *f);
+    if (f == NULL)
+        return NULL;
+    f->fd = -1;
+    f->mem = data;
+    f->size = len;
+    return f;
+}
+
+void ct_file_close(ct_file *f)
+{
+    if (f == NULL)
+        return;
+    if (f->fd >= 0)
+        close(f->fd); /* also releases the lock */
+    free(f);
+}
+
+uint64_t ct_file_size(const ct_file *f)
+{
+    return f->size;
+}
+
+/* pread until LEN bytes or the end of the file; returns the count, or -1 with errno. */
+static ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        done += (size_t)n;
+    }
+    return (ssize_t)done;
+}
+
+chaptag_status ct_file_read(ct_file *f, uint64_t off, void *buf, size_t len, size_t *got,
+                            chaptag_error *err)
+{
+    size_t n;
+    if (f->fd < 0) {
+        n = off >= f->size ? 0 : (size_t)(f->size - off < len ? f->size - off : len);
+        if (n > 0)
+            memcpy(buf, f->mem + off, n);
+    } else {
+        ssize_t r = pread_full(f->fd, buf, len, off);
+        if (r < 0)
+            return ct_fail_errno(err, "cannot read at offset %llu", (unsigned long long)off);
+        n = (size_t)r;
+    }
+    if (got != NULL) {
+        *got = n;
+        return CHAPTAG_OK;
+    }
+    if (n < len)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the file ends early (at %llu bytes, %llu needed)",
+                       (unsigned long long)(off + n), (unsigned long long)(off + len));
+    return CHAPTAG_OK;
+}
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+static int pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
+{
+    size_t done = 0;
+    while (done < len) {
+        if (inject(ENOSPC))
+            return -1;
+        ssize_t n = pwrite(fd, (const char *)buf + done, len - done, (off_t)(off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+static int sync_data(int fd)
+{
+    if (inject(EIO))
+        return -1;
+    return fdatasync(fd);
+}
+
+/* The first and one past the last byte where the LEN bytes at DATA differ from the file at
+   OFF; *FIRST == *LAST when they are the same. */
+static chaptag_status diff_span(ct_file *f, uint64_t off, const uint8_t *data, size_t len,
+                                size_t *first, size_t *last, chaptag_error *err)
+{
+    uint8_t *old = ct_malloc(CMP_BLOCK);
+    if (old == NULL)
+        return ct_fail_nomem(err);
+    size_t lo = len, hi = 0;
+    for (size_t pos = 0; pos < len; pos += CMP_BLOCK) {
+        size_t n = len - pos < CMP_BLOCK ? len - pos : CMP_BLOCK;
+        chaptag_status st = ct_file_read(f, off + pos, old, n, NULL, err);
+        if (st != CHAPTAG_OK) {
+            free(old);
+            return st;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (old[i] == data[pos + i])
+                continue;
+            if (lo == len)
+                lo = pos + i;
+            hi = pos + i + 1;
+        }
+    }
+    free(old);
+    *first = lo == len ? 0 : lo;
+    *last = lo == len ? 0 : hi;
+    return CHAPTAG_OK;
+}
+
+/* Writes edit E in place. With a hold range: first the bytes before the hold and zeros in
+   its place, then the changed bytes after it, then the hold, each step made durable before
+   the next, so that a reader sees the old content, an empty one, or the new. */
+static chaptag_status write_edit_in_place(ct_file *f, const ct_edit *e, uint64_t *written,
+                                          chaptag_error *err)
+{
+    size_t first = 0, last = 0;
+    chaptag_status st = diff_span(f, e->off, e->data, e->len, &first, &last, err);
+    if (st != CHAPTAG_OK || first == last)
+        return st;
+    if (e->hold_len == 0) {
+        if (pwrite_full(f->fd, e->data + first, last - first, e->off + first) != 0)
+            return ct_fail_errno(err, "cannot write");
+        *written += last - first;
+        return CHAPTAG_OK;
+    }
+    size_t hold_end = e->hold_off + e->hold_len;
+    uint8_t *head = ct_calloc(1, hold_end);
+    if (head == NULL)
+        return ct_fail_nomem(err);
+    memcpy(head, e->data, e->hold_off);
+    int rc = pwrite_full(f->fd, head, hold_end, e->off);
+    free(head);
+    if (rc != 0 || sync_data(f->fd) != 0)
+        return ct_fail_errno(err, "cannot write");
+    *written += hold_end;
+    if (last > hold_end) {
+        size_t from = first > hold_end ? first : hold_end;
+        if (pwrite_full(f->fd, e->data + from, last - from, e->off + from) != 0 ||
+            sync_data(f->fd) != 0)
+            return ct_fail_errno(err, "cannot write");
+        *written += last - from;
+    }
+    if (pwrite_full(f->fd, e->data + e->hold_off, e->hold_len, e->off + e->hold_off) != 0)
+        return ct_fail_errno(err, "cannot write");
+    *written += e->hold_len;
+    return CHAPTAG_OK;
+}
+
+/* Puts back the OLD bytes saved before an in-place write that failed half way. */
+static void restore(ct_file *f, const ct_plan *plan, uint8_t *const *old)
+{
+    for (size_t i = 0; i < plan->n; i++)
+        if (old[i] != NULL && pwrite_full(f->fd, old[i], plan->v[i].len, plan->v[i].off) != 0)
+            return;
+    fdatasync(f->fd);
+}
+
+static chaptag_status apply_in_place(ct_file *f, const ct_plan *plan, ct_apply_result *res,
+                                     chaptag_error *err)
+{
+    chaptag_status st = CHAPTAG_OK;
+    uint8_t **old = ct_calloc(plan->n, sizeof *old);
+    if (old == NULL)
+        return ct_fail_nomem(err);
+    for (size_t i = 0; i < plan->n && st == CHAPTAG_OK; i++) {
+        old[i] = ct_malloc(plan->v[i].len);
+        st = old[i] ? ct_file_read(f, plan->v[i].off, old[i], plan->v[i].len, NULL, err)
+                    : ct_fail_nomem(err);
+    }
+    uint64_t written = 0;
+    for (size_t i = 0; i < plan->n && st == CHAPTAG_OK; i++)
+        st = write_edit_in_place(f, &plan->v[i], &written, err);
+    if (st == CHAPTAG_OK && written > 0 && sync_data(f->fd) != 0)
+        st = ct_fail_errno(err, "cannot sync");
+    if (st != CHAPTAG_OK && written > 0)
+        restore(f, plan, old);
+    for (size_t i = 0; i < plan->n; i++)
+        free(old[i]);
+    free(old);
+    if (st == CHAPTAG_OK) {
+        res->in_place = true;
+        res->bytes_written = written;
+    }
+    return st;
+}
+
+/* Copies LEN bytes at OFF of F to the end of OUT: by the kernel when it can, else through a
+   fixed buffer (so memory stays flat). */
+static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out,
+                                 uint64_t *out_pos, chaptag_error *err)
+{
+    bool kernel = f->fd >= 0;
+    while (len > 0 && kernel) {
+        if (inject(ENOSPC))
+            return ct_fail_errno(err, "cannot write the temporary file");
+        loff_t in_off = (loff_t)off, o = (loff_t)*out_pos;
+        size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
+        ssize_t n = copy_file_range(f->fd, &in_off, out, &o, chunk, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+            kernel = false;
+            break;
+        }
+        if (n < 0)
+            return ct_fail_errno(err, "cannot write the temporary file");
+        if (n == 0)
+            return ct_fail(err, CHAPTAG_ERR_IO, 0, "the file shrank while it was copied");
+        off += (uint64_t)n;
+        len -= (uint64_t)n;
+        *out_pos += (uint64_t)n;
+    }
+    if (len == 0)
+        return CHAPTAG_OK;
+    uint8_t *buf = ct_malloc(COPY_BLOCK);
+    if (buf == NULL)
+        return ct_fail_nomem(err);
+    chaptag_status st = CHAPTAG_OK;
+    while (len > 0 && st == CHAPTAG_OK) {
+        size_t n = len < COPY_BLOCK ? (size_t)len : COPY_BLOCK;
+        st = ct_file_read(f, off, buf, n, NULL, err);
+        if (st == CHAPTAG_OK && pwrite_full(out, buf, n, *out_pos) != 0)
+            st = ct_fail_errno(err, "cannot write the temporary file");
+        off += n;
+        len -= n;
+        *out_pos += n;
+    }
+    free(buf);
+    return st;
+}
+
+/* Streams F with PLAN's edits into OUT. */
+static chaptag_status write_stream(ct_file *f, const ct_plan *plan, int out, uint64_t *written,
+                                   chaptag_error *err)
+{
+    uint64_t pos = 0, out_pos = 0;
+    chaptag_status st = CHAPTAG_OK;
+    for (size_t i = 0; i < plan->n && st == CHAPTAG_OK; i++) {
+        const ct_edit *e = &plan->v[i];
+        st = copy_range(f, pos, e->off - pos, out, &out_pos, err);
+        if (st == CHAPTAG_OK && pwrite_full(out, e->data, e->len, out_pos) != 0)
+            st = ct_fail_errno(err, "cannot write the temporary file");
+        out_pos += e->len;
+        pos = e->off + e->old_len;
+    }
+    if (st == CHAPTAG_OK && pos < f->size)
+        st = copy_range(f, pos, f->size - pos, out, &out_pos, err);
+    *written = out_pos;
+    return st;
+}
+
+/* Splits PATH into its folder ("." when none) and base name; both new. */
+static bool split_path(const char *path, char **dir, char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *dir = slash == NULL ? ct_strdup(".") : ct_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+    *base = ct_strdup(slash == NULL ? path : slash + 1);
+    if (*dir == NULL || *base == NULL) {
+        free(*dir);
+        free(*base);
+        return false;
+    }
+    return true;
+}
+
+/* The file to replace: PATH itself, or what its symlinks lead to (the links are kept). New. */
+static char *resolve_target(const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (real != NULL)
+        return real;
+    return ct_strdup(path); /* a new output file that does not exist yet */
+}
+
+static chaptag_status apply_rewrite(ct_file *f, const char *target_path, const ct_plan *plan,
+                                    ct_apply_result *res, chaptag_error *err)
+{
+    char *target = resolve_target(target_path), *dir = NULL, *base = NULL, *tmp = NULL;
+    chaptag_status st = CHAPTAG_OK;
+    int out = -1, dfd = -1;
+    if (target == NULL || !split_path(target, &dir, &base)) {
+        st = ct_fail_nomem(err);
+        goto out;
+    }
+    /* hidden, and no audio extension: a leftover is never mistaken for an episode */
+    size_t tlen = strlen(dir) + strlen(base) + 32;
+    tmp = ct_malloc(tlen);
+    if (tmp == NULL) {
+        st = ct_fail_nomem(err);
+        goto out;
+    }
+    snprintf(tmp, tlen, "%s/.%s.chaptag-tmp-XXXXXX", dir, base);
+    out = mkostemp(tmp, O_CLOEXEC);
+    if (out < 0) {
+        st = ct_fail_errno(err, "cannot create a temporary file in %s", dir);
+        free(tmp);
+        tmp = NULL;
+        goto out;
+    }
+    uint64_t written = 0;
+    st = write_stream(f, plan, out, &written, err);
+    if (st != CHAPTAG_OK)
+        goto out;
+    if (f->fd >= 0) {
+        if (fchown(out, f->st.st_uid, f->st.st_gid) != 0 && errno != EPERM) {
+            st = ct_fail_errno(err, "cannot set the owner of %s", tmp);
+            goto out;
+        }
+        if (fchmod(out, f->st.st_mode & 07777) != 0) {
+            st = ct_fail_errno(err, "cannot set the mode of %s", tmp);
+            goto out;
+        }
+    }
+    if (inject(EIO) || fsync(out) != 0) {
+        st = ct_fail_errno(err, "cannot sync %s", tmp);
+        goto out;
+    }
+    if (inject(EIO) || rename(tmp, target) != 0) {
+        st = ct_fail_errno(err, "cannot rename %s to %s", tmp, target);
+        goto out;
+    }
+    free(tmp);
+    tmp = NULL;
+    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0)
+        fsync(dfd); /* the rename is done; a failed folder sync cannot undo it */
+    res->in_place = false;
+    res->bytes_written = written;
+out:
+    if (out >= 0)
+        close(out);
+    if (dfd >= 0)
+        close(dfd);
+    if (tmp != NULL) {
+        unlink(tmp);
+        free(tmp);
+    }
+    free(target);
+    free(dir);
+    free(base);
+    return st;
+}
+
+/* True when OUTPUT names the same file as F. */
+static bool same_file(const ct_file *f, const char *output)
+{
+    struct stat st;
+    return f->fd >= 0 && stat(output, &st) == 0 && st.st_dev == f->st.st_dev &&
+           st.st_ino == f->st.st_ino;
+}
+
+chaptag_status ct_plan_apply(ct_file *f, const char *path, const ct_plan *plan,
+                             const char *output, ct_apply_result *res, chaptag_error *err)
+{
+    res->in_place = false;
+    res->bytes_written = 0;
+    if (plan->failed)
+        return ct_fail_nomem(err);
+    if (output != NULL && same_file(f, output))
+        output = NULL;
+    if (output == NULL && ct_plan_keeps_size(plan))
+        return apply_in_place(f, plan, res, err);
+    return apply_rewrite(f, output != NULL ? output : path, plan, res, err);
+}
+
+chaptag_status ct_slurp(const char *path, size_t max, char **out, size_t *len,
+                        chaptag_error *err)
+{
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ct_fail_errno(err, "cannot open");
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        return ct_fail(err, CHAPTAG_ERR_IO, 0, "is a directory");
+    }
+    ct_buf b = CT_BUF_INIT;
+    chaptag_status st_ = CHAPTAG_OK;
+    for (;;) {
+        if (!ct_buf_reserve(&b, 65536)) {
+            st_ = ct_fail_nomem(err);
+            break;
+        }
+        ssize_t n = read(fd, b.data + b.len, 65536);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            st_ = ct_fail_errno(err, "cannot read");
+            break;
+        }
+        if (n == 0)
+            break;
+        b.len += (size_t)n;
+        if (b.len > max) {
+            st_ = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "is larger than %zu bytes", max);
+            break;
+        }
+    }
+    if (fd != STDIN_FILENO)
+        close(fd);
+    if (st_ != CHAPTAG_OK) {
+        ct_buf_free(&b);
+        return st_;
+    }
+    *out = (char *)ct_buf_take(&b, len);
+    return *out ? CHAPTAG_OK : ct_fail_nomem(err);
+}

@@ -1,0 +1,67 @@
+/* All file access: reading audio files, and applying a plan to one, in place or through a
+   temporary file that is fsynced and renamed over the original. No other module opens,
+   writes or renames a file. */
+#ifndef CHAPTAG_FILEIO_H
+#define CHAPTAG_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "plan.h"
+
+typedef struct ct_file ct_file;
+
+/* How a file is opened. */
+typedef enum {
+    CT_OPEN_READ,   /* shared lock: waits while another chaptag writes the file */
+    CT_OPEN_EDIT    /* exclusive lock, held until close: the file may be edited */
+} ct_open_mode;
+
+/* Opens the regular file at PATH. A directory, FIFO or device is refused with
+   CHAPTAG_ERR_IO. *OUT is new; close it with ct_file_close(). */
+chaptag_status ct_file_open(const char *path, ct_open_mode mode, ct_file **out,
+                            chaptag_error *err);
+
+/* A read-only file over LEN bytes at DATA (not copied; must outlive the file), for tests and
+   fuzzing. NULL when memory runs out. */
+ct_file *ct_file_memory(const void *data, size_t len);
+
+/* Closes F (releasing its lock). NULL does nothing. */
+void ct_file_close(ct_file *f);
+
+/* Size of F in bytes when it was opened. */
+uint64_t ct_file_size(const ct_file *f);
+
+/* Reads LEN bytes at offset OFF into BUF. With GOT NULL all LEN bytes must be there (else
+   CHAPTAG_ERR_AUDIO, "the file ends early"); otherwise *GOT is the count read, short only at
+   the end of the file. */
+chaptag_status ct_file_read(ct_file *f, uint64_t off, void *buf, size_t len, size_t *got,
+                            chaptag_error *err);
+
+/* What applying a plan did. */
+typedef struct {
+    bool in_place;          /* edited in place (else a new file was written) */
+    uint64_t bytes_written; /* bytes written to the file */
+} ct_apply_result;
+
+/* Applies PLAN to F (opened with CT_OPEN_EDIT from PATH, or CT_OPEN_READ when OUTPUT is
+   given). Without OUTPUT, edits that all keep their size are written in place (unchanged
+   bytes skipped; hold ranges last); otherwise the file is streamed with the edits into a
+   temporary file beside the target, fsynced, given the original's mode and renamed over it
+   (over a symlink's target, not the link). With OUTPUT the result goes there and PATH is not
+   touched. On failure nothing is changed and no temporary file is left. */
+chaptag_status ct_plan_apply(ct_file *f, const char *path, const ct_plan *plan,
+                             const char *output, ct_apply_result *res, chaptag_error *err);
+
+/* Reads a whole (chapter or image) file of at most MAX bytes; "-" is standard input. *OUT is
+   new (NUL-terminated; free() it). */
+chaptag_status ct_slurp(const char *path, size_t max, char **out, size_t *len,
+                        chaptag_error *err);
+
+/* Built with CHAPTAG_TESTING: make the Nth write, fsync or rename from now fail with EIO
+   (ENOSPC for writes); 0 turns it off. */
+void ct_fileio_fail_at(unsigned long n);
+
+#endif

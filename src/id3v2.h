@@ -1,0 +1,84 @@
+/* ID3v2.2/2.3/2.4 tags: parse every frame (unknown ones kept as bytes), read CHAP/CTOC into
+   the chapter model, render a v2.3 or v2.4 tag with chaptag's CHAP/CTOC frames and every other
+   frame kept (converted between versions where needed). Pure: bytes in, bytes out. */
+#ifndef CHAPTAG_ID3V2_H
+#define CHAPTAG_ID3V2_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "chapters.h"
+
+/* A frame as it stood in its tag. */
+typedef struct {
+    char id[5];       /* "TIT2"; 3 characters in a v2.2 tag */
+    uint8_t version;  /* 2, 3 or 4: the version of the tag it came from */
+    uint16_t flags;   /* frame flags in that version's layout (0 in v2.2) */
+    uint8_t *body;    /* the body after the frame header, unsynchronisation undone */
+    size_t len;
+} ct_id3_frame;
+
+/* The prepended tag(s) of a file. */
+typedef struct {
+    uint8_t version;      /* major version of the first tag: 2, 3 or 4 */
+    uint8_t flags;        /* header flags of the first tag */
+    uint64_t total_size;  /* bytes of every stacked tag, headers and footers included: the
+                             offset where the rest of the file starts */
+    uint64_t padding;     /* padding bytes at the end of the first tag */
+    unsigned n_tags;      /* stacked tags found (1 normally) */
+    ct_id3_frame *frames; /* every frame of every stacked tag, in file order */
+    size_t n_frames;
+    ct_warnings warnings; /* what could not be kept or read */
+} ct_id3_tag;
+
+/* The whole size (header, body, footer) of the tag whose first 10 bytes are HDR, or 0 when
+   HDR is not an ID3v2 header (FFmpeg's ff_id3v2_match rule). */
+uint64_t ct_id3v2_tag_size(const uint8_t hdr[10]);
+
+/* Parses LEN bytes that hold one or more stacked ID3v2 tags from their first byte (at least
+   the sizes ct_id3v2_tag_size() gives). Damaged frames end the frame list with a warning;
+   a damaged header is CHAPTAG_ERR_AUDIO. *OUT is new; free it with ct_id3v2_tag_free(). */
+chaptag_status ct_id3v2_parse(const uint8_t *data, size_t len, ct_id3_tag **out,
+                              chaptag_error *err);
+
+/* Frees TAG. NULL does nothing. */
+void ct_id3v2_tag_free(ct_id3_tag *tag);
+
+/* True when TAG holds a CHAP or CTOC frame. */
+bool ct_id3v2_has_chapters(const ct_id3_tag *tag);
+
+/* Appends the chapters of TAG to LIST in time order: title from TIT2 (or TIT3 when no TIT2),
+   url from the first WXXX, image from the first APIC; a CHAP that no top-level CTOC reaches is
+   hidden when the tag has a CTOC. Warnings about what looks wrong go to LIST. */
+chaptag_status ct_id3v2_chapters(const ct_id3_tag *tag, chaptag_chapters *list,
+                                 chaptag_error *err);
+
+/* The first value of text frame ID ("TIT2", "TPE1", "TALB", "TYER"/"TDRC", ...) as UTF-8,
+   appended to OUT; false when TAG has no such frame. v2.2 IDs are matched through their v2.3
+   names. */
+bool ct_id3v2_text(const ct_id3_tag *tag, const char *id, ct_buf *out);
+
+typedef struct {
+    int version;           /* 3 or 4 */
+    const char *toc_title; /* TIT2 of the top-level CTOC */
+    uint64_t duration_ms;  /* written as TLEN when the tag has none; ends the last chapter */
+} ct_id3_render_opts;
+
+/* Appends to OUT the frames of a tag of OPTS->version: every frame of TAG (may be NULL) that
+   chaptag does not own (all but CHAP and CTOC), converted to that version; TLEN when missing
+   and LIST is not NULL; then a top-level ordered CTOC "toc" (nested CTOCs past 255 entries)
+   listing the visible chapters, then one CHAP per chapter of LIST ("chp0"...; TIT2 first, then
+   WXXX and APIC when given; byte offsets 0xFFFFFFFF). LIST NULL writes no chapters (strip).
+   DESC (may be NULL) gets one line per frame written. Warnings (frames that could not be
+   converted, v2.4 frames of 128 bytes or more) go to W. */
+chaptag_status ct_id3v2_render_frames(const ct_id3_tag *tag, const chaptag_chapters *list,
+                                      const ct_id3_render_opts *opts, ct_buf *out, ct_buf *desc,
+                                      ct_warnings *w, chaptag_error *err);
+
+/* Appends a 10-byte header of VERSION, no flags, for a body of BODY_SIZE bytes (frames and
+   padding; below 2^28). */
+void ct_id3v2_render_header(int version, uint32_t body_size, ct_buf *out);
+
+#endif

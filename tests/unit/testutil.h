@@ -1,0 +1,27 @@
+/* Shared helpers of the cmocka unit tests. Include after <cmocka.h>'s prerequisites. */
+#ifndef CHAPTAG_TESTUTIL_H
+#define CHAPTAG_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* Fails the test, with a hex dump of both around the first difference, unless the LEN_A
+   bytes at A equal the LEN_B bytes at B. */
+#define assert_bytes_equal(a, len_a, b, len_b)                                                  \
+    ct_test_bytes_equal((const uint8_t *)(a), (len_a), (const uint8_t *)(b), (len_b), __FILE__, \
+                        __LINE__)
+void ct_test_bytes_equal(const uint8_t *a, size_t len_a, const uint8_t *b, size_t len_b,
+                         const char *file, int line);
+
+/* Reads the file at PATH (relative to the source tree when not absolute) into a new buffer
+   (free() it), NUL-terminated; fails the test when it cannot. */
+char *ct_test_read_file(const char *path, size_t *len);
+
+/* A new directory under /tmp for one test; remove it with ct_test_rmdir(). */
+char *ct_test_tmpdir(void);
+void ct_test_rmdir(char *dir);
+
+#endif
