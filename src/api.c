@@ -1,2 +1,197 @@
-/* PLACEHOLDER */
-#include "chaptag/chaptag.h"
+/* The public entry points that touch audio files: pick the container backend from the
+   file's first bytes, read its chapters, or plan an edit and hand it to the file writer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "formats.h"
+
+/* Chapter and image files are read whole; nothing sensible is bigger. */
+#define MAX_CHAPTER_FILE (64u << 20)
+
+static const ct_backend *const backends[] = {&ct_backend_mp3};
+
+/* The backend for F, judged by its first bytes. */
+static chaptag_status pick_backend(ct_file *f, const ct_backend **out, chaptag_error *err)
+{
+    uint8_t head[16];
+    size_t got;
+    chaptag_status st = ct_file_read(f, 0, head, sizeof head, &got, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
+        if (backends[i]->sniff(head, got)) {
+            *out = backends[i];
+            return CHAPTAG_OK;
+        }
+    }
+    if (got == 0)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the file is empty");
+    return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "not an audio file chaptag can read (MP3)");
+}
+
+chaptag_status chaptag_read(const char *path, chaptag_chapters **out, chaptag_file_info *info,
+                            chaptag_error *err)
+{
+    ct_file *f = NULL;
+    chaptag_chapters *list = chaptag_chapters_new();
+    const ct_backend *be;
+    chaptag_file_info scratch;
+    if (list == NULL)
+        return ct_fail_nomem(err);
+    chaptag_status st = ct_file_open(path, CT_OPEN_READ, &f, err);
+    if (st == CHAPTAG_OK)
+        st = pick_backend(f, &be, err);
+    if (st == CHAPTAG_OK)
+        st = be->read(f, list, info ? info : &scratch, err);
+    ct_file_close(f);
+    if (st != CHAPTAG_OK) {
+        chaptag_chapters_free(list);
+        return st;
+    }
+    *out = list;
+    return CHAPTAG_OK;
+}
+
+void chaptag_embed_opts_init(chaptag_embed_opts *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->id3v2_version = 3;
+    opts->padding = -1;
+    opts->duration_ms = CHAPTAG_TIME_NONE;
+}
+
+void chaptag_report_free(chaptag_report *report)
+{
+    if (report == NULL)
+        return;
+    ct_buf_free(&report->plan);
+    ct_warnings_clear(&report->warnings);
+    free(report);
+}
+
+/* Embeds LIST (NULL: strips) as OPTS says. */
+static chaptag_status write_chapters(const char *path, const chaptag_chapters *list,
+                                     const chaptag_embed_opts *opts, chaptag_report **report,
+                                     chaptag_error *err)
+{
+    chaptag_embed_opts defaults;
+    if (opts == NULL) {
+        chaptag_embed_opts_init(&defaults);
+        opts = &defaults;
+    }
+    if (opts->id3v2_version != 3 && opts->id3v2_version != 4)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "ID3v2 version %d: only 3 and 4 can be written",
+                       opts->id3v2_version);
+    chaptag_report *rep = ct_calloc(1, sizeof *rep);
+    if (rep == NULL)
+        return ct_fail_nomem(err);
+    ct_file *f = NULL;
+    ct_plan plan = CT_PLAN_INIT;
+    const ct_backend *be;
+    bool edit = opts->output == NULL && !opts->dry_run;
+    chaptag_status st = ct_file_open(path, edit ? CT_OPEN_EDIT : CT_OPEN_READ, &f, err);
+    if (st == CHAPTAG_OK)
+        st = pick_backend(f, &be, err);
+    if (st == CHAPTAG_OK)
+        st = be->plan(f, list, opts, &plan, rep, err);
+    ct_buf_put_u8(&rep->plan, 0); /* the plan is read as a string */
+    rep->plan.len -= rep->plan.len > 0;
+    if (st == CHAPTAG_OK && !ct_buf_ok(&rep->plan))
+        st = ct_fail_nomem(err);
+    if (st == CHAPTAG_OK && !opts->dry_run && (plan.n > 0 || opts->output != NULL)) {
+        ct_apply_result res;
+        st = ct_plan_apply(f, path, &plan, opts->output, &res, err);
+        rep->bytes_written = res.bytes_written;
+        rep->kind = !res.in_place ? CHAPTAG_WROTE_FILE
+                    : res.bytes_written > 0 ? CHAPTAG_WROTE_IN_PLACE
+                                            : CHAPTAG_WROTE_NOTHING;
+    }
+    ct_plan_free(&plan);
+    ct_file_close(f);
+    if (st != CHAPTAG_OK || report == NULL) {
+        chaptag_report_free(rep);
+        return st;
+    }
+    *report = rep;
+    return CHAPTAG_OK;
+}
+
+chaptag_status chaptag_embed(const char *path, const chaptag_chapters *list,
+                             const chaptag_embed_opts *opts, chaptag_report **report,
+                             chaptag_error *err)
+{
+    return write_chapters(path, list, opts, report, err);
+}
+
+chaptag_status chaptag_strip(const char *path, const chaptag_embed_opts *opts,
+                             chaptag_report **report, chaptag_error *err)
+{
+    return write_chapters(path, NULL, opts, report, err);
+}
+
+chaptag_status chaptag_parse_file(const char *path, const char *fmt, chaptag_chapters **out,
+                                  chaptag_error *err)
+{
+    char *data;
+    size_t len;
+    chaptag_status st = ct_slurp(path, MAX_CHAPTER_FILE, &data, &len, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    if (fmt == NULL)
+        fmt = chaptag_detect(data, len, strcmp(path, "-") == 0 ? NULL : path);
+    st = chaptag_parse(data, len, fmt, out, err);
+    free(data);
+    return st;
+}
+
+chaptag_write_kind chaptag_report_kind(const chaptag_report *report)
+{
+    return report->kind;
+}
+
+int chaptag_report_in_place(const chaptag_report *report)
+{
+    return report->in_place;
+}
+
+uint64_t chaptag_report_bytes_written(const chaptag_report *report)
+{
+    return report->bytes_written;
+}
+
+uint64_t chaptag_report_tag_size(const chaptag_report *report)
+{
+    return report->tag_size;
+}
+
+uint64_t chaptag_report_padding(const chaptag_report *report)
+{
+    return report->padding;
+}
+
+const char *chaptag_report_what(const chaptag_report *report)
+{
+    return report->what;
+}
+
+const char *chaptag_report_plan(const chaptag_report *report)
+{
+    return report->plan.len ? (const char *)report->plan.data : "";
+}
+
+const chaptag_file_info *chaptag_report_info(const chaptag_report *report)
+{
+    return &report->info;
+}
+
+size_t chaptag_report_warning_count(const chaptag_report *report)
+{
+    return report->warnings.n;
+}
+
+const chaptag_warning *chaptag_report_warning(const chaptag_report *report, size_t index)
+{
+    return index < report->warnings.n ? &report->warnings.v[index] : NULL;
+}

@@ -323,3 +323,13 @@ bool ct_time_parse(const char *s, size_t n, uint64_t *ms)
     *ms = sec * 1000 + frac;
     return true;
 }
+
+const char *chaptag_time_str(uint64_t ms, char *buf)
+{
+    return ct_time_str(ms, buf);
+}
+
+int chaptag_parse_time(const char *s, uint64_t *ms)
+{
+    return ct_time_parse(s, strlen(s), ms);
+}

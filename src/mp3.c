@@ -1,2 +1,241 @@
-/* PLACEHOLDER */
-#include "chaptag/chaptag.h"
+/* MP3 files: ID3v2 tag(s) in front, MPEG audio, trailing tags (APEv2, ID3v1) at the end.
+   Reads the chapters from the tag, and plans a new tag that replaces the old one: written in
+   place when it fits the old tag and its padding, else with fresh padding for the next edit.
+   The audio and the trailing tags are never part of an edit. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "id3v2.h"
+#include "mpeg.h"
+
+/* ID3v2 sizes are 28-bit sync-safe numbers. */
+#define ID3_MAX_BODY 0x0FFFFFFFu
+
+static bool mp3_sniff(const uint8_t *head, size_t n)
+{
+    ct_mpeg_frame fr;
+    return (n >= 10 && ct_id3v2_tag_size(head) > 0) || (n >= 4 && ct_mpeg_header_parse(head, &fr));
+}
+
+/* Reads every ID3v2 tag at the start of F; *TAG is NULL when there is none. */
+static chaptag_status read_tag(ct_file *f, ct_id3_tag **tag, chaptag_error *err)
+{
+    uint64_t size = ct_file_size(f), total = 0;
+    uint8_t hdr[10];
+    for (;;) {
+        size_t got;
+        chaptag_status st = ct_file_read(f, total, hdr, sizeof hdr, &got, err);
+        if (st != CHAPTAG_OK)
+            return st;
+        uint64_t n = got == sizeof hdr ? ct_id3v2_tag_size(hdr) : 0;
+        if (n == 0)
+            break;
+        if (n > size - total)
+            return ct_fail(err, CHAPTAG_ERR_AUDIO, 0,
+                           "the ID3v2 tag at offset %" PRIu64 " claims %" PRIu64
+                           " bytes, past the end of the file (%" PRIu64 " bytes)",
+                           total, n, size);
+        total += n;
+    }
+    *tag = NULL;
+    if (total == 0)
+        return CHAPTAG_OK;
+    uint8_t *data = ct_malloc(total);
+    if (data == NULL)
+        return ct_fail_nomem(err);
+    chaptag_status st = ct_file_read(f, 0, data, total, NULL, err);
+    if (st == CHAPTAG_OK)
+        st = ct_id3v2_parse(data, total, tag, err);
+    free(data);
+    return st;
+}
+
+static void fill_info(chaptag_file_info *info, const ct_id3_tag *tag, const ct_mpeg_info *mp,
+                      uint64_t file_size)
+{
+    memset(info, 0, sizeof *info);
+    snprintf(info->container, sizeof info->container, "MP3");
+    if (tag == NULL)
+        snprintf(info->tag, sizeof info->tag, "no ID3v2 tag");
+    else if (tag->n_tags > 1)
+        snprintf(info->tag, sizeof info->tag, "ID3v2.%u (%u stacked tags)", tag->version,
+                 tag->n_tags);
+    else
+        snprintf(info->tag, sizeof info->tag, "ID3v2.%u", tag->version);
+    snprintf(info->flavours, sizeof info->flavours, "%s",
+             tag != NULL && ct_id3v2_has_chapters(tag) ? "ID3v2 CHAP/CTOC" : "none");
+    info->duration_ms = mp->duration_ms;
+    snprintf(info->duration_source, sizeof info->duration_source, "%s", mp->duration_source);
+    info->file_size = file_size;
+}
+
+/* The standard tags dump shows, as list metadata. */
+static chaptag_status read_standard_tags(const ct_id3_tag *tag, chaptag_chapters *list,
+                                         chaptag_error *err)
+{
+    static const struct {
+        const char *id, *key;
+    } map[] = {{"TIT2", "title"}, {"TPE1", "artist"}, {"TALB", "album"}, {"TDRC", "year"}};
+    chaptag_status st = CHAPTAG_OK;
+    for (size_t i = 0; i < sizeof map / sizeof map[0] && st == CHAPTAG_OK; i++) {
+        ct_buf b = CT_BUF_INIT;
+        if (ct_id3v2_text(tag, map[i].id, &b)) {
+            char *v = (char *)ct_buf_take(&b, NULL);
+            if (v == NULL)
+                return ct_fail_nomem(err);
+            if (strcmp(map[i].key, "year") == 0 && strlen(v) > 4)
+                v[4] = '\0'; /* TDRC is a timestamp; the year is what players show */
+            st = chaptag_chapters_set_meta(list, map[i].key, v, err);
+            free(v);
+        }
+        ct_buf_free(&b);
+    }
+    return st;
+}
+
+/* Reads the tag and measures the audio: what reading and planning both need. */
+static chaptag_status probe(ct_file *f, ct_id3_tag **tag, ct_mpeg_info *mp, chaptag_error *err)
+{
+    chaptag_status st = read_tag(f, tag, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    st = ct_mpeg_probe(f, *tag ? (*tag)->total_size : 0, mp, err);
+    if (st != CHAPTAG_OK) {
+        ct_id3v2_tag_free(*tag);
+        *tag = NULL;
+    }
+    return st;
+}
+
+static chaptag_status mp3_read(ct_file *f, chaptag_chapters *list, chaptag_file_info *info,
+                               chaptag_error *err)
+{
+    ct_id3_tag *tag;
+    ct_mpeg_info mp;
+    chaptag_status st = probe(f, &tag, &mp, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    if (tag != NULL) {
+        ct_warnings_append(ct_chapters_warnings(list), &tag->warnings);
+        st = ct_id3v2_chapters(tag, list, err);
+        if (st == CHAPTAG_OK)
+            st = read_standard_tags(tag, list, err);
+    }
+    fill_info(info, tag, &mp, ct_file_size(f));
+    ct_id3v2_tag_free(tag);
+    return st;
+}
+
+/* Warns about given end times past the audio: they are cut to its end. */
+static void warn_late_ends(const chaptag_chapters *list, uint64_t duration_ms, ct_warnings *w)
+{
+    char a[CT_TIME_STR_MAX], b[CT_TIME_STR_MAX];
+    for (size_t i = 0; i < chaptag_chapters_count(list); i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        if (ch->end_ms != CHAPTAG_TIME_NONE && ch->end_ms > duration_ms)
+            ct_warn(w, ch->line, "the end %s is past the end of the audio; cut to %s",
+                    ct_time_str(ch->end_ms, a), ct_time_str_ms(duration_ms, b));
+    }
+}
+
+/* The padding for CONTENT bytes of frames: what fills the old tag when they fit in it (an
+   edit in place), else the user's figure or the policy. */
+static uint64_t choose_padding(const ct_id3_tag *tag, uint64_t content,
+                               const chaptag_embed_opts *opts)
+{
+    if (opts->padding >= 0)
+        return (uint64_t)opts->padding;
+    if (tag != NULL && content <= tag->total_size - 10)
+        return tag->total_size - 10 - content;
+    return ct_padding_for(content, 10);
+}
+
+/* Adds to PLAN the edit that replaces the old tag (if any) with the new one: header, FRAMES,
+   PADDING zeros. In place, the first frame ID is held back so that a reader sees the old
+   tag, an empty one, or the new one. */
+static chaptag_status plan_tag(const ct_id3_tag *tag, int version, const ct_buf *frames,
+                               uint64_t padding, ct_plan *plan, chaptag_error *err)
+{
+    uint64_t body = frames->len + padding;
+    if (body > ID3_MAX_BODY)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, 0,
+                       "the tag would be %" PRIu64 " bytes, more than ID3v2 allows (256 MiB)",
+                       body);
+    ct_buf b = CT_BUF_INIT;
+    ct_id3v2_render_header(version, (uint32_t)body, &b);
+    ct_buf_put(&b, frames->data, frames->len);
+    ct_buf_put_zeros(&b, (size_t)padding);
+    size_t len;
+    uint8_t *bytes = ct_buf_take(&b, &len);
+    if (bytes == NULL)
+        return ct_fail_nomem(err);
+    uint64_t old_len = tag ? tag->total_size : 0;
+    ct_edit *e = ct_plan_add_owned(plan, 0, old_len, bytes, len);
+    if (e == NULL)
+        return ct_fail_nomem(err);
+    if (len == old_len && frames->len >= 4) {
+        e->hold_off = 10;
+        e->hold_len = 4;
+    }
+    return CHAPTAG_OK;
+}
+
+static chaptag_status mp3_plan(ct_file *f, const chaptag_chapters *list,
+                               const chaptag_embed_opts *opts, ct_plan *plan,
+                               struct chaptag_report *rep, chaptag_error *err)
+{
+    ct_id3_tag *tag;
+    ct_mpeg_info mp;
+    ct_buf frames = CT_BUF_INIT;
+    chaptag_status st = probe(f, &tag, &mp, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    fill_info(&rep->info, tag, &mp, ct_file_size(f));
+    uint64_t duration = opts->duration_ms != CHAPTAG_TIME_NONE ? opts->duration_ms
+                                                               : mp.duration_ms;
+    if (opts->duration_ms != CHAPTAG_TIME_NONE) {
+        rep->info.duration_ms = duration;
+        snprintf(rep->info.duration_source, sizeof rep->info.duration_source, "--duration");
+    }
+    if (tag != NULL)
+        ct_warnings_append(&rep->warnings, &tag->warnings);
+    if (list == NULL && (tag == NULL || !ct_id3v2_has_chapters(tag)))
+        goto out; /* nothing to strip: an empty plan */
+    if (list != NULL) {
+        st = chaptag_chapters_validate(list, duration, err);
+        if (st != CHAPTAG_OK)
+            goto out;
+        warn_late_ends(list, duration, &rep->warnings);
+    }
+    int version = opts->id3v2_version == 4 ? 4 : 3;
+    ct_id3_render_opts ro = {version, opts->toc_title ? opts->toc_title : "Chapters", duration};
+    st = ct_id3v2_render_frames(tag, list, &ro, &frames, &rep->plan, &rep->warnings, err);
+    if (st != CHAPTAG_OK)
+        goto out;
+    if (!ct_buf_ok(&frames) || !ct_buf_ok(&rep->plan)) {
+        st = ct_fail_nomem(err);
+        goto out;
+    }
+    uint64_t padding = choose_padding(tag, frames.len, opts);
+    st = plan_tag(tag, version, &frames, padding, plan, err);
+    if (st != CHAPTAG_OK)
+        goto out;
+    rep->tag_size = 10 + frames.len + padding;
+    rep->padding = padding;
+    rep->in_place = ct_plan_keeps_size(plan);
+    snprintf(rep->what, sizeof rep->what, "ID3v2.%d tag", version);
+    ct_buf_printf(&rep->plan, "ID3v2.%d tag at offset 0: %" PRIu64 " bytes (%zu of frames, %" PRIu64
+                  " of padding), %s\n", version, rep->tag_size, frames.len, padding,
+                  rep->in_place ? "in place of the old tag"
+                  : tag != NULL ? "replacing the old tag; the file is rewritten"
+                                : "new; the file is rewritten");
+out:
+    ct_buf_free(&frames);
+    ct_id3v2_tag_free(tag);
+    return st;
+}
+
+const ct_backend ct_backend_mp3 = {"MP3", mp3_sniff, mp3_read, mp3_plan};

@@ -51,6 +51,17 @@ CHAPTAG_API const char *chaptag_status_name(chaptag_status st);
 /* The library's version, e.g. "0.1.0". */
 CHAPTAG_API const char *chaptag_version(void);
 
+/* Room for any chaptag_time_str() result. */
+#define CHAPTAG_TIME_STR_MAX 32
+
+/* Writes MS as HH:MM:SS, or HH:MM:SS.mmm when the milliseconds are not 0, into BUF (at least
+   CHAPTAG_TIME_STR_MAX bytes) and returns BUF. */
+CHAPTAG_API const char *chaptag_time_str(uint64_t ms, char *buf);
+
+/* Parses a time: [[H:]MM:]SS[.fff] or seconds ("3815.25"), into *MS. Returns 0 when S is not
+   such a time. */
+CHAPTAG_API int chaptag_parse_time(const char *s, uint64_t *ms);
+
 /* ---- the chapter list ------------------------------------------------------------------ */
 
 /* One chapter. Strings are UTF-8. In a list every string is owned by the list. */
@@ -132,6 +143,11 @@ CHAPTAG_API chaptag_status chaptag_format(const chaptag_chapters *list, const ch
                                           uint64_t duration_ms, char **out, size_t *out_len,
                                           chaptag_error *err);
 
+/* Reads and parses the chapter file at PATH ("-": standard input) in format FMT (NULL:
+   detected from the content, then the file name). On success *OUT is a new list. */
+CHAPTAG_API chaptag_status chaptag_parse_file(const char *path, const char *fmt,
+                                              chaptag_chapters **out, chaptag_error *err);
+
 /* ---- audio files -------------------------------------------------------------------------- */
 
 /* What chaptag found in an audio file besides its chapters. */
@@ -173,6 +189,10 @@ typedef struct chaptag_report chaptag_report;
 
 /* What an embed or strip did (or would do). Borrowed from REPORT. */
 CHAPTAG_API chaptag_write_kind chaptag_report_kind(const chaptag_report *report);
+/* What the plan writes, e.g. "ID3v2.3 tag". */
+CHAPTAG_API const char *chaptag_report_what(const chaptag_report *report);
+/* 1 when the plan writes in place (every size kept), 0 when it rewrites the file. */
+CHAPTAG_API int chaptag_report_in_place(const chaptag_report *report);
 /* Bytes written to the file (0 for a dry run). */
 CHAPTAG_API uint64_t chaptag_report_bytes_written(const chaptag_report *report);
 /* Size in bytes of the tag (or box tree) written, its padding, and the padding added. */
@@ -194,6 +214,12 @@ CHAPTAG_API void chaptag_report_free(chaptag_report *report);
 CHAPTAG_API chaptag_status chaptag_embed(const char *path, const chaptag_chapters *list,
                                          const chaptag_embed_opts *opts, chaptag_report **report,
                                          chaptag_error *err);
+
+/* Removes every chapter flavour from the audio file at PATH and keeps everything else, with
+   embed's guarantees (OPTS: output, padding, dry_run; NULL: defaults). A file without
+   chapters is left untouched. On success *REPORT (may be NULL) is a new report. */
+CHAPTAG_API chaptag_status chaptag_strip(const char *path, const chaptag_embed_opts *opts,
+                                         chaptag_report **report, chaptag_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,2 +1,148 @@
-/* PLACEHOLDER */
-typedef int placeholder_unit;
+/* chaptag embed: parse the options, read the chapter file, embed, say what was touched. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { OPT_ID3V2_VERSION = 256, OPT_TOC_TITLE, OPT_PADDING, OPT_DURATION };
+
+static const struct option options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"from", required_argument, NULL, 'f'},
+    {"id3v2-version", required_argument, NULL, OPT_ID3V2_VERSION},
+    {"toc-title", required_argument, NULL, OPT_TOC_TITLE},
+    {"padding", required_argument, NULL, OPT_PADDING},
+    {"duration", required_argument, NULL, OPT_DURATION},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* True when NAME is a chapter-file format. */
+static int known_format(const char *name)
+{
+    for (const char *const *f = chaptag_format_names(); *f != NULL; f++)
+        if (strcmp(*f, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Applies one option; returns -1 to go on, else the exit status. */
+static int take_option(int c, const char *arg, chaptag_embed_opts *o, const char **fmt)
+{
+    uint64_t v;
+    switch (c) {
+    case 'o': o->output = arg; break;
+    case 'f':
+        if (!known_format(arg))
+            return cli_usage("embed", "unknown chapter format '%s'", arg);
+        *fmt = arg;
+        break;
+    case OPT_ID3V2_VERSION:
+        if (strcmp(arg, "3") != 0 && strcmp(arg, "4") != 0)
+            return cli_usage("embed", "--id3v2-version is 3 or 4, not '%s'", arg);
+        o->id3v2_version = arg[0] - '0';
+        break;
+    case OPT_TOC_TITLE: o->toc_title = arg; break;
+    case OPT_PADDING:
+        if (!cli_parse_u64(arg, &v) || v > 0x0FFFFFFF)
+            return cli_usage("embed", "--padding takes a number of bytes, not '%s'", arg);
+        o->padding = (int64_t)v;
+        break;
+    case OPT_DURATION:
+        if (!chaptag_parse_time(arg, &o->duration_ms) || o->duration_ms == 0)
+            return cli_usage("embed", "--duration takes a time like 1:03:40.5, not '%s'", arg);
+        break;
+    case 'n': o->dry_run = 1; break;
+    case 'q': cli_verbosity = -1; break;
+    case 'v': cli_verbosity = 1; break;
+    case 'h': return cli_help("embed");
+    default: return cli_usage("embed", "unknown option");
+    }
+    return -1;
+}
+
+/* The one line that says what embed touched. */
+static void say_what_happened(const char *audio, const chaptag_embed_opts *o, size_t n,
+                              const chaptag_report *rep)
+{
+    char a[32], b[32];
+    const char *what = chaptag_report_what(rep);
+    cli_count(chaptag_report_tag_size(rep), a);
+    cli_count(chaptag_report_padding(rep), b);
+    if (o->dry_run) {
+        printf("%s: %zu chapters; dry run, nothing written: would %s (%s bytes, %s of them "
+               "padding)\n", audio, n,
+               chaptag_report_in_place(rep) ? "write the tag in place" : "rewrite the file", a, b);
+    } else if (o->output != NULL) {
+        printf("%s: %zu chapters; written from %s with a %s of %s bytes (%s of them padding); "
+               "%s untouched\n", o->output, n, audio, what, a, b, audio);
+    } else if (chaptag_report_kind(rep) == CHAPTAG_WROTE_NOTHING) {
+        printf("%s: %zu chapters; the file already holds exactly this %s, nothing written\n",
+               audio, n, what);
+    } else if (chaptag_report_kind(rep) == CHAPTAG_WROTE_IN_PLACE) {
+        char w[32];
+        printf("%s: %zu chapters; %s rewritten in place (%s bytes written, tag %s bytes with %s "
+               "of padding), audio untouched\n", audio, n, what,
+               cli_count(chaptag_report_bytes_written(rep), w), a, b);
+    } else {
+        printf("%s: %zu chapters; file rewritten with a %s of %s bytes, %s bytes of padding "
+               "left for later edits\n", audio, n, what, a, b);
+    }
+}
+
+/* Prints the report's warnings, the chapter file's lines under CHAPTERS. */
+static void print_warnings(const char *audio, const char *chapters, const chaptag_report *rep)
+{
+    for (size_t i = 0; i < chaptag_report_warning_count(rep); i++) {
+        const chaptag_warning *w = chaptag_report_warning(rep, i);
+        cli_warning(w->line > 0 ? chapters : audio, w);
+    }
+}
+
+int cmd_embed(int argc, char **argv)
+{
+    chaptag_embed_opts o;
+    const char *fmt = NULL;
+    chaptag_embed_opts_init(&o);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:f:nqvh", options, NULL)) != -1) {
+        int rc = take_option(c, optarg, &o, &fmt);
+        if (rc >= 0)
+            return rc;
+    }
+    if (argc - optind != 2)
+        return cli_usage("embed", "needs AUDIO and CHAPTERS");
+    const char *audio = argv[optind], *chapters = argv[optind + 1];
+    chaptag_error err = {0};
+    chaptag_chapters *list = NULL;
+    chaptag_report *rep = NULL;
+    if (chaptag_parse_file(chapters, fmt, &list, &err) != CHAPTAG_OK)
+        return cli_error(chapters, &err);
+    for (size_t i = 0; i < chaptag_chapters_warning_count(list); i++)
+        cli_warning(chapters, chaptag_chapters_warning(list, i));
+    int rc = EXIT_OK;
+    if (chaptag_embed(audio, list, &o, &rep, &err) != CHAPTAG_OK) {
+        rc = cli_error(err.code == CHAPTAG_ERR_INPUT && err.line > 0 ? chapters : audio, &err);
+        goto out;
+    }
+    print_warnings(audio, chapters, rep);
+    if (o.dry_run || cli_verbosity > 0) {
+        const chaptag_file_info *info = chaptag_report_info(rep);
+        char d[CHAPTAG_TIME_STR_MAX];
+        printf("%s: %s, %s, duration %s (%s)\n%s", audio, info->container, info->tag,
+               chaptag_time_str(info->duration_ms, d), info->duration_source,
+               chaptag_report_plan(rep));
+    }
+    if (cli_verbosity >= 0)
+        say_what_happened(audio, &o, chaptag_chapters_count(list), rep);
+out:
+    chaptag_report_free(rep);
+    chaptag_chapters_free(list);
+    return rc;
+}

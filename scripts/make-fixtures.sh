@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Makes the audio fixtures the integration tests use, with ffmpeg (and mutagen for the tags
+# ffmpeg cannot write). Nothing here is committed: the files are generated when the tests
+# run, in OUTDIR (default build/fixtures). About 66 minutes of 8 kb/s mono each, so that
+# both seed chapter lists (the longest ends after 01:03:35) fit; a few MB, made in seconds.
+#
+#   scripts/make-fixtures.sh [OUTDIR]
+set -euo pipefail
+
+out=${1:-build/fixtures}
+# A stamp of this script's contents: fixtures are remade only when it changes.
+stamp=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)
+mkdir -p "$out"
+cd "$out"
+
+if [ -f .stamp ] && [ "$(cat .stamp)" = "$stamp" ]; then
+    echo "make-fixtures: $out is up to date"
+    exit 0
+fi
+rm -f .stamp
+
+ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
+py() { /usr/bin/python3 "$@"; }
+
+seconds=3960 # 66 minutes
+# A tone that changes every few seconds, so that the VBR encoder really varies its rate.
+tone="aevalsrc=0.3*sin(2*PI*(220+110*mod(floor(t/7)\,5))*t):s=8000:d=$seconds"
+
+ff -f lavfi -i "$tone" -ac 1 -c:a libmp3lame -b:a 8k -id3v2_version 0 -write_xing 1 cbr.raw.mp3
+ff -f lavfi -i "$tone" -ac 1 -c:a libmp3lame -q:a 9 -id3v2_version 0 vbr.raw.mp3
+ff -f lavfi -i "color=c=0x3366cc:s=96x96" -frames:v 1 cover.jpg
+ff -f lavfi -i "color=c=0xcc6633:s=64x64" -frames:v 1 cover.png
+
+# CBR with an ID3v2.3 tag: TIT2, TPE1, TALB, COMM and a front cover (APIC).
+ff -i cbr.raw.mp3 -i cover.jpg -map 0:a -map 1:v -c copy -id3v2_version 3 \
+    -metadata title="Épisode 000 – Ünïcode test" -metadata artist="Chaptag Test" \
+    -metadata album="The Test Podcast" -metadata comment="A comment that must survive" \
+    -metadata:s:v title="Album cover" -metadata:s:v comment="Cover (front)" \
+    -disposition:v attached_pic cbr-v23.mp3
+# ffmpeg writes the comment as TXXX; players and the issue want a COMM frame.
+py - cbr-v23.mp3 <<'EOF'
+import sys
+from mutagen.id3 import ID3, COMM
+tag = ID3(sys.argv[1])
+tag.delall("TXXX:comment")
+tag.add(COMM(encoding=1, lang="eng", desc="", text="A comment that must survive"))
+tag.save(sys.argv[1], v2_version=3)
+EOF
+
+# VBR (Xing + LAME header) with an ID3v2.4 tag: UTF-8 text, a TDRC date, a TXXX.
+ff -i vbr.raw.mp3 -c copy -id3v2_version 4 \
+    -metadata title="Folge 4 — Straße" -metadata artist="Chaptag Test" \
+    -metadata album="The Test Podcast" -metadata date="2024-05-06T07:08" \
+    -metadata comment="v2.4 comment" -metadata custom_key="custom value" vbr-v24.mp3
+
+# No tag at all and no Info header: the duration must come from a frame scan.
+ff -i cbr.raw.mp3 -c copy -id3v2_version 0 -write_xing 0 notag.mp3
+
+# An ID3v2.3 tag at the front, then APEv2 and ID3v1 at the end (both must stay). mutagen
+# writes the APEv2 tag but drops an ID3v1 behind it, so the ID3v1 is appended by hand.
+ff -i cbr.raw.mp3 -c copy -id3v2_version 3 \
+    -metadata title="Trailing tags" -metadata artist="Chaptag Test" id3v1.mp3
+py - id3v1.mp3 <<'EOF'
+import sys, mutagen.apev2
+tag = mutagen.apev2.APEv2()
+tag["Title"] = "APE title"
+tag["Artist"] = "APE artist"
+tag.save(sys.argv[1])
+def field(text, size):
+    return text.encode("latin-1").ljust(size, b"\0")
+v1 = (b"TAG" + field("ID3v1 title", 30) + field("ID3v1 artist", 30) + field("ID3v1 album", 30)
+      + b"2024" + field("ID3v1 comment", 28) + b"\0" + bytes([7]) + bytes([101]))
+assert len(v1) == 128
+with open(sys.argv[1], "ab") as f:
+    f.write(v1)
+EOF
+
+# Already chaptered by ffmpeg (ID3v2.4 CHAP frames as FFmpeg writes them, first at 0).
+cat > ffchapters.txt <<'EOF'
+;FFMETADATA1
+title=Chaptered by ffmpeg
+[CHAPTER]
+TIMEBASE=1/1000
+START=0
+END=600000
+title=Old chapter one
+[CHAPTER]
+TIMEBASE=1/1000
+START=600000
+END=1800000
+title=Old chapter two
+[CHAPTER]
+TIMEBASE=1/1000
+START=1800000
+END=3960000
+title=Old chapter three
+EOF
+ff -i cbr.raw.mp3 -i ffchapters.txt -map 0:a -map_metadata 1 -map_chapters 1 -c copy \
+    chaptered.mp3
+
+rm -f cbr.raw.mp3 vbr.raw.mp3 ffchapters.txt
+echo "$stamp" > .stamp
+echo "make-fixtures: made $(ls *.mp3 | wc -l) audio fixtures in $out"

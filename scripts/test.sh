@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, builds with -Werror, runs the unit and
+# integration tests through ctest, then builds again with AddressSanitizer and
+# UndefinedBehaviorSanitizer and runs them all once more.
+#
+#   scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+scripts/bootstrap.sh
+
+jobs=$(nproc)
+fixtures=$root/fixtures/audio
+
+build() { # build DIR [cmake options...]
+    local dir=$1
+    shift
+    cmake -S "$root" -B "$dir" -DCHAPTAG_WERROR=ON -DCHAPTAG_FIXTURES_DIR="$fixtures" "$@" >/dev/null
+    cmake --build "$dir" -j "$jobs" >/dev/null
+}
+
+echo "== build (gcc, -Werror)"
+build build
+echo "== tests"
+ctest --test-dir build -j "$jobs" --output-on-failure
+
+echo "== build (ASan + UBSan)"
+build build-asan -DCHAPTAG_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+echo "== tests under ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan -j "$jobs" --output-on-failure

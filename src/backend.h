@@ -1,0 +1,39 @@
+/* The container backends behind the public API: each recognises its files, reads their
+   chapters and plans an edit. api.c picks the backend and applies the plan. */
+#ifndef CHAPTAG_BACKEND_H
+#define CHAPTAG_BACKEND_H
+
+#include "buf.h"
+#include "chapters.h"
+#include "fileio.h"
+#include "plan.h"
+
+struct chaptag_report {
+    chaptag_write_kind kind;
+    uint64_t bytes_written;
+    uint64_t tag_size; /* bytes of the tag or box tree the plan writes */
+    uint64_t padding;  /* bytes of padding in it */
+    bool in_place;     /* the plan keeps every size (an edit in place) */
+    char what[48];     /* what the plan writes: "ID3v2.3 tag" */
+    ct_buf plan;       /* one line per frame or box written (text) */
+    chaptag_file_info info;
+    ct_warnings warnings;
+};
+
+typedef struct {
+    const char *name; /* "MP3" */
+    /* True when the first N bytes of a file (up to 16) look like this container. */
+    bool (*sniff)(const uint8_t *head, size_t n);
+    /* Reads the chapters of F into LIST (warnings and standard tags too) and fills INFO. */
+    chaptag_status (*read)(ct_file *f, chaptag_chapters *list, chaptag_file_info *info,
+                           chaptag_error *err);
+    /* Plans writing LIST (NULL: remove every chapter) into F; fills REP's sizes, plan text,
+       info and warnings. */
+    chaptag_status (*plan)(ct_file *f, const chaptag_chapters *list,
+                           const chaptag_embed_opts *opts, ct_plan *plan,
+                           struct chaptag_report *rep, chaptag_error *err);
+} ct_backend;
+
+extern const ct_backend ct_backend_mp3;
+
+#endif

@@ -1,0 +1,50 @@
+/* The command-line program: commands, messages and exit statuses. Only the public API of
+   libchaptag is used here; no format or container logic. */
+#ifndef CHAPTAG_CLI_H
+#define CHAPTAG_CLI_H
+
+#include <stdint.h>
+
+#include "chaptag/chaptag.h"
+
+/* Exit statuses (DESIGN.md). */
+enum {
+    EXIT_OK = 0,
+    EXIT_DIFFERENT = 1, /* verify found a difference or a problem */
+    EXIT_USAGE = 2,
+    EXIT_INPUT = 3,     /* invalid chapter input */
+    EXIT_AUDIO = 4,     /* unsupported or damaged audio file */
+    EXIT_IO = 5         /* I/O error */
+};
+
+int cmd_embed(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+
+/* Prints the help of command NAME (NULL: the program's) to standard output. */
+int cli_help(const char *name);
+
+/* The exit status for a library status. */
+int cli_exit_status(chaptag_status st);
+
+/* -1 quiet (errors only), 0 normal, 1 verbose. */
+extern int cli_verbosity;
+
+/* How a path is shown: "-" is standard input. */
+const char *cli_path(const char *path);
+
+/* "chaptag: PATH[:LINE[:COLUMN]]: message" on standard error; returns the exit status. */
+int cli_error(const char *path, const chaptag_error *err);
+
+/* "chaptag: PATH[:LINE]: warning: message" on standard error, unless quiet. */
+void cli_warning(const char *path, const chaptag_warning *w);
+
+/* "chaptag CMD: message" and a hint to the command's help; returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* N with thousands separators ("2,114") in BUF (at least 32 bytes). */
+const char *cli_count(uint64_t n, char *buf);
+
+/* Parses a non-negative decimal integer; 0 when S is not one. */
+int cli_parse_u64(const char *s, uint64_t *v);
+
+#endif
