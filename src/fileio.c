@@ -332,11 +332,13 @@ static chaptag_status apply_in_place(ct_file *f, const ct_plan *plan, ct_apply_r
                     : ct_fail_nomem(err);
     }
     uint64_t written = 0;
+    bool reading_done = st == CHAPTAG_OK;
     for (size_t i = 0; i < plan->n && st == CHAPTAG_OK; i++)
         st = write_edit_in_place(f, &plan->v[i], &written, err);
     if (st == CHAPTAG_OK && written > 0 && sync_data(f->fd) != 0)
         st = ct_fail_errno(err, "cannot sync");
-    if (st != CHAPTAG_OK && written > 0)
+    /* a failed write or sync may have changed bytes even when it reports nothing written */
+    if (st != CHAPTAG_OK && reading_done)
         restore(f, plan, old);
     for (size_t i = 0; i < plan->n; i++)
         free(old[i]);

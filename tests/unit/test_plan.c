@@ -1,0 +1,58 @@
+/* Tests of src/plan.c: edits and the padding policy. */
+#include "testutil.h"
+
+#include "error.h"
+#include "plan.h"
+
+static void padding_is_at_least_4_kib_and_ends_the_tag_on_a_4_kib_boundary(void **state)
+{
+    (void)state;
+    for (uint64_t content = 0; content < 200000; content += 997) {
+        uint64_t pad = ct_padding_for(content, 10);
+        assert_true(pad >= 4096);
+        assert_true(pad >= content / 4);
+        assert_int_equal((10 + content + pad) % 4096, 0);
+        assert_true(pad < content / 4 + 4096 + 4096); /* never much more than asked */
+    }
+}
+
+static void padding_for_a_typical_30_chapter_tag(void **state)
+{
+    (void)state;
+    /* 6,000 bytes of frames: 4 KiB of padding would end at 10,106; rounded to 12,288 */
+    assert_int_equal(ct_padding_for(6000, 10), 12288 - 6010);
+}
+
+static void plan_keeps_size_only_when_every_edit_does(void **state)
+{
+    (void)state;
+    ct_plan p = CT_PLAN_INIT;
+    assert_non_null(ct_plan_add(&p, 0, 4, "abcd", 4));
+    assert_true(ct_plan_keeps_size(&p));
+    assert_non_null(ct_plan_add(&p, 100, 2, "xyz", 3));
+    assert_false(ct_plan_keeps_size(&p));
+    assert_int_equal(ct_plan_new_size(&p, 1000), 1001);
+    ct_plan_free(&p);
+    assert_int_equal(p.n, 0);
+}
+
+static void plan_marks_itself_failed_when_memory_runs_out(void **state)
+{
+    (void)state;
+    ct_plan p = CT_PLAN_INIT;
+    ct_alloc_fail_at(1);
+    assert_null(ct_plan_add(&p, 0, 0, "a", 1));
+    assert_true(p.failed);
+    ct_plan_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(padding_is_at_least_4_kib_and_ends_the_tag_on_a_4_kib_boundary),
+        cmocka_unit_test(padding_for_a_typical_30_chapter_tag),
+        cmocka_unit_test(plan_keeps_size_only_when_every_edit_does),
+        cmocka_unit_test(plan_marks_itself_failed_when_memory_runs_out),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
