@@ -1,7 +1,7 @@
 /* All file access. Reading: regular files only, under an advisory lock (flock) so that a
-   reader never sees another chaptag's edit half done. Writing a plan: in place when every
-   edit keeps its size (only the bytes that differ are written, hold ranges last, fdatasync
-   between the steps); otherwise one pass into a temporary file beside the target (the
+   reader never sees another chaptag's edit half done. Writing a plan: in place when the
+   backend gave steps (each written and fdatasync'ed in order; on failure the original bytes
+   are put back); otherwise one pass into a temporary file beside the target (the
    unchanged ranges copied by the kernel with copy_file_range), fsync, the original's mode,
    rename over the target, fsync of the folder. */
 #define _GNU_SOURCE
@@ -29,9 +29,9 @@ struct ct_file {
 
 /* How long a second chaptag waits for the lock on a file before it gives up. */
 #define LOCK_WAIT_MS 30000
-/* Block size of copies that cannot go through copy_file_range, and of comparisons. */
+/* Block size of copies that cannot go through copy_file_range, and of table patching. */
 #define COPY_BLOCK (1u << 20)
-#define CMP_BLOCK (64u << 10)
+#define TABLE_BLOCK (64u << 10)
 
 #ifdef CHAPTAG_TESTING
 static unsigned long io_fail_at;
@@ -241,108 +241,43 @@ static int sync_data(int fd)
     return fdatasync(fd);
 }
 
-/* The first and one past the last byte where the LEN bytes at DATA differ from the file at
-   OFF; *FIRST == *LAST when they are the same. */
-static chaptag_status diff_span(ct_file *f, uint64_t off, const uint8_t *data, size_t len,
-                                size_t *first, size_t *last, chaptag_error *err)
-{
-    uint8_t *old = ct_malloc(CMP_BLOCK);
-    if (old == NULL)
-        return ct_fail_nomem(err);
-    size_t lo = len, hi = 0;
-    for (size_t pos = 0; pos < len; pos += CMP_BLOCK) {
-        size_t n = len - pos < CMP_BLOCK ? len - pos : CMP_BLOCK;
-        chaptag_status st = ct_file_read(f, off + pos, old, n, NULL, err);
-        if (st != CHAPTAG_OK) {
-            free(old);
-            return st;
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (old[i] == data[pos + i])
-                continue;
-            if (lo == len)
-                lo = pos + i;
-            hi = pos + i + 1;
-        }
-    }
-    free(old);
-    *first = lo == len ? 0 : lo;
-    *last = lo == len ? 0 : hi;
-    return CHAPTAG_OK;
-}
-
-/* Writes edit E in place. With a hold range: first the bytes before the hold and zeros in
-   its place, then the changed bytes after it, then the hold, each step made durable before
-   the next, so that a reader sees the old content, an empty one, or the new. */
-static chaptag_status write_edit_in_place(ct_file *f, const ct_edit *e, uint64_t *written,
-                                          chaptag_error *err)
-{
-    size_t first = 0, last = 0;
-    chaptag_status st = diff_span(f, e->off, e->data, e->len, &first, &last, err);
-    if (st != CHAPTAG_OK || first == last)
-        return st;
-    if (e->hold_len == 0) {
-        if (pwrite_full(f->fd, e->data + first, last - first, e->off + first) != 0)
-            return ct_fail_errno(err, "cannot write");
-        *written += last - first;
-        return CHAPTAG_OK;
-    }
-    size_t hold_end = e->hold_off + e->hold_len;
-    uint8_t *head = ct_calloc(1, hold_end);
-    if (head == NULL)
-        return ct_fail_nomem(err);
-    memcpy(head, e->data, e->hold_off);
-    int rc = pwrite_full(f->fd, head, hold_end, e->off);
-    free(head);
-    if (rc != 0 || sync_data(f->fd) != 0)
-        return ct_fail_errno(err, "cannot write");
-    *written += hold_end;
-    if (last > hold_end) {
-        size_t from = first > hold_end ? first : hold_end;
-        if (pwrite_full(f->fd, e->data + from, last - from, e->off + from) != 0 ||
-            sync_data(f->fd) != 0)
-            return ct_fail_errno(err, "cannot write");
-        *written += last - from;
-    }
-    if (pwrite_full(f->fd, e->data + e->hold_off, e->hold_len, e->off + e->hold_off) != 0)
-        return ct_fail_errno(err, "cannot write");
-    *written += e->hold_len;
-    return CHAPTAG_OK;
-}
-
-/* Puts back the OLD bytes saved before an in-place write that failed half way. */
-static void restore(ct_file *f, const ct_plan *plan, uint8_t *const *old)
-{
-    for (size_t i = 0; i < plan->n; i++)
-        if (old[i] != NULL && pwrite_full(f->fd, old[i], plan->v[i].len, plan->v[i].off) != 0)
-            return;
-    fdatasync(f->fd);
-}
-
-static chaptag_status apply_in_place(ct_file *f, const ct_plan *plan, ct_apply_result *res,
-                                     chaptag_error *err)
+/* Runs the plan's steps in order, each made durable before the next: the backend chose
+   them so that the file is valid after every one. On a failure the original bytes (saved
+   first) are put back and the size restored. */
+static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_apply_result *res,
+                                  chaptag_error *err)
 {
     chaptag_status st = CHAPTAG_OK;
-    uint8_t **old = ct_calloc(plan->n, sizeof *old);
-    if (old == NULL)
-        return ct_fail_nomem(err);
-    for (size_t i = 0; i < plan->n && st == CHAPTAG_OK; i++) {
-        old[i] = ct_malloc(plan->v[i].len);
-        st = old[i] ? ct_file_read(f, plan->v[i].off, old[i], plan->v[i].len, NULL, err)
+    uint8_t **old = ct_calloc(plan->n_steps, sizeof *old);
+    size_t *old_len = ct_calloc(plan->n_steps, sizeof *old_len);
+    if (old == NULL || old_len == NULL)
+        st = ct_fail_nomem(err);
+    for (size_t i = 0; i < plan->n_steps && st == CHAPTAG_OK; i++) {
+        old[i] = ct_malloc(plan->steps[i].len);
+        st = old[i] ? ct_file_read(f, plan->steps[i].off, old[i], plan->steps[i].len,
+                                   &old_len[i], err)
                     : ct_fail_nomem(err);
     }
+    size_t done = 0;
     uint64_t written = 0;
-    bool reading_done = st == CHAPTAG_OK;
-    for (size_t i = 0; i < plan->n && st == CHAPTAG_OK; i++)
-        st = write_edit_in_place(f, &plan->v[i], &written, err);
-    if (st == CHAPTAG_OK && written > 0 && sync_data(f->fd) != 0)
-        st = ct_fail_errno(err, "cannot sync");
-    /* a failed write or sync may have changed bytes even when it reports nothing written */
-    if (st != CHAPTAG_OK && reading_done)
-        restore(f, plan, old);
-    for (size_t i = 0; i < plan->n; i++)
+    for (; done < plan->n_steps && st == CHAPTAG_OK; done++) {
+        const ct_step *s = &plan->steps[done];
+        if (pwrite_full(f->fd, s->data, s->len, s->off) != 0 || sync_data(f->fd) != 0)
+            st = ct_fail_errno(err, "cannot write");
+        written += s->len;
+    }
+    if (st != CHAPTAG_OK && old != NULL && old_len != NULL) {
+        /* the earliest step to cover a byte saved its original: restore latest first */
+        for (size_t i = done < plan->n_steps ? done + 1 : done; i-- > 0;)
+            if (old[i] != NULL && pwrite_full(f->fd, old[i], old_len[i], plan->steps[i].off) != 0)
+                break;
+        if (ftruncate(f->fd, (off_t)f->size) == 0)
+            fdatasync(f->fd);
+    }
+    for (size_t i = 0; old != NULL && i < plan->n_steps; i++)
         free(old[i]);
     free(old);
+    free(old_len);
     if (st == CHAPTAG_OK) {
         res->in_place = true;
         res->bytes_written = written;
@@ -350,7 +285,7 @@ static chaptag_status apply_in_place(ct_file *f, const ct_plan *plan, ct_apply_r
     return st;
 }
 
-/* Copies LEN bytes at OFF of F to the end of OUT: by the kernel when it can, else through a
+/* Copies LEN bytes at OFF of F to OUT at *OUT_POS: by the kernel when it can, else through a
    fixed buffer (so memory stays flat). */
 static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out,
                                  uint64_t *out_pos, chaptag_error *err)
@@ -395,6 +330,55 @@ static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out
     return st;
 }
 
+/* Copies a table of offsets (stco/co64) with every entry shifted, in fixed blocks. */
+static chaptag_status copy_table(ct_file *f, const ct_piece *pc, int out, uint64_t *out_pos,
+                                 chaptag_error *err)
+{
+    size_t per_block = TABLE_BLOCK / 8;
+    uint8_t *in = ct_malloc(per_block * pc->width), *o = ct_malloc(per_block * pc->out_width);
+    chaptag_status st = in && o ? CHAPTAG_OK : ct_fail_nomem(err);
+    uint64_t count = pc->len / pc->width;
+    for (uint64_t i = 0; i < count && st == CHAPTAG_OK;) {
+        size_t n = count - i < per_block ? (size_t)(count - i) : per_block;
+        st = ct_file_read(f, pc->src_off + i * pc->width, in, n * pc->width, NULL, err);
+        for (size_t k = 0; k < n && st == CHAPTAG_OK; k++) {
+            uint64_t v = pc->width == 4 ? ct_load_u32be(in + 4 * k) : ct_load_u64be(in + 8 * k);
+            v += (uint64_t)pc->delta;
+            if (pc->out_width == 4)
+                ct_store_u32be(o + 4 * k, (uint32_t)v);
+            else
+                ct_store_u64be(o + 8 * k, v);
+        }
+        if (st == CHAPTAG_OK && pwrite_full(out, o, n * pc->out_width, *out_pos) != 0)
+            st = ct_fail_errno(err, "cannot write the temporary file");
+        *out_pos += n * pc->out_width;
+        i += n;
+    }
+    free(in);
+    free(o);
+    return st;
+}
+
+/* Writes the pieces of edit E to OUT at *OUT_POS. */
+static chaptag_status write_pieces(ct_file *f, const ct_edit *e, int out, uint64_t *out_pos,
+                                   chaptag_error *err)
+{
+    chaptag_status st = CHAPTAG_OK;
+    for (size_t i = 0; i < e->n_pieces && st == CHAPTAG_OK; i++) {
+        const ct_piece *pc = &e->pieces[i];
+        if (pc->bytes != NULL) {
+            if (pwrite_full(out, pc->bytes, pc->len, *out_pos) != 0)
+                st = ct_fail_errno(err, "cannot write the temporary file");
+            *out_pos += pc->len;
+        } else if (pc->width != 0) {
+            st = copy_table(f, pc, out, out_pos, err);
+        } else {
+            st = copy_range(f, pc->src_off, pc->len, out, out_pos, err);
+        }
+    }
+    return st;
+}
+
 /* Streams F with PLAN's edits into OUT. */
 static chaptag_status write_stream(ct_file *f, const ct_plan *plan, int out, uint64_t *written,
                                    chaptag_error *err)
@@ -404,9 +388,8 @@ static chaptag_status write_stream(ct_file *f, const ct_plan *plan, int out, uin
     for (size_t i = 0; i < plan->n && st == CHAPTAG_OK; i++) {
         const ct_edit *e = &plan->v[i];
         st = copy_range(f, pos, e->off - pos, out, &out_pos, err);
-        if (st == CHAPTAG_OK && pwrite_full(out, e->data, e->len, out_pos) != 0)
-            st = ct_fail_errno(err, "cannot write the temporary file");
-        out_pos += e->len;
+        if (st == CHAPTAG_OK)
+            st = write_pieces(f, e, out, &out_pos, err);
         pos = e->off + e->old_len;
     }
     if (st == CHAPTAG_OK && pos < f->size)
@@ -524,8 +507,10 @@ chaptag_status ct_plan_apply(ct_file *f, const char *path, const ct_plan *plan,
         return ct_fail_nomem(err);
     if (output != NULL && same_file(f, output))
         output = NULL;
-    if (output == NULL && ct_plan_keeps_size(plan))
-        return apply_in_place(f, plan, res, err);
+    if (output == NULL && plan->n == 0)
+        return CHAPTAG_OK; /* the file already is what the plan would make */
+    if (output == NULL && plan->n_steps > 0)
+        return apply_steps(f, plan, res, err);
     return apply_rewrite(f, output != NULL ? output : path, plan, res, err);
 }
 

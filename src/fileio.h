@@ -47,11 +47,11 @@ typedef struct {
 } ct_apply_result;
 
 /* Applies PLAN to F (opened with CT_OPEN_EDIT from PATH, or CT_OPEN_READ when OUTPUT is
-   given). Without OUTPUT, edits that all keep their size are written in place (unchanged
-   bytes skipped; hold ranges last); otherwise the file is streamed with the edits into a
-   temporary file beside the target, fsynced, given the original's mode and renamed over it
-   (over a symlink's target, not the link). With OUTPUT the result goes there and PATH is not
-   touched. On failure nothing is changed and no temporary file is left. */
+   given). Without OUTPUT: nothing when the plan has no edits; its steps in order when it has
+   some (in place); else the file is streamed with the edits into a temporary file beside the
+   target, fsynced, given the original's mode and renamed over it (over a symlink's target,
+   not the link). With OUTPUT the result goes there and PATH is not touched. On failure the
+   original is unchanged and no temporary file is left. */
 chaptag_status ct_plan_apply(ct_file *f, const char *path, const ct_plan *plan,
                              const char *output, ct_apply_result *res, chaptag_error *err);
 

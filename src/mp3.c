@@ -20,36 +20,59 @@ static bool mp3_sniff(const uint8_t *head, size_t n)
     return (n >= 10 && ct_id3v2_tag_size(head) > 0) || (n >= 4 && ct_mpeg_header_parse(head, &fr));
 }
 
-/* Reads every ID3v2 tag at the start of F; *TAG is NULL when there is none. */
-static chaptag_status read_tag(ct_file *f, ct_id3_tag **tag, chaptag_error *err)
+/* The prepended tag(s) of an MP3 file, parsed and as bytes. */
+typedef struct {
+    ct_id3_tag *tag; /* NULL when the file has none */
+    uint8_t *raw;    /* the tag's bytes as they stand in the file */
+    ct_mpeg_info mp;
+} mp3_file;
+
+static void mp3_file_free(mp3_file *m)
 {
-    uint64_t size = ct_file_size(f), total = 0;
+    ct_id3v2_tag_free(m->tag);
+    free(m->raw);
+    memset(m, 0, sizeof *m);
+}
+
+/* The size of every ID3v2 tag at the start of F (0: none). */
+static chaptag_status tag_extent(ct_file *f, uint64_t *total, chaptag_error *err)
+{
+    uint64_t size = ct_file_size(f);
     uint8_t hdr[10];
+    *total = 0;
     for (;;) {
         size_t got;
-        chaptag_status st = ct_file_read(f, total, hdr, sizeof hdr, &got, err);
+        chaptag_status st = ct_file_read(f, *total, hdr, sizeof hdr, &got, err);
         if (st != CHAPTAG_OK)
             return st;
         uint64_t n = got == sizeof hdr ? ct_id3v2_tag_size(hdr) : 0;
         if (n == 0)
-            break;
-        if (n > size - total)
+            return CHAPTAG_OK;
+        if (n > size - *total)
             return ct_fail(err, CHAPTAG_ERR_AUDIO, 0,
                            "the ID3v2 tag at offset %" PRIu64 " claims %" PRIu64
                            " bytes, past the end of the file (%" PRIu64 " bytes)",
-                           total, n, size);
-        total += n;
+                           *total, n, size);
+        *total += n;
     }
-    *tag = NULL;
-    if (total == 0)
-        return CHAPTAG_OK;
-    uint8_t *data = ct_malloc(total);
-    if (data == NULL)
-        return ct_fail_nomem(err);
-    chaptag_status st = ct_file_read(f, 0, data, total, NULL, err);
+}
+
+/* Reads the tag and measures the audio: what reading and planning both need. */
+static chaptag_status mp3_open(ct_file *f, mp3_file *m, chaptag_error *err)
+{
+    uint64_t total;
+    memset(m, 0, sizeof *m);
+    chaptag_status st = tag_extent(f, &total, err);
+    if (st == CHAPTAG_OK && total > 0) {
+        m->raw = ct_malloc(total);
+        st = m->raw ? ct_file_read(f, 0, m->raw, total, NULL, err) : ct_fail_nomem(err);
+        if (st == CHAPTAG_OK)
+            st = ct_id3v2_parse(m->raw, total, &m->tag, err);
+    }
     if (st == CHAPTAG_OK)
-        st = ct_id3v2_parse(data, total, tag, err);
-    free(data);
+        st = ct_mpeg_probe(f, total, &m->mp, err);
+    if (st != CHAPTAG_OK)
+        mp3_file_free(m);
     return st;
 }
 
@@ -96,36 +119,21 @@ static chaptag_status read_standard_tags(const ct_id3_tag *tag, chaptag_chapters
     return st;
 }
 
-/* Reads the tag and measures the audio: what reading and planning both need. */
-static chaptag_status probe(ct_file *f, ct_id3_tag **tag, ct_mpeg_info *mp, chaptag_error *err)
-{
-    chaptag_status st = read_tag(f, tag, err);
-    if (st != CHAPTAG_OK)
-        return st;
-    st = ct_mpeg_probe(f, *tag ? (*tag)->total_size : 0, mp, err);
-    if (st != CHAPTAG_OK) {
-        ct_id3v2_tag_free(*tag);
-        *tag = NULL;
-    }
-    return st;
-}
-
 static chaptag_status mp3_read(ct_file *f, chaptag_chapters *list, chaptag_file_info *info,
                                chaptag_error *err)
 {
-    ct_id3_tag *tag;
-    ct_mpeg_info mp;
-    chaptag_status st = probe(f, &tag, &mp, err);
+    mp3_file m;
+    chaptag_status st = mp3_open(f, &m, err);
     if (st != CHAPTAG_OK)
         return st;
-    if (tag != NULL) {
-        ct_warnings_append(ct_chapters_warnings(list), &tag->warnings);
-        st = ct_id3v2_chapters(tag, list, err);
+    if (m.tag != NULL) {
+        ct_warnings_append(ct_chapters_warnings(list), &m.tag->warnings);
+        st = ct_id3v2_chapters(m.tag, list, err);
         if (st == CHAPTAG_OK)
-            st = read_standard_tags(tag, list, err);
+            st = read_standard_tags(m.tag, list, err);
     }
-    fill_info(info, tag, &mp, ct_file_size(f));
-    ct_id3v2_tag_free(tag);
+    fill_info(info, m.tag, &m.mp, ct_file_size(f));
+    mp3_file_free(&m);
     return st;
 }
 
@@ -153,10 +161,30 @@ static uint64_t choose_padding(const ct_id3_tag *tag, uint64_t content,
     return ct_padding_for(content, 10);
 }
 
+/* The in-place steps from the old tag OLD to the new one NEW (same length): the header with
+   the first frame ID zeroed (the tag now reads as empty), then the frames that changed,
+   then that frame ID, so that a reader only ever sees the old tag, an empty one or the new. */
+static bool plan_steps(ct_plan *plan, const uint8_t *old, const uint8_t *new, size_t len,
+                       size_t frames_len)
+{
+    size_t first = 14, last = len;
+    while (first < len && old[first] == new[first])
+        first++;
+    while (last > first && old[last - 1] == new[last - 1])
+        last--;
+    if (frames_len < 4) /* no frame: nothing to hold back */
+        return ct_plan_step(plan, 0, new, len);
+    uint8_t head[14];
+    memcpy(head, new, 10);
+    memset(head + 10, 0, 4);
+    return ct_plan_step(plan, 0, head, sizeof head) &&
+           (first == last || ct_plan_step(plan, first, new + first, last - first)) &&
+           ct_plan_step(plan, 10, new + 10, 4);
+}
+
 /* Adds to PLAN the edit that replaces the old tag (if any) with the new one: header, FRAMES,
-   PADDING zeros. In place, the first frame ID is held back so that a reader sees the old
-   tag, an empty one, or the new one. */
-static chaptag_status plan_tag(const ct_id3_tag *tag, int version, const ct_buf *frames,
+   PADDING zeros; and the steps to do it in place when the sizes match. */
+static chaptag_status plan_tag(const mp3_file *m, int version, const ct_buf *frames,
                                uint64_t padding, ct_plan *plan, chaptag_error *err)
 {
     uint64_t body = frames->len + padding;
@@ -172,30 +200,30 @@ static chaptag_status plan_tag(const ct_id3_tag *tag, int version, const ct_buf 
     uint8_t *bytes = ct_buf_take(&b, &len);
     if (bytes == NULL)
         return ct_fail_nomem(err);
-    uint64_t old_len = tag ? tag->total_size : 0;
-    ct_edit *e = ct_plan_add_owned(plan, 0, old_len, bytes, len);
-    if (e == NULL)
-        return ct_fail_nomem(err);
-    if (len == old_len && frames->len >= 4) {
-        e->hold_off = 10;
-        e->hold_len = 4;
+    uint64_t old_len = m->tag ? m->tag->total_size : 0;
+    bool same_size = len == old_len;
+    if (same_size && memcmp(bytes, m->raw, len) == 0) {
+        free(bytes); /* the file already holds this tag: an empty plan */
+        return CHAPTAG_OK;
     }
-    return CHAPTAG_OK;
+    bool ok = !same_size || plan_steps(plan, m->raw, bytes, len, frames->len);
+    ok = ok && ct_plan_edit(plan, 0, old_len) && ct_plan_bytes_owned(plan, bytes, len);
+    return ok ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 
 static chaptag_status mp3_plan(ct_file *f, const chaptag_chapters *list,
                                const chaptag_embed_opts *opts, ct_plan *plan,
                                struct chaptag_report *rep, chaptag_error *err)
 {
-    ct_id3_tag *tag;
-    ct_mpeg_info mp;
+    mp3_file m;
     ct_buf frames = CT_BUF_INIT;
-    chaptag_status st = probe(f, &tag, &mp, err);
+    chaptag_status st = mp3_open(f, &m, err);
     if (st != CHAPTAG_OK)
         return st;
-    fill_info(&rep->info, tag, &mp, ct_file_size(f));
+    const ct_id3_tag *tag = m.tag;
+    fill_info(&rep->info, tag, &m.mp, ct_file_size(f));
     uint64_t duration = opts->duration_ms != CHAPTAG_TIME_NONE ? opts->duration_ms
-                                                               : mp.duration_ms;
+                                                               : m.mp.duration_ms;
     if (opts->duration_ms != CHAPTAG_TIME_NONE) {
         rep->info.duration_ms = duration;
         snprintf(rep->info.duration_source, sizeof rep->info.duration_source, "--duration");
@@ -220,12 +248,12 @@ static chaptag_status mp3_plan(ct_file *f, const chaptag_chapters *list,
         goto out;
     }
     uint64_t padding = choose_padding(tag, frames.len, opts);
-    st = plan_tag(tag, version, &frames, padding, plan, err);
+    st = plan_tag(&m, version, &frames, padding, plan, err);
     if (st != CHAPTAG_OK)
         goto out;
     rep->tag_size = 10 + frames.len + padding;
     rep->padding = padding;
-    rep->in_place = ct_plan_keeps_size(plan);
+    rep->in_place = plan->n == 0 || plan->n_steps > 0;
     snprintf(rep->what, sizeof rep->what, "ID3v2.%d tag", version);
     ct_buf_printf(&rep->plan, "ID3v2.%d tag at offset 0: %" PRIu64 " bytes (%zu of frames, %" PRIu64
                   " of padding), %s\n", version, rep->tag_size, frames.len, padding,
@@ -234,7 +262,7 @@ static chaptag_status mp3_plan(ct_file *f, const chaptag_chapters *list,
                                 : "new; the file is rewritten");
 out:
     ct_buf_free(&frames);
-    ct_id3v2_tag_free(tag);
+    mp3_file_free(&m);
     return st;
 }
 

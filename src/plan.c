@@ -1,5 +1,5 @@
-/* Plans: an edit of a file as a sorted list of byte-range replacements, and the padding
-   policy for rewrites. */
+/* Plans: an edit of a file as pieces (for a new file) and as steps (in place), and the
+   padding policy for rewrites. */
 #include "plan.h"
 
 #include <assert.h>
@@ -8,66 +8,150 @@
 
 #include "error.h"
 
-ct_edit *ct_plan_add_owned(ct_plan *p, uint64_t off, uint64_t old_len, uint8_t *data,
-                           size_t len)
+/* Grows *V (of *CAP elements of SIZE bytes) to hold one more; false when memory runs out. */
+static bool grow(void **v, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return true;
+    size_t c = *cap ? *cap * 2 : 4;
+    void *nv = ct_realloc(*v, c * size);
+    if (nv == NULL)
+        return false;
+    *v = nv;
+    *cap = c;
+    return true;
+}
+
+ct_edit *ct_plan_edit(ct_plan *p, uint64_t off, uint64_t old_len)
 {
     assert(p->n == 0 || off >= p->v[p->n - 1].off + p->v[p->n - 1].old_len);
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 4;
-        ct_edit *v = ct_realloc(p->v, cap * sizeof *v);
-        if (v == NULL) {
-            free(data);
-            p->failed = true;
-            return NULL;
-        }
-        p->v = v;
-        p->cap = cap;
+    if (!grow((void **)&p->v, p->n, &p->cap, sizeof *p->v)) {
+        p->failed = true;
+        return NULL;
     }
     ct_edit *e = &p->v[p->n++];
     memset(e, 0, sizeof *e);
     e->off = off;
     e->old_len = old_len;
-    e->data = data;
-    e->len = len;
     return e;
 }
 
-ct_edit *ct_plan_add(ct_plan *p, uint64_t off, uint64_t old_len, const void *data, size_t len)
+/* Appends PIECE to the current edit. */
+static bool add_piece(ct_plan *p, const ct_piece *piece)
+{
+    if (p->failed || p->n == 0) {
+        p->failed = true;
+        return false;
+    }
+    ct_edit *e = &p->v[p->n - 1];
+    if (!grow((void **)&e->pieces, e->n_pieces, &e->cap_pieces, sizeof *e->pieces)) {
+        p->failed = true;
+        return false;
+    }
+    e->pieces[e->n_pieces++] = *piece;
+    return true;
+}
+
+bool ct_plan_bytes_owned(ct_plan *p, uint8_t *data, size_t len)
+{
+    ct_piece piece = {data, 0, len, 0, 0, 0};
+    if (!add_piece(p, &piece)) {
+        free(data);
+        return false;
+    }
+    return true;
+}
+
+bool ct_plan_bytes(ct_plan *p, const void *data, size_t len)
 {
     uint8_t *copy = ct_malloc(len);
     if (copy == NULL) {
         p->failed = true;
-        return NULL;
+        return false;
     }
     if (len > 0)
         memcpy(copy, data, len);
-    return ct_plan_add_owned(p, off, old_len, copy, len);
+    return ct_plan_bytes_owned(p, copy, len);
 }
 
-bool ct_plan_keeps_size(const ct_plan *p)
+bool ct_plan_copy(ct_plan *p, uint64_t src_off, uint64_t len)
 {
-    for (size_t i = 0; i < p->n; i++)
-        if (p->v[i].len != p->v[i].old_len)
-            return false;
+    if (len == 0)
+        return !p->failed;
+    ct_edit *e = p->n ? &p->v[p->n - 1] : NULL;
+    ct_piece *last = e && e->n_pieces ? &e->pieces[e->n_pieces - 1] : NULL;
+    if (last && !last->bytes && !last->width && last->src_off + last->len == src_off) {
+        last->len += len; /* adjacent ranges copy as one */
+        return !p->failed;
+    }
+    ct_piece piece = {NULL, src_off, len, 0, 0, 0};
+    return add_piece(p, &piece);
+}
+
+bool ct_plan_copy_table(ct_plan *p, uint64_t src_off, uint64_t len, unsigned width,
+                        unsigned out_width, int64_t delta)
+{
+    assert((width == 4 || width == 8) && (out_width == 4 || out_width == 8));
+    assert(len % width == 0);
+    ct_piece piece = {NULL, src_off, len, (uint8_t)width, (uint8_t)out_width, delta};
+    return add_piece(p, &piece);
+}
+
+ct_edit *ct_plan_add(ct_plan *p, uint64_t off, uint64_t old_len, const void *data, size_t len)
+{
+    ct_edit *e = ct_plan_edit(p, off, old_len);
+    if (e == NULL || !ct_plan_bytes(p, data, len))
+        return NULL;
+    return e;
+}
+
+bool ct_plan_step(ct_plan *p, uint64_t off, const void *data, size_t len)
+{
+    if (!grow((void **)&p->steps, p->n_steps, &p->cap_steps, sizeof *p->steps)) {
+        p->failed = true;
+        return false;
+    }
+    uint8_t *copy = ct_malloc(len);
+    if (copy == NULL) {
+        p->failed = true;
+        return false;
+    }
+    if (len > 0)
+        memcpy(copy, data, len);
+    p->steps[p->n_steps++] = (ct_step){off, copy, len};
     return true;
+}
+
+uint64_t ct_edit_len(const ct_edit *e)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < e->n_pieces; i++) {
+        const ct_piece *pc = &e->pieces[i];
+        n += pc->width ? pc->len / pc->width * pc->out_width : pc->len;
+    }
+    return n;
 }
 
 uint64_t ct_plan_new_size(const ct_plan *p, uint64_t old_size)
 {
     uint64_t size = old_size;
     for (size_t i = 0; i < p->n; i++)
-        size = size - p->v[i].old_len + p->v[i].len;
+        size = size - p->v[i].old_len + ct_edit_len(&p->v[i]);
     return size;
 }
 
 void ct_plan_free(ct_plan *p)
 {
-    for (size_t i = 0; i < p->n; i++)
-        free(p->v[i].data);
+    for (size_t i = 0; i < p->n; i++) {
+        for (size_t j = 0; j < p->v[i].n_pieces; j++)
+            free(p->v[i].pieces[j].bytes);
+        free(p->v[i].pieces);
+    }
     free(p->v);
-    p->v = NULL;
-    p->n = p->cap = 0;
-    p->failed = false;
+    for (size_t i = 0; i < p->n_steps; i++)
+        free(p->steps[i].data);
+    free(p->steps);
+    memset(p, 0, sizeof *p);
 }
 
 uint64_t ct_padding_for(uint64_t content, uint64_t header)

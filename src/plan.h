@@ -1,5 +1,12 @@
-/* An edit of a file as data: a list of "replace bytes [off, off+old_len) with these", which
-   fileio.c applies in place or by streaming a new file. Also the padding policy. */
+/* An edit of a file as data, which fileio.c carries out. Two views of the same change:
+   - the edits: "replace bytes [off, off+old_len) of the original with these pieces", in
+     offset order, used to stream a new file; a piece is bytes, or a range of the original
+     (copied by the kernel), or a range holding a chunk-offset table (stco/co64) whose
+     entries are shifted while it is copied, so memory stays flat whatever the file size;
+   - the steps, present only when the change can be made in place: the exact writes, in
+     order, each made durable before the next, chosen by the backend so that the file is
+     valid after every one of them (a kill mid-edit leaves a file players open).
+   Also the padding policy. */
 #ifndef CHAPTAG_PLAN_H
 #define CHAPTAG_PLAN_H
 
@@ -8,42 +15,69 @@
 #include <stdint.h>
 
 typedef struct {
+    uint8_t *bytes;    /* owned by the plan; NULL: a range of the original file */
+    uint64_t src_off;  /* the range's offset in the original */
+    uint64_t len;      /* bytes of the piece in the original (or of BYTES) */
+    uint8_t width;     /* 0; or 4/8: the range is a table of big-endian offsets of WIDTH bytes */
+    uint8_t out_width; /* with WIDTH: written as entries of OUT_WIDTH bytes (stco -> co64) */
+    int64_t delta;     /* with WIDTH: added to every entry */
+} ct_piece;
+
+typedef struct {
     uint64_t off;     /* offset in the original file */
     uint64_t old_len; /* bytes of the original replaced (0: insert at OFF) */
-    uint8_t *data;    /* the new bytes, owned by the plan */
-    size_t len;
-    /* In place, DATA[hold_off, hold_off+hold_len) is written last, and zeros stand there
-       while the rest is written, so that a reader never sees half-new content (an ID3 tag
-       whose first frame ID is zero reads as empty). hold_len 0: no hold. */
-    size_t hold_off, hold_len;
+    ct_piece *pieces;
+    size_t n_pieces, cap_pieces;
 } ct_edit;
 
-/* Edits in increasing offset order, not overlapping. */
 typedef struct {
-    ct_edit *v;
+    uint64_t off; /* offset in the file */
+    uint8_t *data;
+    size_t len;
+} ct_step;
+
+typedef struct {
+    ct_edit *v; /* in increasing offset order, not overlapping */
     size_t n, cap;
+    ct_step *steps; /* the in-place script; none: the file must be rewritten */
+    size_t n_steps, cap_steps;
     bool failed; /* an add ran out of memory */
 } ct_plan;
 
-#define CT_PLAN_INIT {NULL, 0, 0, false}
+#define CT_PLAN_INIT {NULL, 0, 0, NULL, 0, 0, false}
 
-/* Adds a copy of LEN bytes DATA replacing [OFF, OFF+OLD_LEN). Edits must be added in
-   increasing offset order without overlapping; returns the edit or NULL (and marks the plan
-   failed) when memory runs out. */
+/* Starts an edit replacing [OFF, OFF+OLD_LEN) of the original; its content is the pieces
+   added next. Edits are started in increasing offset order without overlapping. NULL (and
+   the plan marked failed) when memory runs out. */
+ct_edit *ct_plan_edit(ct_plan *p, uint64_t off, uint64_t old_len);
+
+/* Appends to the current edit a copy of LEN bytes at DATA. */
+bool ct_plan_bytes(ct_plan *p, const void *data, size_t len);
+
+/* As ct_plan_bytes(), taking over DATA (malloc'ed; freed on failure). */
+bool ct_plan_bytes_owned(ct_plan *p, uint8_t *data, size_t len);
+
+/* Appends to the current edit LEN bytes of the original at SRC_OFF. */
+bool ct_plan_copy(ct_plan *p, uint64_t src_off, uint64_t len);
+
+/* Appends to the current edit the table of LEN bytes at SRC_OFF, entries of WIDTH bytes (4 or
+   8), each written with DELTA added as OUT_WIDTH bytes (4 or 8; no narrower than needed). */
+bool ct_plan_copy_table(ct_plan *p, uint64_t src_off, uint64_t len, unsigned width,
+                        unsigned out_width, int64_t delta);
+
+/* Shorthand: an edit whose content is a copy of LEN bytes at DATA. */
 ct_edit *ct_plan_add(ct_plan *p, uint64_t off, uint64_t old_len, const void *data, size_t len);
 
-/* As ct_plan_add(), taking over DATA (malloc'ed) instead of copying it; DATA is freed on
-   failure. */
-ct_edit *ct_plan_add_owned(ct_plan *p, uint64_t off, uint64_t old_len, uint8_t *data,
-                           size_t len);
+/* Appends an in-place step: write a copy of LEN bytes at DATA at OFF. */
+bool ct_plan_step(ct_plan *p, uint64_t off, const void *data, size_t len);
 
-/* True when every edit keeps its size, so the plan can be written in place. */
-bool ct_plan_keeps_size(const ct_plan *p);
+/* Bytes the edit writes in place of its OLD_LEN. */
+uint64_t ct_edit_len(const ct_edit *e);
 
 /* The size of the file after the plan, from the size before. */
 uint64_t ct_plan_new_size(const ct_plan *p, uint64_t old_size);
 
-/* Frees the edits and empties the plan. */
+/* Frees everything and empties the plan. */
 void ct_plan_free(ct_plan *p);
 
 /* Bytes of padding to leave after CONTENT bytes of tag (or box) data when a file must be

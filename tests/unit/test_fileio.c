@@ -119,19 +119,17 @@ static void read_past_the_end_is_an_audio_error_unless_asked_for_a_count(void **
     ct_file_close(f);
 }
 
-static void in_place_writes_only_the_bytes_that_differ(void **state)
+static void steps_are_written_in_place_in_order(void **state)
 {
     fixture *fx = *state;
     uint8_t *data = pattern(100000);
     write_file(fx->path, data, 100000);
     struct stat before;
     stat(fx->path, &before);
-    uint8_t edit[4096];
-    memcpy(edit, data + 1000, sizeof edit);
-    edit[100] ^= 0xff;
-    edit[199] ^= 0xff;
     ct_plan plan = CT_PLAN_INIT;
-    ct_plan_add(&plan, 1000, sizeof edit, edit, sizeof edit);
+    ct_plan_add(&plan, 1000, 8, "ABCDEFGH", 8);
+    ct_plan_step(&plan, 1000, "ABCD\0\0\0\0", 8); /* guard first */
+    ct_plan_step(&plan, 1004, "EFGH", 4);
     ct_file *f;
     chaptag_error err;
     ct_apply_result res;
@@ -139,10 +137,10 @@ static void in_place_writes_only_the_bytes_that_differ(void **state)
     assert_int_equal(ct_plan_apply(f, fx->path, &plan, NULL, &res, &err), CHAPTAG_OK);
     ct_file_close(f);
     assert_true(res.in_place);
-    assert_int_equal(res.bytes_written, 100); /* from byte 100 to byte 199 */
+    assert_int_equal(res.bytes_written, 12);
     size_t len;
     char *after = read_all(fx->path, &len);
-    memcpy(data + 1000, edit, sizeof edit);
+    memcpy(data + 1000, "ABCDEFGH", 8);
     assert_bytes_equal(after, len, data, 100000);
     struct stat now;
     stat(fx->path, &now);
@@ -152,15 +150,11 @@ static void in_place_writes_only_the_bytes_that_differ(void **state)
     ct_plan_free(&plan);
 }
 
-static void in_place_with_the_same_bytes_writes_nothing(void **state)
+static void a_plan_without_edits_writes_nothing(void **state)
 {
     fixture *fx = *state;
-    uint8_t *data = pattern(5000);
-    write_file(fx->path, data, 5000);
+    write_file(fx->path, "0123456789", 10);
     ct_plan plan = CT_PLAN_INIT;
-    ct_edit *e = ct_plan_add(&plan, 0, 4096, data, 4096);
-    e->hold_off = 10;
-    e->hold_len = 4;
     ct_file *f;
     chaptag_error err;
     ct_apply_result res;
@@ -168,7 +162,37 @@ static void in_place_with_the_same_bytes_writes_nothing(void **state)
     assert_int_equal(ct_plan_apply(f, fx->path, &plan, NULL, &res, &err), CHAPTAG_OK);
     ct_file_close(f);
     assert_int_equal(res.bytes_written, 0);
-    free(data);
+}
+
+static void tables_of_offsets_are_shifted_and_widened_while_copied(void **state)
+{
+    fixture *fx = *state;
+    static const uint8_t data[] = {
+        'h', 'e', 'a', 'd',     /* kept */
+        0x00, 0x00, 0x10, 0x00, /* stco entry 4096 */
+        0xff, 0xff, 0xff, 0x00, /* stco entry 0xffffff00 */
+        't', 'a', 'i', 'l',     /* kept */
+    };
+    write_file(fx->path, data, sizeof data);
+    ct_plan plan = CT_PLAN_INIT;
+    ct_plan_edit(&plan, 4, 8);
+    ct_plan_copy_table(&plan, 4, 8, 4, 8, 0x200);
+    ct_file *f;
+    chaptag_error err;
+    ct_apply_result res;
+    assert_int_equal(ct_file_open(fx->path, CT_OPEN_EDIT, &f, &err), CHAPTAG_OK);
+    assert_int_equal(ct_plan_apply(f, fx->path, &plan, NULL, &res, &err), CHAPTAG_OK);
+    ct_file_close(f);
+    static const uint8_t want[] = {
+        'h', 'e', 'a', 'd',                             /* kept */
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x12, 0x00, /* 4096 + 512, 64-bit */
+        0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x01, 0x00, /* past 4 GiB: needs 64 bits */
+        't', 'a', 'i', 'l',                             /* kept */
+    };
+    size_t len;
+    char *after = read_all(fx->path, &len);
+    assert_bytes_equal(after, len, want, sizeof want);
+    free(after);
     ct_plan_free(&plan);
 }
 
@@ -231,18 +255,23 @@ static void in_place_survives_every_failure_and_then_succeeds(void **state)
     fixture *fx = *state;
     uint8_t *data = pattern(20000);
     write_file(fx->path, data, 20000);
-    uint8_t tag[8192];
+    uint8_t tag[8192], grown[100];
     memset(tag, 0x5a, sizeof tag);
+    memset(grown, 0xa5, sizeof grown);
     ct_plan plan = CT_PLAN_INIT;
-    ct_edit *e = ct_plan_add(&plan, 0, sizeof tag, tag, sizeof tag);
-    e->hold_off = 10;
-    e->hold_len = 4;
+    ct_plan_add(&plan, 0, sizeof tag, tag, sizeof tag);
+    ct_plan_add(&plan, 20000, 0, grown, sizeof grown);
+    ct_plan_step(&plan, 20000, grown, sizeof grown); /* grows the file: undone on failure */
+    ct_plan_step(&plan, 0, tag, 14);
+    ct_plan_step(&plan, 14, tag + 14, sizeof tag - 14);
     ct_apply_result res = apply_with_faults(fx, &plan, data, 20000, NULL);
     assert_true(res.in_place);
     size_t len;
     char *after = read_all(fx->path, &len);
+    assert_int_equal(len, 20100);
     memcpy(data, tag, sizeof tag);
-    assert_bytes_equal(after, len, data, 20000);
+    assert_bytes_equal(after, 20000, data, 20000);
+    assert_memory_equal(after + 20000, grown, sizeof grown);
     free(after);
     free(data);
     ct_plan_free(&plan);
@@ -322,10 +351,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             read_past_the_end_is_an_audio_error_unless_asked_for_a_count, setup, teardown),
-        cmocka_unit_test_setup_teardown(in_place_writes_only_the_bytes_that_differ, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(in_place_with_the_same_bytes_writes_nothing, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(steps_are_written_in_place_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_plan_without_edits_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(tables_of_offsets_are_shifted_and_widened_while_copied,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(rewrite_survives_every_failure_and_then_succeeds, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(in_place_survives_every_failure_and_then_succeeds,

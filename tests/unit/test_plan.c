@@ -23,15 +23,20 @@ static void padding_for_a_typical_30_chapter_tag(void **state)
     assert_int_equal(ct_padding_for(6000, 10), 12288 - 6010);
 }
 
-static void plan_keeps_size_only_when_every_edit_does(void **state)
+static void plan_sizes_count_bytes_ranges_and_widened_tables(void **state)
 {
     (void)state;
     ct_plan p = CT_PLAN_INIT;
     assert_non_null(ct_plan_add(&p, 0, 4, "abcd", 4));
-    assert_true(ct_plan_keeps_size(&p));
-    assert_non_null(ct_plan_add(&p, 100, 2, "xyz", 3));
-    assert_false(ct_plan_keeps_size(&p));
-    assert_int_equal(ct_plan_new_size(&p, 1000), 1001);
+    assert_int_equal(ct_plan_new_size(&p, 1000), 1000);
+    assert_non_null(ct_plan_edit(&p, 100, 2));
+    assert_true(ct_plan_bytes(&p, "xyz", 3));
+    assert_true(ct_plan_copy(&p, 500, 10));
+    assert_true(ct_plan_copy(&p, 510, 6)); /* adjacent: merged with the range before */
+    assert_int_equal(p.v[1].n_pieces, 2);
+    assert_true(ct_plan_copy_table(&p, 600, 40, 4, 8, 16)); /* 10 entries, widened */
+    assert_int_equal(ct_edit_len(&p.v[1]), 3 + 16 + 80);
+    assert_int_equal(ct_plan_new_size(&p, 1000), 1000 - 2 + 99);
     ct_plan_free(&p);
     assert_int_equal(p.n, 0);
 }
@@ -51,7 +56,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(padding_is_at_least_4_kib_and_ends_the_tag_on_a_4_kib_boundary),
         cmocka_unit_test(padding_for_a_typical_30_chapter_tag),
-        cmocka_unit_test(plan_keeps_size_only_when_every_edit_does),
+        cmocka_unit_test(plan_sizes_count_bytes_ranges_and_widened_tables),
         cmocka_unit_test(plan_marks_itself_failed_when_memory_runs_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
