@@ -241,50 +241,6 @@ static int sync_data(int fd)
     return fdatasync(fd);
 }
 
-/* Runs the plan's steps in order, each made durable before the next: the backend chose
-   them so that the file is valid after every one. On a failure the original bytes (saved
-   first) are put back and the size restored. */
-static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_apply_result *res,
-                                  chaptag_error *err)
-{
-    chaptag_status st = CHAPTAG_OK;
-    uint8_t **old = ct_calloc(plan->n_steps, sizeof *old);
-    size_t *old_len = ct_calloc(plan->n_steps, sizeof *old_len);
-    if (old == NULL || old_len == NULL)
-        st = ct_fail_nomem(err);
-    for (size_t i = 0; i < plan->n_steps && st == CHAPTAG_OK; i++) {
-        old[i] = ct_malloc(plan->steps[i].len);
-        st = old[i] ? ct_file_read(f, plan->steps[i].off, old[i], plan->steps[i].len,
-                                   &old_len[i], err)
-                    : ct_fail_nomem(err);
-    }
-    size_t done = 0;
-    uint64_t written = 0;
-    for (; done < plan->n_steps && st == CHAPTAG_OK; done++) {
-        const ct_step *s = &plan->steps[done];
-        if (pwrite_full(f->fd, s->data, s->len, s->off) != 0 || sync_data(f->fd) != 0)
-            st = ct_fail_errno(err, "cannot write");
-        written += s->len;
-    }
-    if (st != CHAPTAG_OK && old != NULL && old_len != NULL) {
-        /* the earliest step to cover a byte saved its original: restore latest first */
-        for (size_t i = done < plan->n_steps ? done + 1 : done; i-- > 0;)
-            if (old[i] != NULL && pwrite_full(f->fd, old[i], old_len[i], plan->steps[i].off) != 0)
-                break;
-        if (ftruncate(f->fd, (off_t)f->size) == 0)
-            fdatasync(f->fd);
-    }
-    for (size_t i = 0; old != NULL && i < plan->n_steps; i++)
-        free(old[i]);
-    free(old);
-    free(old_len);
-    if (st == CHAPTAG_OK) {
-        res->in_place = true;
-        res->bytes_written = written;
-    }
-    return st;
-}
-
 /* Copies LEN bytes at OFF of F to OUT at *OUT_POS: by the kernel when it can, else through a
    fixed buffer (so memory stays flat). */
 static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out,
@@ -293,7 +249,7 @@ static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out
     bool kernel = f->fd >= 0;
     while (len > 0 && kernel) {
         if (inject(ENOSPC))
-            return ct_fail_errno(err, "cannot write the temporary file");
+            return ct_fail_errno(err, "cannot write");
         loff_t in_off = (loff_t)off, o = (loff_t)*out_pos;
         size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
         ssize_t n = copy_file_range(f->fd, &in_off, out, &o, chunk, 0);
@@ -304,7 +260,7 @@ static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out
             break;
         }
         if (n < 0)
-            return ct_fail_errno(err, "cannot write the temporary file");
+            return ct_fail_errno(err, "cannot write");
         if (n == 0)
             return ct_fail(err, CHAPTAG_ERR_IO, 0, "the file shrank while it was copied");
         off += (uint64_t)n;
@@ -321,7 +277,7 @@ static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out
         size_t n = len < COPY_BLOCK ? (size_t)len : COPY_BLOCK;
         st = ct_file_read(f, off, buf, n, NULL, err);
         if (st == CHAPTAG_OK && pwrite_full(out, buf, n, *out_pos) != 0)
-            st = ct_fail_errno(err, "cannot write the temporary file");
+            st = ct_fail_errno(err, "cannot write");
         off += n;
         len -= n;
         *out_pos += n;
@@ -350,7 +306,7 @@ static chaptag_status copy_table(ct_file *f, const ct_piece *pc, int out, uint64
                 ct_store_u64be(o + 8 * k, v);
         }
         if (st == CHAPTAG_OK && pwrite_full(out, o, n * pc->out_width, *out_pos) != 0)
-            st = ct_fail_errno(err, "cannot write the temporary file");
+            st = ct_fail_errno(err, "cannot write");
         *out_pos += n * pc->out_width;
         i += n;
     }
@@ -368,7 +324,7 @@ static chaptag_status write_pieces(ct_file *f, const ct_edit *e, int out, uint64
         const ct_piece *pc = &e->pieces[i];
         if (pc->bytes != NULL) {
             if (pwrite_full(out, pc->bytes, pc->len, *out_pos) != 0)
-                st = ct_fail_errno(err, "cannot write the temporary file");
+                st = ct_fail_errno(err, "cannot write");
             *out_pos += pc->len;
         } else if (pc->width != 0) {
             st = copy_table(f, pc, out, out_pos, err);
@@ -395,6 +351,53 @@ static chaptag_status write_stream(ct_file *f, const ct_plan *plan, int out, uin
     if (st == CHAPTAG_OK && pos < f->size)
         st = copy_range(f, pos, f->size - pos, out, &out_pos, err);
     *written = out_pos;
+    return st;
+}
+
+/* Runs the plan's steps in order, each made durable before the next: the backend chose
+   them so that the file is valid after every one. On a failure the original bytes (saved
+   first) are put back and the size restored. */
+static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_apply_result *res,
+                                  chaptag_error *err)
+{
+    chaptag_status st = CHAPTAG_OK;
+    size_t n = plan->n_steps;
+    uint8_t **old = ct_calloc(n, sizeof *old);
+    size_t *old_len = ct_calloc(n, sizeof *old_len);
+    if (old == NULL || old_len == NULL)
+        st = ct_fail_nomem(err);
+    for (size_t i = 0; i < n && st == CHAPTAG_OK; i++) {
+        uint64_t len = ct_edit_len(&plan->steps[i]), off = plan->steps[i].off;
+        len = off >= f->size ? 0 : f->size - off < len ? f->size - off : len;
+        old[i] = ct_malloc((size_t)len);
+        st = old[i] ? ct_file_read(f, off, old[i], (size_t)len, &old_len[i], err)
+                    : ct_fail_nomem(err);
+    }
+    size_t done = 0;
+    uint64_t written = 0;
+    for (; done < n && st == CHAPTAG_OK; done++) {
+        uint64_t pos = plan->steps[done].off;
+        st = write_pieces(f, &plan->steps[done], f->fd, &pos, err);
+        if (st == CHAPTAG_OK && sync_data(f->fd) != 0)
+            st = ct_fail_errno(err, "cannot sync");
+        written += pos - plan->steps[done].off;
+    }
+    if (st != CHAPTAG_OK && old != NULL && old_len != NULL) {
+        /* the earliest step to cover a byte saved its original: restore latest first */
+        for (size_t i = done < n ? done + 1 : done; i-- > 0;)
+            if (old[i] != NULL && pwrite_full(f->fd, old[i], old_len[i], plan->steps[i].off) != 0)
+                break;
+        if (ftruncate(f->fd, (off_t)f->size) == 0)
+            fdatasync(f->fd);
+    }
+    for (size_t i = 0; old != NULL && i < n; i++)
+        free(old[i]);
+    free(old);
+    free(old_len);
+    if (st == CHAPTAG_OK) {
+        res->in_place = true;
+        res->bytes_written = written;
+    }
     return st;
 }
 

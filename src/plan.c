@@ -33,17 +33,39 @@ ct_edit *ct_plan_edit(ct_plan *p, uint64_t off, uint64_t old_len)
     memset(e, 0, sizeof *e);
     e->off = off;
     e->old_len = old_len;
+    p->cur_is_step = false;
     return e;
+}
+
+ct_edit *ct_plan_step_begin(ct_plan *p, uint64_t off)
+{
+    if (!grow((void **)&p->steps, p->n_steps, &p->cap_steps, sizeof *p->steps)) {
+        p->failed = true;
+        return NULL;
+    }
+    ct_edit *e = &p->steps[p->n_steps++];
+    memset(e, 0, sizeof *e);
+    e->off = off;
+    p->cur_is_step = true;
+    return e;
+}
+
+/* The edit or step that pieces go to, or NULL. */
+static ct_edit *current(ct_plan *p)
+{
+    if (p->cur_is_step)
+        return p->n_steps ? &p->steps[p->n_steps - 1] : NULL;
+    return p->n ? &p->v[p->n - 1] : NULL;
 }
 
 /* Appends PIECE to the current edit. */
 static bool add_piece(ct_plan *p, const ct_piece *piece)
 {
-    if (p->failed || p->n == 0) {
+    ct_edit *e = current(p);
+    if (p->failed || e == NULL) {
         p->failed = true;
         return false;
     }
-    ct_edit *e = &p->v[p->n - 1];
     if (!grow((void **)&e->pieces, e->n_pieces, &e->cap_pieces, sizeof *e->pieces)) {
         p->failed = true;
         return false;
@@ -78,7 +100,7 @@ bool ct_plan_copy(ct_plan *p, uint64_t src_off, uint64_t len)
 {
     if (len == 0)
         return !p->failed;
-    ct_edit *e = p->n ? &p->v[p->n - 1] : NULL;
+    ct_edit *e = current(p);
     ct_piece *last = e && e->n_pieces ? &e->pieces[e->n_pieces - 1] : NULL;
     if (last && !last->bytes && !last->width && last->src_off + last->len == src_off) {
         last->len += len; /* adjacent ranges copy as one */
@@ -107,19 +129,7 @@ ct_edit *ct_plan_add(ct_plan *p, uint64_t off, uint64_t old_len, const void *dat
 
 bool ct_plan_step(ct_plan *p, uint64_t off, const void *data, size_t len)
 {
-    if (!grow((void **)&p->steps, p->n_steps, &p->cap_steps, sizeof *p->steps)) {
-        p->failed = true;
-        return false;
-    }
-    uint8_t *copy = ct_malloc(len);
-    if (copy == NULL) {
-        p->failed = true;
-        return false;
-    }
-    if (len > 0)
-        memcpy(copy, data, len);
-    p->steps[p->n_steps++] = (ct_step){off, copy, len};
-    return true;
+    return ct_plan_step_begin(p, off) && ct_plan_bytes(p, data, len);
 }
 
 uint64_t ct_edit_len(const ct_edit *e)
@@ -140,17 +150,20 @@ uint64_t ct_plan_new_size(const ct_plan *p, uint64_t old_size)
     return size;
 }
 
+static void free_edits(ct_edit *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < v[i].n_pieces; j++)
+            free(v[i].pieces[j].bytes);
+        free(v[i].pieces);
+    }
+    free(v);
+}
+
 void ct_plan_free(ct_plan *p)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        for (size_t j = 0; j < p->v[i].n_pieces; j++)
-            free(p->v[i].pieces[j].bytes);
-        free(p->v[i].pieces);
-    }
-    free(p->v);
-    for (size_t i = 0; i < p->n_steps; i++)
-        free(p->steps[i].data);
-    free(p->steps);
+    free_edits(p->v, p->n);
+    free_edits(p->steps, p->n_steps);
     memset(p, 0, sizeof *p);
 }
 

@@ -31,27 +31,28 @@ typedef struct {
 } ct_edit;
 
 typedef struct {
-    uint64_t off; /* offset in the file */
-    uint8_t *data;
-    size_t len;
-} ct_step;
-
-typedef struct {
     ct_edit *v; /* in increasing offset order, not overlapping */
     size_t n, cap;
-    ct_step *steps; /* the in-place script; none: the file must be rewritten */
+    /* The in-place script: each step writes its pieces at its OFF (OLD_LEN unused); ranges
+       of the original are read from the file as it is then, so a step must not read what an
+       earlier step wrote. None: the file must be rewritten. */
+    ct_edit *steps;
     size_t n_steps, cap_steps;
-    bool failed; /* an add ran out of memory */
+    bool cur_is_step; /* the pieces added next go to the last step, else the last edit */
+    bool failed;      /* an add ran out of memory */
 } ct_plan;
 
-#define CT_PLAN_INIT {NULL, 0, 0, NULL, 0, 0, false}
+#define CT_PLAN_INIT {NULL, 0, 0, NULL, 0, 0, false, false}
 
 /* Starts an edit replacing [OFF, OFF+OLD_LEN) of the original; its content is the pieces
    added next. Edits are started in increasing offset order without overlapping. NULL (and
    the plan marked failed) when memory runs out. */
 ct_edit *ct_plan_edit(ct_plan *p, uint64_t off, uint64_t old_len);
 
-/* Appends to the current edit a copy of LEN bytes at DATA. */
+/* Starts an in-place step writing at OFF; its content is the pieces added next. */
+ct_edit *ct_plan_step_begin(ct_plan *p, uint64_t off);
+
+/* Appends to the current edit or step a copy of LEN bytes at DATA. */
 bool ct_plan_bytes(ct_plan *p, const void *data, size_t len);
 
 /* As ct_plan_bytes(), taking over DATA (malloc'ed; freed on failure). */
@@ -68,7 +69,7 @@ bool ct_plan_copy_table(ct_plan *p, uint64_t src_off, uint64_t len, unsigned wid
 /* Shorthand: an edit whose content is a copy of LEN bytes at DATA. */
 ct_edit *ct_plan_add(ct_plan *p, uint64_t off, uint64_t old_len, const void *data, size_t len);
 
-/* Appends an in-place step: write a copy of LEN bytes at DATA at OFF. */
+/* Shorthand: a step writing a copy of LEN bytes at DATA at OFF. */
 bool ct_plan_step(ct_plan *p, uint64_t off, const void *data, size_t len);
 
 /* Bytes the edit writes in place of its OLD_LEN. */
