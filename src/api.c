@@ -10,7 +10,7 @@
 /* Chapter and image files are read whole; nothing sensible is bigger. */
 #define MAX_CHAPTER_FILE (64u << 20)
 
-static const ct_backend *const backends[] = {&ct_backend_mp3};
+static const ct_backend *const backends[] = {&ct_backend_mp3, &ct_backend_mp4};
 
 /* The backend for F, judged by its first bytes. */
 static chaptag_status pick_backend(ct_file *f, const ct_backend **out, chaptag_error *err)
@@ -28,7 +28,7 @@ static chaptag_status pick_backend(ct_file *f, const ct_backend **out, chaptag_e
     }
     if (got == 0)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the file is empty");
-    return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "not an audio file chaptag can read (MP3)");
+    return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "not an audio file chaptag can read (MP3, MP4/M4A/M4B)");
 }
 
 chaptag_status chaptag_read(const char *path, chaptag_chapters **out, chaptag_file_info *info,

@@ -35,5 +35,6 @@ typedef struct {
 } ct_backend;
 
 extern const ct_backend ct_backend_mp3;
+extern const ct_backend ct_backend_mp4;
 
 #endif

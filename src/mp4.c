@@ -1,0 +1,1504 @@
+/* MP4, M4A, M4B and MOV files (ISO/IEC 14496-12, Apple QuickTime File Format): chapters as
+   a QuickTime chapter track (a disabled text track referenced by tref/chap, read by Apple's
+   players and FFmpeg) and as Nero moov/udta/chpl (read by mutagen, TagLib, FFmpeg).
+
+   Layout chaptag keeps: moov, then a small mdat holding the chapter titles, then a free box
+   of padding. The chapter track and udta stand last in moov, so a later edit only touches the
+   end of moov and what follows it:
+   - when the new boxes fit that region, they are written in place, in steps that leave a
+     valid file after each one (see plan_in_place);
+   - when moov is at the end of the file, a new moov is appended and the old one becomes
+     free space;
+   - otherwise the file is rewritten once, everything after moov moved and every chunk offset
+     table patched (stco widened to co64 where an offset passes 4 GiB). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "mp4box.h"
+#include "text.h"
+
+/* chpl counts and title lengths are single bytes. */
+#define CHPL_MAX 255
+/* QuickTime text samples carry a 16-bit length. */
+#define QT_TITLE_MAX 65535
+/* Chapter titles read from a file longer than this are cut: nobody writes such titles. */
+#define READ_TITLE_MAX 4096
+#define MAX_SAMPLES 1000000
+
+static const uint8_t encd_box[12] = {0, 0, 0, 12, 'e', 'n', 'c', 'd', 0, 0, 1, 0};
+
+/* What chaptag needs to know about one track. */
+typedef struct {
+    uint32_t id;
+    uint32_t flags;        /* tkhd flags */
+    uint64_t duration;     /* tkhd, movie timescale */
+    char handler[4];       /* hdlr handler type: 'soun', 'vide', 'text', ... */
+    uint32_t timescale;    /* mdhd */
+    uint64_t media_duration;
+    bool refs_chapters;    /* has tref/chap */
+} mp4_track;
+
+typedef struct {
+    ct_box *tops;
+    size_t n_tops;
+    size_t moov; /* index of moov in TOPS */
+    uint32_t movie_timescale;
+    uint64_t movie_duration;
+    uint32_t next_track_id;
+    mp4_track *tracks; /* in moov order of the trak boxes */
+    size_t n_tracks;
+} mp4_file;
+
+static void mp4_file_free(mp4_file *m)
+{
+    ct_box_free_array(m->tops, m->n_tops);
+    free(m->tracks);
+    memset(m, 0, sizeof *m);
+}
+
+static ct_box *moov_of(const mp4_file *m)
+{
+    return &m->tops[m->moov];
+}
+
+static bool mp4_sniff(const uint8_t *head, size_t n)
+{
+    static const char *const first[] = {"ftyp", "moov", "mdat", "free", "wide", "skip"};
+    if (n < 8 || ct_load_u32be(head) == 0 || (ct_load_u32be(head) < 8 && ct_load_u32be(head) != 1))
+        return false;
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++)
+        if (memcmp(head + 4, first[i], 4) == 0)
+            return true;
+    return false;
+}
+
+/* ---- reading boxes ----------------------------------------------------------------------- */
+
+/* A loaded full box's version and a reader past its version and flags. */
+static ct_reader full_box(const ct_box *b, unsigned *version)
+{
+    ct_reader r = ct_reader_make(b->data, b->loaded ? b->len : 0);
+    *version = ct_reader_u8(&r);
+    ct_reader_skip(&r, 3);
+    return r;
+}
+
+static chaptag_status read_mvhd(ct_file *f, mp4_file *m, chaptag_error *err)
+{
+    ct_box *mvhd = ct_box_child(moov_of(m), "mvhd");
+    chaptag_status st = mvhd ? ct_box_load(f, mvhd, err)
+                             : ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "moov has no mvhd box");
+    if (st != CHAPTAG_OK)
+        return st;
+    unsigned v;
+    ct_reader r = full_box(mvhd, &v);
+    ct_reader_skip(&r, v == 1 ? 16 : 8);
+    m->movie_timescale = ct_reader_u32be(&r);
+    m->movie_duration = v == 1 ? ct_reader_u64be(&r) : ct_reader_u32be(&r);
+    ct_reader_skip(&r, 4 + 2 + 10 + 36 + 24);
+    m->next_track_id = ct_reader_u32be(&r);
+    if (r.bad || m->movie_timescale == 0)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the mvhd box is damaged");
+    return CHAPTAG_OK;
+}
+
+static chaptag_status read_track(ct_file *f, ct_box *trak, mp4_track *t, chaptag_error *err)
+{
+    ct_box *tkhd = ct_box_child(trak, "tkhd"), *mdhd = ct_box_path(trak, "mdia/mdhd");
+    ct_box *hdlr = ct_box_path(trak, "mdia/hdlr");
+    memset(t, 0, sizeof *t);
+    if (tkhd == NULL || mdhd == NULL || hdlr == NULL)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "a track lacks its tkhd, mdhd or hdlr box");
+    chaptag_status st = ct_box_load(f, tkhd, err);
+    if (st == CHAPTAG_OK)
+        st = ct_box_load(f, mdhd, err);
+    if (st == CHAPTAG_OK)
+        st = ct_box_load(f, hdlr, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    unsigned v;
+    ct_reader r = full_box(tkhd, &v);
+    t->flags = tkhd->len >= 4 ? ct_load_u24be(tkhd->data + 1) : 0;
+    ct_reader_skip(&r, v == 1 ? 16 : 8);
+    t->id = ct_reader_u32be(&r);
+    ct_reader_skip(&r, 4);
+    t->duration = v == 1 ? ct_reader_u64be(&r) : ct_reader_u32be(&r);
+    bool bad = r.bad || tkhd->len < 4;
+    r = full_box(mdhd, &v);
+    ct_reader_skip(&r, v == 1 ? 16 : 8);
+    t->timescale = ct_reader_u32be(&r);
+    t->media_duration = v == 1 ? ct_reader_u64be(&r) : ct_reader_u32be(&r);
+    bad = bad || r.bad;
+    r = full_box(hdlr, &v);
+    ct_reader_skip(&r, 4);
+    const uint8_t *h = ct_reader_bytes(&r, 4);
+    if (bad || h == NULL || t->timescale == 0)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the header boxes of track %" PRIu32
+                       " are damaged", t->id);
+    memcpy(t->handler, h, 4);
+    t->refs_chapters = ct_box_path(trak, "tref/chap") != NULL;
+    return CHAPTAG_OK;
+}
+
+static chaptag_status read_tracks(ct_file *f, mp4_file *m, chaptag_error *err)
+{
+    ct_box *moov = moov_of(m);
+    size_t n = 0;
+    for (size_t i = 0; i < moov->n_kids; i++)
+        n += ct_box_is(&moov->kids[i], "trak");
+    m->tracks = ct_calloc(n, sizeof *m->tracks);
+    if (m->tracks == NULL)
+        return ct_fail_nomem(err);
+    for (size_t i = 0; i < moov->n_kids; i++) {
+        if (!ct_box_is(&moov->kids[i], "trak"))
+            continue;
+        chaptag_status st = read_track(f, &moov->kids[i], &m->tracks[m->n_tracks], err);
+        if (st != CHAPTAG_OK)
+            return st;
+        m->n_tracks++;
+    }
+    return CHAPTAG_OK;
+}
+
+static chaptag_status mp4_open(ct_file *f, mp4_file *m, chaptag_error *err)
+{
+    memset(m, 0, sizeof *m);
+    chaptag_status st = ct_box_scan(f, &m->tops, &m->n_tops, err);
+    size_t n_moov = 0;
+    for (size_t i = 0; st == CHAPTAG_OK && i < m->n_tops; i++) {
+        if (ct_box_is(&m->tops[i], "moov") && m->tops[i].hdr_len != 0) {
+            m->moov = i;
+            n_moov++;
+        }
+    }
+    if (st == CHAPTAG_OK && n_moov != 1)
+        st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, n_moov ? "the file has %zu moov boxes"
+                                                      : "no moov box (not a complete MP4 file)",
+                     n_moov);
+    if (st == CHAPTAG_OK)
+        st = ct_box_parse(f, moov_of(m), err);
+    if (st == CHAPTAG_OK)
+        st = read_mvhd(f, m, err);
+    if (st == CHAPTAG_OK)
+        st = read_tracks(f, m, err);
+    if (st != CHAPTAG_OK)
+        mp4_file_free(m);
+    return st;
+}
+
+/* The trak box of the track with ID, or NULL. */
+static ct_box *trak_by_id(const mp4_file *m, uint32_t id, size_t *track_index)
+{
+    ct_box *moov = moov_of(m);
+    size_t t = 0;
+    for (size_t i = 0; i < moov->n_kids; i++) {
+        if (!ct_box_is(&moov->kids[i], "trak"))
+            continue;
+        if (t < m->n_tracks && m->tracks[t].id == id) {
+            if (track_index)
+                *track_index = t;
+            return &moov->kids[i];
+        }
+        t++;
+    }
+    return NULL;
+}
+
+/* The first sound track, or -1. */
+static long audio_track(const mp4_file *m)
+{
+    for (size_t i = 0; i < m->n_tracks; i++)
+        if (memcmp(m->tracks[i].handler, "soun", 4) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* True when track T is a chapter text track: some track's tref/chap names it and it holds
+   text (a video track named there is cover art over time, and stays). */
+static bool is_chapter_track(ct_file *f, const mp4_file *m, const mp4_track *t)
+{
+    static const char *const text[] = {"text", "sbtl", "subt"};
+    bool texty = false;
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        texty |= memcmp(t->handler, text[i], 4) == 0;
+    if (!texty)
+        return false;
+    ct_box *moov = moov_of(m);
+    for (size_t i = 0; i < moov->n_kids; i++) {
+        ct_box *chap = ct_box_is(&moov->kids[i], "trak") ? ct_box_path(&moov->kids[i], "tref/chap")
+                                                         : NULL;
+        if (chap == NULL || ct_box_load(f, chap, NULL) != CHAPTAG_OK)
+            continue;
+        for (size_t k = 0; k + 4 <= chap->len; k += 4)
+            if (ct_load_u32be(chap->data + k) == t->id)
+                return true;
+    }
+    return false;
+}
+
+/* The audio duration in milliseconds: the longest track that is not a chapter track. */
+static uint64_t audio_duration_ms(ct_file *f, const mp4_file *m)
+{
+    uint64_t best = 0;
+    for (size_t i = 0; i < m->n_tracks; i++) {
+        const mp4_track *t = &m->tracks[i];
+        if (is_chapter_track(f, m, t))
+            continue;
+        uint64_t ms = t->media_duration * 1000 / t->timescale;
+        if (t->duration > 0)
+            ms = t->duration * 1000 / m->movie_timescale;
+        if (ms > best)
+            best = ms;
+    }
+    return best ? best : m->movie_duration * 1000 / m->movie_timescale;
+}
+
+/* ---- reading chapters ------------------------------------------------------------------- */
+
+/* The sample tables of a track, loaded. */
+typedef struct {
+    const ct_box *stts, *stsz, *stsc, *stco;
+    bool co64;
+} sample_tables;
+
+static chaptag_status load_tables(ct_file *f, ct_box *trak, sample_tables *t, chaptag_error *err)
+{
+    ct_box *stbl = ct_box_path(trak, "mdia/minf/stbl");
+    ct_box *b[4] = {NULL, NULL, NULL, NULL};
+    static const char *const names[] = {"stts", "stsz", "stsc", "stco"};
+    if (stbl == NULL)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the chapter track has no sample table");
+    for (int i = 0; i < 4; i++) {
+        b[i] = ct_box_child(stbl, names[i]);
+        if (i == 3 && b[i] == NULL)
+            b[i] = ct_box_child(stbl, "co64");
+        chaptag_status st = b[i] ? ct_box_load(f, b[i], err)
+                                 : ct_fail(err, CHAPTAG_ERR_AUDIO, 0,
+                                           "the chapter track has no %s box", names[i]);
+        if (st != CHAPTAG_OK)
+            return st;
+    }
+    *t = (sample_tables){b[0], b[1], b[2], b[3], ct_box_is(b[3], "co64")};
+    return CHAPTAG_OK;
+}
+
+/* One chapter sample: where it is and when it starts (media timescale). */
+typedef struct {
+    uint64_t off, time;
+    uint32_t size;
+} sample_ref;
+
+/* Expands the sample tables into one entry per sample; *N is the count. */
+static chaptag_status expand_samples(const sample_tables *t, sample_ref **out, size_t *n,
+                                     chaptag_error *err)
+{
+    unsigned v;
+    ct_reader sz = full_box(t->stsz, &v), tt = full_box(t->stts, &v);
+    ct_reader sc = full_box(t->stsc, &v), co = full_box(t->stco, &v);
+    uint32_t fixed = ct_reader_u32be(&sz), count = ct_reader_u32be(&sz);
+    uint32_t n_tt = ct_reader_u32be(&tt), n_sc = ct_reader_u32be(&sc);
+    uint32_t n_co = ct_reader_u32be(&co);
+    if (count > MAX_SAMPLES || (fixed == 0 && count > ct_reader_left(&sz) / 4) ||
+        n_tt > ct_reader_left(&tt) / 8 || n_sc > ct_reader_left(&sc) / 12 ||
+        n_co > ct_reader_left(&co) / (t->co64 ? 8 : 4) || n_sc == 0)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the chapter track's sample tables are damaged");
+    sample_ref *s = ct_calloc(count, sizeof *s);
+    if (s == NULL)
+        return ct_fail_nomem(err);
+    size_t i = 0;
+    uint64_t time = 0;
+    uint32_t run = 0, delta = 0, chunk_left = 0, sc_next = 0, per_chunk = 0;
+    uint64_t pos = 0;
+    for (uint32_t chunk = 1; chunk <= n_co && i < count; chunk++) {
+        pos = t->co64 ? ct_reader_u64be(&co) : ct_reader_u32be(&co);
+        while (sc_next < n_sc && ct_load_u32be(t->stsc->data + 8 + 12 * (size_t)sc_next) <= chunk)
+            per_chunk = ct_load_u32be(t->stsc->data + 8 + 12 * (size_t)sc_next++ + 4);
+        for (chunk_left = per_chunk; chunk_left > 0 && i < count; chunk_left--, i++) {
+            while (run == 0 && n_tt-- > 0) {
+                run = ct_reader_u32be(&tt);
+                delta = ct_reader_u32be(&tt);
+            }
+            s[i].size = fixed ? fixed : ct_reader_u32be(&sz);
+            s[i].off = pos;
+            s[i].time = time;
+            pos += s[i].size;
+            time += delta;
+            run -= run > 0;
+        }
+    }
+    *out = s;
+    *n = i;
+    return CHAPTAG_OK;
+}
+
+/* The media-time shift of the chapter track's edit list: empty edits delay it, a first real
+   edit starting at media time M advances it (FFmpeg writes both). In movie timescale units
+   for the delay, media units for M. */
+static void edit_shift(const ct_box *trak, const mp4_file *m, uint64_t *delay_ms,
+                       uint64_t *media_start)
+{
+    *delay_ms = 0;
+    *media_start = 0;
+    ct_box *elst = ct_box_path(trak, "edts/elst");
+    if (elst == NULL || !elst->loaded)
+        return;
+    unsigned v;
+    ct_reader r = full_box(elst, &v);
+    uint32_t n = ct_reader_u32be(&r);
+    for (uint32_t i = 0; i < n && !r.bad; i++) {
+        uint64_t dur = v == 1 ? ct_reader_u64be(&r) : ct_reader_u32be(&r);
+        int64_t media = v == 1 ? (int64_t)ct_reader_u64be(&r) : (int32_t)ct_reader_u32be(&r);
+        ct_reader_skip(&r, 4);
+        if (r.bad)
+            return;
+        if (media == -1) {
+            *delay_ms += dur * 1000 / m->movie_timescale;
+            continue;
+        }
+        *media_start = (uint64_t)media;
+        return;
+    }
+}
+
+/* Appends the text of a chapter sample (16-bit length, then UTF-8 or UTF-16 with BOM) to OUT
+   as a one-line UTF-8 title. */
+static void sample_title(const uint8_t *p, size_t size, ct_buf *out)
+{
+    ct_buf raw = CT_BUF_INIT;
+    size_t len = size >= 2 ? ct_load_u16be(p) : 0;
+    if (size < 2)
+        return;
+    if (len > size - 2) /* cut by the caller at READ_TITLE_MAX, or damaged */
+        len = size - 2;
+    const uint8_t *s = p + 2;
+    if (len >= 2 && ((s[0] == 0xFE && s[1] == 0xFF) || (s[0] == 0xFF && s[1] == 0xFE)))
+        ct_utf16_to_utf8(s, len, true, &raw);
+    else if (ct_utf8_valid((const char *)s, len))
+        ct_buf_put(&raw, s, len);
+    else
+        ct_cp1252_to_utf8((const char *)s, len, &raw);
+    ct_title_clean(raw.data ? (const char *)raw.data : "", raw.len, out);
+    ct_buf_free(&raw);
+}
+
+/* Reads the QuickTime chapter track TRAK (track T) into LIST; the filler sample chaptag and
+   TagLib put at 0 when the first chapter starts later is left out. */
+static chaptag_status read_qt_chapters(ct_file *f, const mp4_file *m, ct_box *trak,
+                                       const mp4_track *t, chaptag_chapters *list,
+                                       chaptag_error *err)
+{
+    sample_tables tabs = {NULL, NULL, NULL, NULL, false};
+    sample_ref *s = NULL;
+    size_t n = 0;
+    chaptag_status st = load_tables(f, trak, &tabs, err);
+    if (st == CHAPTAG_OK)
+        st = expand_samples(&tabs, &s, &n, err);
+    uint64_t delay_ms, media_start;
+    edit_shift(trak, m, &delay_ms, &media_start);
+    uint8_t *buf = NULL;
+    for (size_t i = 0; i < n && st == CHAPTAG_OK; i++) {
+        size_t size = s[i].size > READ_TITLE_MAX + 2 ? READ_TITLE_MAX + 2 : s[i].size;
+        uint8_t *nb = ct_realloc(buf, size ? size : 1);
+        if (nb == NULL) {
+            st = ct_fail_nomem(err);
+            break;
+        }
+        buf = nb;
+        st = ct_file_read(f, s[i].off, buf, size, NULL, err);
+        ct_buf title = CT_BUF_INIT;
+        if (st == CHAPTAG_OK)
+            sample_title(buf, size, &title);
+        ct_buf_put_u8(&title, 0);
+        if (!ct_buf_ok(&title))
+            st = ct_fail_nomem(err);
+        uint64_t time = s[i].time >= media_start ? s[i].time - media_start : 0;
+        chaptag_chapter ch = {0};
+        ch.start_ms = delay_ms + time * 1000 / t->timescale;
+        ch.end_ms = CHAPTAG_TIME_NONE;
+        ch.title = (const char *)title.data;
+        bool filler = i == 0 && n > 1 && ch.start_ms == 0 && title.len == 1;
+        if (st == CHAPTAG_OK && !filler)
+            st = chaptag_chapters_add(list, &ch, err);
+        ct_buf_free(&title);
+    }
+    free(buf);
+    free(s);
+    return st;
+}
+
+/* Reads moov/udta/chpl into LIST (titles are at most 255 bytes). */
+static chaptag_status read_chpl(ct_file *f, ct_box *chpl, chaptag_chapters *list,
+                                chaptag_error *err)
+{
+    chaptag_status st = ct_box_load(f, chpl, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    unsigned v;
+    ct_reader r = full_box(chpl, &v);
+    if (v != 0)
+        ct_reader_skip(&r, 4); /* FFmpeg and TagLib: the reserved word comes with version 1 */
+    unsigned n = ct_reader_u8(&r);
+    for (unsigned i = 0; i < n && st == CHAPTAG_OK; i++) {
+        uint64_t start = ct_reader_u64be(&r);
+        unsigned len = ct_reader_u8(&r);
+        const uint8_t *p = ct_reader_bytes(&r, len);
+        if (r.bad)
+            return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the chpl box is damaged");
+        ct_buf raw = CT_BUF_INIT, title = CT_BUF_INIT;
+        if (ct_utf8_valid((const char *)p, len))
+            ct_buf_put(&raw, p, len);
+        else
+            ct_cp1252_to_utf8((const char *)p, len, &raw);
+        ct_title_clean(raw.data ? (const char *)raw.data : "", raw.len, &title);
+        ct_buf_put_u8(&title, 0);
+        chaptag_chapter ch = {0};
+        ch.start_ms = (start + 5000) / 10000;
+        ch.end_ms = CHAPTAG_TIME_NONE;
+        ch.title = (const char *)title.data;
+        st = ct_buf_ok(&title) ? chaptag_chapters_add(list, &ch, err) : ct_fail_nomem(err);
+        ct_buf_free(&raw);
+        ct_buf_free(&title);
+    }
+    return st;
+}
+
+/* Warns about every way the two flavours differ. A chpl title cut to 255 bytes matches. */
+static void compare_flavours(const chaptag_chapters *qt, const chaptag_chapters *nero,
+                             ct_warnings *w)
+{
+    size_t a = chaptag_chapters_count(qt), b = chaptag_chapters_count(nero);
+    char x[CT_TIME_STR_MAX], y[CT_TIME_STR_MAX];
+    if (a != b)
+        ct_warn(w, 0, "the QuickTime chapter track has %zu chapters but Nero chpl has %zu", a, b);
+    for (size_t i = 0; i < a && i < b; i++) {
+        const chaptag_chapter *p = chaptag_chapters_get(qt, i), *q = chaptag_chapters_get(nero, i);
+        if (p->start_ms != q->start_ms)
+            ct_warn(w, 0, "chapter %zu starts at %s in the QuickTime track but at %s in chpl",
+                    i + 1, ct_time_str(p->start_ms, x), ct_time_str(q->start_ms, y));
+        size_t lp = ct_utf8_cut(p->title, strlen(p->title), CHPL_MAX);
+        if (strlen(q->title) != lp || strncmp(p->title, q->title, lp) != 0)
+            ct_warn(w, 0, "chapter %zu is \"%s\" in the QuickTime track but \"%s\" in chpl", i + 1,
+                    p->title, q->title);
+    }
+}
+
+/* Copies every chapter of FROM to the end of TO. */
+static chaptag_status copy_chapters(chaptag_chapters *to, const chaptag_chapters *from,
+                                    chaptag_error *err)
+{
+    for (size_t i = 0; i < chaptag_chapters_count(from); i++) {
+        chaptag_status st = chaptag_chapters_add(to, chaptag_chapters_get(from, i), err);
+        if (st != CHAPTAG_OK)
+            return st;
+    }
+    return CHAPTAG_OK;
+}
+
+/* The chapter text track the audio track names (or any), or NULL. */
+static ct_box *find_chapter_trak(ct_file *f, const mp4_file *m, size_t *index)
+{
+    for (size_t i = 0; i < m->n_tracks; i++) {
+        if (!is_chapter_track(f, m, &m->tracks[i]))
+            continue;
+        *index = i;
+        return trak_by_id(m, m->tracks[i].id, NULL);
+    }
+    return NULL;
+}
+
+/* The value of the first 'data' box of iTunes item TYPE in ILST (payload bytes), or NULL. */
+static const uint8_t *ilst_item(const uint8_t *ilst, size_t len, const char *type, size_t *out)
+{
+    ct_reader r = ct_reader_make(ilst, len);
+    while (ct_reader_left(&r) >= 8) {
+        uint32_t size = ct_reader_u32be(&r);
+        const uint8_t *t = ct_reader_bytes(&r, 4);
+        if (size < 8 || size - 8 > ct_reader_left(&r))
+            return NULL;
+        const uint8_t *body = ct_reader_bytes(&r, size - 8);
+        if (memcmp(t, type, 4) != 0 || size < 24 || memcmp(body + 4, "data", 4) != 0)
+            continue;
+        uint32_t dsize = ct_load_u32be(body);
+        if (dsize < 16 || dsize > size - 8)
+            return NULL;
+        *out = dsize - 16;
+        return body + 16;
+    }
+    return NULL;
+}
+
+/* The standard tags dump shows, from the iTunes ilst in moov/udta/meta. */
+static chaptag_status read_standard_tags(ct_file *f, const mp4_file *m, chaptag_chapters *list,
+                                         chaptag_error *err)
+{
+    static const struct {
+        const char *type, *key;
+    } map[] = {{"\xa9nam", "title"}, {"\xa9" "ART", "artist"}, {"\xa9" "alb", "album"},
+               {"\xa9" "day", "year"}};
+    ct_box *meta = ct_box_path(moov_of(m), "udta/meta");
+    if (meta == NULL || meta->size > (16u << 20))
+        return CHAPTAG_OK;
+    chaptag_status st = ct_box_load(f, meta, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    /* ISO 'meta' is a full box; QuickTime's is not (its first child follows at once) */
+    size_t skip = meta->len >= 8 && memcmp(meta->data + 4, "hdlr", 4) == 0 ? 0 : 4;
+    ct_reader r = ct_reader_make(meta->data, meta->len);
+    ct_reader_skip(&r, skip);
+    while (ct_reader_left(&r) >= 8 && st == CHAPTAG_OK) {
+        uint32_t size = ct_reader_u32be(&r);
+        const uint8_t *t = ct_reader_bytes(&r, 4);
+        if (size < 8 || size - 8 > ct_reader_left(&r))
+            break;
+        const uint8_t *body = ct_reader_bytes(&r, size - 8);
+        if (memcmp(t, "ilst", 4) != 0)
+            continue;
+        for (size_t i = 0; i < sizeof map / sizeof map[0] && st == CHAPTAG_OK; i++) {
+            size_t n;
+            const uint8_t *v = ilst_item(body, size - 8, map[i].type, &n);
+            if (v == NULL || !ct_utf8_valid((const char *)v, n))
+                continue;
+            ct_buf b = CT_BUF_INIT;
+            ct_title_clean((const char *)v, strcmp(map[i].key, "year") == 0 && n > 4 ? 4 : n, &b);
+            ct_buf_put_u8(&b, 0);
+            st = ct_buf_ok(&b) ? chaptag_chapters_set_meta(list, map[i].key, (char *)b.data, err)
+                               : ct_fail_nomem(err);
+            ct_buf_free(&b);
+        }
+    }
+    return st;
+}
+
+/* Where moov stands: "before" when the largest mdat (the media, not chapter titles) follows
+   it. */
+static bool moov_before_mdat(const mp4_file *m)
+{
+    size_t best = m->n_tops;
+    for (size_t i = 0; i < m->n_tops; i++)
+        if (ct_box_is(&m->tops[i], "mdat") && (best == m->n_tops || m->tops[i].size > m->tops[best].size))
+            best = i;
+    return best < m->n_tops && best > m->moov;
+}
+
+static void fill_info(chaptag_file_info *info, const mp4_file *m, uint64_t duration_ms,
+                      uint64_t size)
+{
+    memset(info, 0, sizeof *info);
+    snprintf(info->container, sizeof info->container, "MP4");
+    snprintf(info->tag, sizeof info->tag, "moov %s mdat",
+             moov_before_mdat(m) ? "before" : "after");
+    snprintf(info->flavours, sizeof info->flavours, "none");
+    info->duration_ms = duration_ms;
+    snprintf(info->duration_source, sizeof info->duration_source, "track header");
+    info->file_size = size;
+}
+
+/* Names the chapter flavours present and their counts. */
+static void name_flavours(chaptag_file_info *info, bool has_qt, size_t n_qt, bool has_nero,
+                          size_t n_nero)
+{
+    if (has_qt && has_nero)
+        snprintf(info->flavours, sizeof info->flavours,
+                 "QuickTime chapter track (%zu) + Nero chpl (%zu)", n_qt, n_nero);
+    else if (has_qt)
+        snprintf(info->flavours, sizeof info->flavours, "QuickTime chapter track (%zu)", n_qt);
+    else if (has_nero)
+        snprintf(info->flavours, sizeof info->flavours, "Nero chpl (%zu)", n_nero);
+}
+
+static chaptag_status mp4_read(ct_file *f, chaptag_chapters *list, chaptag_file_info *info,
+                               chaptag_error *err)
+{
+    mp4_file m;
+    chaptag_status st = mp4_open(f, &m, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    chaptag_chapters *qt = chaptag_chapters_new(), *nero = chaptag_chapters_new();
+    size_t index = 0;
+    ct_box *trak = find_chapter_trak(f, &m, &index);
+    ct_box *chpl = ct_box_path(moov_of(&m), "udta/chpl");
+    if (qt == NULL || nero == NULL)
+        st = ct_fail_nomem(err);
+    if (st == CHAPTAG_OK && trak != NULL)
+        st = read_qt_chapters(f, &m, trak, &m.tracks[index], qt, err);
+    if (st == CHAPTAG_OK && chpl != NULL)
+        st = read_chpl(f, chpl, nero, err);
+    if (st == CHAPTAG_OK && trak != NULL && chpl != NULL)
+        compare_flavours(qt, nero, ct_chapters_warnings(list));
+    if (st == CHAPTAG_OK)
+        st = copy_chapters(list, trak != NULL ? qt : nero, err);
+    if (st == CHAPTAG_OK)
+        st = read_standard_tags(f, &m, list, err);
+    if (st == CHAPTAG_OK) {
+        fill_info(info, &m, audio_duration_ms(f, &m), ct_file_size(f));
+        name_flavours(info, trak != NULL, chaptag_chapters_count(qt), chpl != NULL,
+                      chaptag_chapters_count(nero));
+    }
+    chaptag_chapters_free(qt);
+    chaptag_chapters_free(nero);
+    mp4_file_free(&m);
+    return st;
+}
+
+/* ---- building the chapter boxes ---------------------------------------------------------- */
+
+/* One chapter sample: 16-bit length, UTF-8 title (cut on a character boundary), encd box. */
+static void put_sample(const char *title, ct_buf *b)
+{
+    size_t len = ct_utf8_cut(title, strlen(title), QT_TITLE_MAX);
+    ct_buf_put_u16be(b, (unsigned)len);
+    ct_buf_put(b, title, len);
+    ct_buf_put(b, encd_box, sizeof encd_box);
+}
+
+/* What the QuickTime track holds: the chapters, after a filler at 0 when the first starts
+   later (readers that ignore edit lists would otherwise put it at 0). */
+typedef struct {
+    size_t n;          /* samples */
+    bool filler;
+    ct_buf data;       /* the samples, back to back */
+    uint32_t *sizes;
+    uint64_t *deltas;  /* ms */
+} qt_samples;
+
+static chaptag_status make_samples(const chaptag_chapters *list, uint64_t duration_ms,
+                                   qt_samples *q, ct_warnings *w, chaptag_error *err)
+{
+    size_t n = chaptag_chapters_count(list);
+    memset(q, 0, sizeof *q);
+    q->filler = chaptag_chapters_get(list, 0)->start_ms > 0;
+    q->n = n + q->filler;
+    q->sizes = ct_calloc(q->n, sizeof *q->sizes);
+    q->deltas = ct_calloc(q->n, sizeof *q->deltas);
+    if (q->sizes == NULL || q->deltas == NULL)
+        return ct_fail_nomem(err);
+    size_t k = 0;
+    if (q->filler) {
+        put_sample("", &q->data);
+        q->sizes[k] = 2 + sizeof encd_box;
+        q->deltas[k++] = chaptag_chapters_get(list, 0)->start_ms;
+    }
+    for (size_t i = 0; i < n; i++, k++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        size_t before = q->data.len;
+        if (strlen(ch->title) > QT_TITLE_MAX)
+            ct_warn(w, ch->line, "the title is cut to %d bytes in the QuickTime chapter track",
+                    QT_TITLE_MAX);
+        put_sample(ch->title, &q->data);
+        q->sizes[k] = (uint32_t)(q->data.len - before);
+        uint64_t next = i + 1 < n ? chaptag_chapters_get(list, i + 1)->start_ms : duration_ms;
+        q->deltas[k] = next - ch->start_ms;
+    }
+    return ct_buf_ok(&q->data) ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
+static void free_samples(qt_samples *q)
+{
+    ct_buf_free(&q->data);
+    free(q->sizes);
+    free(q->deltas);
+}
+
+/* Appends a full box header (size patched by end_box) and returns where it starts. */
+static size_t begin_box(ct_buf *b, const char *type)
+{
+    size_t at = b->len;
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put(b, type, 4);
+    return at;
+}
+
+static void end_box(ct_buf *b, size_t at)
+{
+    ct_buf_set_u32be(b, at, (uint32_t)(b->len - at));
+}
+
+static const uint8_t identity_matrix[36] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                            0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+                                            0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
+
+/* gmhd with gmin and the 'text' matrix that Apple's chapter tracks need (reference §4.5). */
+static void put_gmhd(ct_buf *b)
+{
+    size_t gmhd = begin_box(b, "gmhd"), gmin = begin_box(b, "gmin");
+    ct_buf_put_u32be(b, 0);         /* version, flags */
+    ct_buf_put_u16be(b, 0x0040);    /* graphics mode: dither copy */
+    ct_buf_put_u16be(b, 0x8000);    /* opcolor */
+    ct_buf_put_u16be(b, 0x8000);
+    ct_buf_put_u16be(b, 0x8000);
+    ct_buf_put_u16be(b, 0);         /* balance */
+    ct_buf_put_u16be(b, 0);         /* reserved */
+    end_box(b, gmin);
+    size_t text = begin_box(b, "text");
+    ct_buf_put(b, identity_matrix, sizeof identity_matrix);
+    end_box(b, text);
+    end_box(b, gmhd);
+}
+
+/* The 'text' sample entry (FFmpeg's and TagLib's layout, reference §4.7 A). */
+static void put_stsd(ct_buf *b)
+{
+    static const uint8_t entry[59] = {
+        0, 0, 0, 59, 't', 'e', 'x', 't', 0, 0, 0, 0, 0, 0, 0, 1, /* size, type, data ref 1 */
+        0, 0, 0, 1,                                             /* display flags */
+        0, 0,                                                   /* justification */
+        0, 0, 0, 0,                                             /* background RGBA */
+        0, 0, 0, 0, 0, 0, 0, 0,                                 /* text box */
+        0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,                     /* style record, font 1 */
+        0, 0, 0, 13, 'f', 't', 'a', 'b', 0, 1, 0, 1, 0,         /* ftab: one font, no name */
+    };
+    size_t stsd = begin_box(b, "stsd");
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, 1);
+    ct_buf_put(b, entry, sizeof entry);
+    end_box(b, stsd);
+}
+
+/* Sample tables for Q, all samples in one chunk at SAMPLES_OFF. */
+static void put_stbl(ct_buf *b, const qt_samples *q, uint64_t samples_off)
+{
+    size_t stbl = begin_box(b, "stbl");
+    put_stsd(b);
+    size_t at = begin_box(b, "stts");
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, (uint32_t)q->n);
+    for (size_t i = 0; i < q->n; i++) { /* one entry per chapter, never run-length merged */
+        ct_buf_put_u32be(b, 1);
+        ct_buf_put_u32be(b, (uint32_t)q->deltas[i]);
+    }
+    end_box(b, at);
+    at = begin_box(b, "stsc");
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, 1);
+    ct_buf_put_u32be(b, 1);              /* first chunk */
+    ct_buf_put_u32be(b, (uint32_t)q->n); /* samples per chunk */
+    ct_buf_put_u32be(b, 1);              /* sample description */
+    end_box(b, at);
+    at = begin_box(b, "stsz");
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, 0); /* sizes differ: one per sample */
+    ct_buf_put_u32be(b, (uint32_t)q->n);
+    for (size_t i = 0; i < q->n; i++)
+        ct_buf_put_u32be(b, q->sizes[i]);
+    end_box(b, at);
+    bool co64 = samples_off > UINT32_MAX;
+    at = begin_box(b, co64 ? "co64" : "stco");
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, 1);
+    if (co64)
+        ct_buf_put_u64be(b, samples_off);
+    else
+        ct_buf_put_u32be(b, (uint32_t)samples_off);
+    end_box(b, at);
+    end_box(b, stbl);
+}
+
+/* The whole chapter trak: a disabled text track of timescale 1000 (reference §4). */
+static void put_chapter_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64_t duration_ms,
+                             uint32_t movie_timescale, uint64_t samples_off)
+{
+    uint64_t movie_dur = duration_ms * movie_timescale / 1000;
+    bool v1 = movie_dur > UINT32_MAX || duration_ms > UINT32_MAX;
+    size_t trak = begin_box(b, "trak"), at = begin_box(b, "tkhd");
+    ct_buf_put_u32be(b, (v1 ? 1u << 24 : 0) | 0x000002); /* in movie, not enabled */
+    if (v1) {
+        ct_buf_put_u64be(b, 0);
+        ct_buf_put_u64be(b, 0);
+    } else {
+        ct_buf_put_u32be(b, 0);
+        ct_buf_put_u32be(b, 0);
+    }
+    ct_buf_put_u32be(b, id);
+    ct_buf_put_u32be(b, 0);
+    if (v1)
+        ct_buf_put_u64be(b, movie_dur);
+    else
+        ct_buf_put_u32be(b, (uint32_t)movie_dur);
+    ct_buf_put_zeros(b, 8 + 2 + 2 + 2 + 2); /* reserved, layer, group, volume, reserved */
+    ct_buf_put(b, identity_matrix, sizeof identity_matrix);
+    ct_buf_put_zeros(b, 8); /* width, height */
+    end_box(b, at);
+    /* AVFoundation wants an edit list on the chapter track (TagLib's finding) */
+    size_t edts = begin_box(b, "edts");
+    at = begin_box(b, "elst");
+    ct_buf_put_u32be(b, v1 ? 1u << 24 : 0);
+    ct_buf_put_u32be(b, 1);
+    if (v1) {
+        ct_buf_put_u64be(b, movie_dur);
+        ct_buf_put_u64be(b, 0);
+    } else {
+        ct_buf_put_u32be(b, (uint32_t)movie_dur);
+        ct_buf_put_u32be(b, 0);
+    }
+    ct_buf_put_u32be(b, 0x00010000);
+    end_box(b, at);
+    end_box(b, edts);
+    size_t mdia = begin_box(b, "mdia");
+    at = begin_box(b, "mdhd");
+    ct_buf_put_u32be(b, v1 ? 1u << 24 : 0);
+    if (v1) {
+        ct_buf_put_u64be(b, 0);
+        ct_buf_put_u64be(b, 0);
+        ct_buf_put_u32be(b, 1000);
+        ct_buf_put_u64be(b, duration_ms);
+    } else {
+        ct_buf_put_zeros(b, 8);
+        ct_buf_put_u32be(b, 1000);
+        ct_buf_put_u32be(b, (uint32_t)duration_ms);
+    }
+    ct_buf_put_u16be(b, 0x55c4); /* language "und" */
+    ct_buf_put_u16be(b, 0);
+    end_box(b, at);
+    at = begin_box(b, "hdlr");
+    ct_buf_put_zeros(b, 8);
+    ct_buf_put(b, "text", 4);
+    ct_buf_put_zeros(b, 12);
+    ct_buf_put(b, "Chapters", 9); /* name, NUL-terminated */
+    end_box(b, at);
+    size_t minf = begin_box(b, "minf");
+    put_gmhd(b);
+    static const uint8_t dinf[36] = {0, 0, 0, 36, 'd', 'i', 'n', 'f', 0, 0, 0, 28,
+                                     'd', 'r', 'e', 'f', 0, 0, 0, 0,  0, 0, 0, 1,
+                                     0, 0, 0, 12, 'u', 'r', 'l', ' ', 0, 0, 0, 1};
+    ct_buf_put(b, dinf, sizeof dinf);
+    put_stbl(b, q, samples_off);
+    end_box(b, minf);
+    end_box(b, mdia);
+    end_box(b, trak);
+}
+
+/* The Nero chpl payload: version 1, a reserved word, a one-byte count, then for each chapter
+   its start in 100 ns units and its title cut to 255 bytes on a character boundary. */
+static void put_chpl(ct_buf *b, const chaptag_chapters *list, ct_warnings *w)
+{
+    size_t n = chaptag_chapters_count(list);
+    ct_buf_put_u32be(b, 0x01000000);
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u8(b, (unsigned)n);
+    for (size_t i = 0; i < n; i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        size_t len = ct_utf8_cut(ch->title, strlen(ch->title), CHPL_MAX);
+        if (len < strlen(ch->title))
+            ct_warn(w, ch->line, "the title is cut to %zu bytes in Nero chpl (255 at most)", len);
+        ct_buf_put_u64be(b, ch->start_ms * 10000);
+        ct_buf_put_u8(b, (unsigned)len);
+        ct_buf_put(b, ch->title, len);
+    }
+}
+
+/* ---- changing the tree -------------------------------------------------------------------- */
+
+/* The track IDs a chap box names, read into IDS (at most MAX); their count. */
+static size_t chap_ids(const ct_box *chap, uint32_t *ids, size_t max)
+{
+    size_t n = 0;
+    for (size_t k = 0; k + 4 <= chap->len && n < max; k += 4)
+        ids[n++] = ct_load_u32be(chap->data + k);
+    return n;
+}
+
+/* True when ID is among the N in IDS. */
+static bool has_id(const uint32_t *ids, size_t n, uint32_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+/* Index of child TYPE of BOX, or BOX->n_kids. */
+static size_t child_index(const ct_box *box, const char *type)
+{
+    size_t i = 0;
+    while (i < box->n_kids && (box->kids[i].hdr_len == 0 || !ct_box_is(&box->kids[i], type)))
+        i++;
+    return i;
+}
+
+/* Makes TRAK's tref/chap name its old IDs minus the N_GONE in GONE, plus ADD (0: none),
+   touching nothing when that is what it names already: one tref, one chap, never a second. */
+static chaptag_status set_refs(ct_file *f, ct_box *trak, const uint32_t *gone, size_t n_gone,
+                               uint32_t add, chaptag_error *err)
+{
+    size_t ti = child_index(trak, "tref");
+    ct_box *tref = ti < trak->n_kids ? &trak->kids[ti] : NULL;
+    size_t ci = tref ? child_index(tref, "chap") : 0;
+    ct_box *chap = tref && ci < tref->n_kids ? &tref->kids[ci] : NULL;
+    chaptag_status st = chap ? ct_box_load(f, chap, err) : CHAPTAG_OK;
+    if (st != CHAPTAG_OK)
+        return st;
+    uint32_t old[64], want[65];
+    size_t n_old = chap ? chap_ids(chap, old, 64) : 0, n_want = 0;
+    for (size_t i = 0; i < n_old; i++)
+        if (!has_id(gone, n_gone, old[i]) && old[i] != add)
+            want[n_want++] = old[i];
+    if (add != 0)
+        want[n_want++] = add;
+    bool same = n_want == n_old && (chap == NULL || chap->len == 4 * n_old);
+    for (size_t i = 0; same && i < n_old; i++)
+        same = want[i] == old[i];
+    if (same)
+        return CHAPTAG_OK;
+    uint8_t payload[65 * 4];
+    for (size_t i = 0; i < n_want; i++)
+        ct_store_u32be(payload + 4 * i, want[i]);
+    if (chap != NULL && n_want > 0)
+        return ct_box_set_payload(chap, payload, 4 * n_want) ? CHAPTAG_OK : ct_fail_nomem(err);
+    if (chap != NULL) {
+        ct_box_remove_child(tref, ci);
+        if (tref->n_kids == 0)
+            ct_box_remove_child(trak, ti);
+        return CHAPTAG_OK;
+    }
+    if (tref == NULL) { /* a new tref goes after tkhd and edts, where FFmpeg puts it */
+        size_t at = 0;
+        while (at < trak->n_kids && (ct_box_is(&trak->kids[at], "tkhd") ||
+                                     ct_box_is(&trak->kids[at], "edts")))
+            at++;
+        ct_box fresh;
+        memset(&fresh, 0, sizeof fresh);
+        memcpy(fresh.type, "tref", 4);
+        fresh.off = CT_BOX_NEW;
+        fresh.hdr_len = 8;
+        fresh.container = true;
+        fresh.changed = true;
+        if (!ct_box_insert(trak, at, &fresh))
+            return ct_fail_nomem(err);
+        tref = &trak->kids[at];
+    }
+    return ct_box_add_leaf(tref, "chap", payload, 4 * n_want) ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
+/* Removes every chapter text track and chpl. The removed IDs go to GONE (at most 16);
+   *N_GONE is their count. tref entries are fixed afterwards by set_refs(). */
+static chaptag_status remove_chapters(ct_file *f, mp4_file *m, uint32_t *gone, size_t *n_gone)
+{
+    ct_box *moov = moov_of(m);
+    *n_gone = 0;
+    for (size_t t = 0; t < m->n_tracks && *n_gone < 16;) {
+        if (!is_chapter_track(f, m, &m->tracks[t])) {
+            t++;
+            continue;
+        }
+        gone[(*n_gone)++] = m->tracks[t].id;
+        ct_box *trak = trak_by_id(m, m->tracks[t].id, NULL);
+        ct_box_remove_child(moov, (size_t)(trak - moov->kids));
+        memmove(&m->tracks[t], &m->tracks[t + 1], (m->n_tracks - t - 1) * sizeof *m->tracks);
+        m->n_tracks--;
+    }
+    ct_box *udta = ct_box_child(moov, "udta");
+    for (size_t i = 0; udta != NULL && i < udta->n_kids; i++)
+        if (ct_box_is(&udta->kids[i], "chpl"))
+            ct_box_remove_child(udta, i--);
+    return CHAPTAG_OK;
+}
+
+/* Sets mvhd's next_track_ID to at least NEXT. */
+static chaptag_status bump_next_track(mp4_file *m, uint32_t next, chaptag_error *err)
+{
+    if (m->next_track_id >= next)
+        return CHAPTAG_OK;
+    ct_box *mvhd = ct_box_child(moov_of(m), "mvhd");
+    if (mvhd->len < 4)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the mvhd box is damaged");
+    size_t at = mvhd->data[0] == 1 ? 108 : 96;
+    if (mvhd->len < at + 4)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the mvhd box is damaged");
+    ct_store_u32be(mvhd->data + at, next);
+    mvhd->changed = true;
+    m->next_track_id = next;
+    return CHAPTAG_OK;
+}
+
+/* Puts udta and the chapter trak last in moov, in that order, so that re-embeds only change
+   the end of moov. Moving a box that did not change is harmless: players look boxes up by
+   type. */
+static chaptag_status move_to_end(ct_box *moov, const char *type, chaptag_error *err)
+{
+    for (size_t i = 0; i + 1 < moov->n_kids; i++) {
+        if (!ct_box_is(&moov->kids[i], type) || moov->kids[i].hdr_len == 0)
+            continue;
+        ct_box moved;
+        ct_box_take_child(moov, i, &moved);
+        if (!ct_box_append(moov, &moved))
+            return ct_fail_nomem(err);
+        return CHAPTAG_OK;
+    }
+    return CHAPTAG_OK;
+}
+
+/* ---- the plan ----------------------------------------------------------------------------- */
+
+/* The region chaptag may rewrite: moov, then an mdat holding only old chapter samples, then
+   free/skip boxes. [START, END) in the file. */
+typedef struct {
+    uint64_t start, end;
+    bool at_eof;
+} region;
+
+/* True when top-level box B is an mdat holding nothing but samples of removed chapter tracks:
+   no remaining track's chunks point into it. */
+static chaptag_status is_chapter_mdat(ct_file *f, const mp4_file *m, const ct_box *b, bool *yes,
+                                      chaptag_error *err)
+{
+    *yes = false;
+    if (!ct_box_is(b, "mdat") || b->size > (1u << 20))
+        return CHAPTAG_OK;
+    ct_box *moov = moov_of(m);
+    for (size_t i = 0; i < moov->n_kids; i++) {
+        ct_box *stbl = ct_box_is(&moov->kids[i], "trak")
+                           ? ct_box_path(&moov->kids[i], "mdia/minf/stbl") : NULL;
+        ct_box *co = stbl ? ct_box_child(stbl, "stco") : NULL;
+        co = co ? co : stbl ? ct_box_child(stbl, "co64") : NULL;
+        if (co == NULL)
+            continue;
+        bool hit;
+        chaptag_status st = ct_box_table_hits(f, co, b->off, b->off + b->size, &hit, err);
+        if (st != CHAPTAG_OK || hit)
+            return st;
+    }
+    *yes = true;
+    return CHAPTAG_OK;
+}
+
+static chaptag_status find_region(ct_file *f, const mp4_file *m, region *r, chaptag_error *err)
+{
+    r->start = moov_of(m)->off;
+    r->end = r->start + moov_of(m)->size;
+    size_t i = m->moov + 1;
+    if (i < m->n_tops) {
+        bool ours;
+        chaptag_status st = is_chapter_mdat(f, m, &m->tops[i], &ours, err);
+        if (st != CHAPTAG_OK)
+            return st;
+        if (ours)
+            r->end += m->tops[i++].size;
+    }
+    for (; i < m->n_tops; i++) {
+        const ct_box *b = &m->tops[i];
+        if (b->hdr_len == 0 || !(ct_box_is(b, "free") || ct_box_is(b, "skip")))
+            break;
+        r->end += b->size;
+    }
+    r->at_eof = r->end == ct_file_size(f);
+    return CHAPTAG_OK;
+}
+
+/* A free box of SIZE bytes (at least 8): header only; the caller writes or keeps the rest. */
+static void put_free_header(uint8_t out[8], uint64_t size)
+{
+    ct_store_u32be(out, (uint32_t)size);
+    memcpy(out + 4, "free", 4);
+}
+
+/* Builds the new moov's D part (the children from index FIRST on) and what follows moov
+   (chapter mdat, and a free box of PAD bytes) into OUT. The free box's payload is written as
+   zeros only with ZEROS: in place its old bytes may stay, readers skip them. */
+static chaptag_status render_tail(ct_file *f, const ct_box *moov, size_t first,
+                                  const qt_samples *q, bool with_samples, uint64_t pad,
+                                  bool zeros, ct_buf *out, chaptag_error *err)
+{
+    chaptag_status st = CHAPTAG_OK;
+    for (size_t i = first; i < moov->n_kids && st == CHAPTAG_OK; i++)
+        st = ct_box_render_bytes(f, &moov->kids[i], out, err);
+    if (st == CHAPTAG_OK && with_samples) {
+        ct_buf_put_u32be(out, (uint32_t)(8 + q->data.len));
+        ct_buf_put(out, "mdat", 4);
+        ct_buf_put(out, q->data.data, q->data.len);
+    }
+    if (st == CHAPTAG_OK && pad > 0) {
+        uint8_t h[8];
+        put_free_header(h, pad);
+        ct_buf_put(out, h, 8);
+        if (zeros)
+            ct_buf_put_zeros(out, (size_t)(pad - 8));
+    }
+    return st == CHAPTAG_OK && !ct_buf_ok(out) ? ct_fail_nomem(err) : st;
+}
+
+/* Sizes of the new region: moov, the chapter mdat, and what the chapter trak's chunk offset
+   is (it depends on where the mdat lands). */
+typedef struct {
+    uint64_t moov, mdat;
+} new_sizes;
+
+/* Writes the chapter trak (if Q) as the last child of MOOV with its samples at SAMPLES_OFF. */
+static chaptag_status set_chapter_trak(ct_box *moov, const qt_samples *q, uint32_t id,
+                                       uint64_t duration_ms, uint32_t movie_ts,
+                                       uint64_t samples_off, bool *added, chaptag_error *err)
+{
+    if (q == NULL)
+        return CHAPTAG_OK;
+    if (*added)
+        ct_box_remove_child(moov, moov->n_kids - 1);
+    ct_buf b = CT_BUF_INIT;
+    put_chapter_trak(&b, q, id, duration_ms, movie_ts, samples_off);
+    if (!ct_buf_ok(&b))
+        return ct_fail_nomem(err);
+    /* the rendered trak is one new leaf: its bytes are final */
+    ct_box *kid = ct_box_add_leaf(moov, "trak", b.data + 8, b.len - 8);
+    ct_buf_free(&b);
+    if (kid == NULL)
+        return ct_fail_nomem(err);
+    *added = true;
+    return CHAPTAG_OK;
+}
+
+typedef struct {
+    const chaptag_chapters *list;
+    const chaptag_embed_opts *opts;
+    uint64_t duration_ms;
+    qt_samples q;
+    bool qt, nero;
+    uint32_t chapter_id;
+    bool trak_added;
+} embed_job;
+
+/* Lays out the new chapter trak for a region starting at START: the samples go right after
+   moov, so their offset depends on moov's size, which depends on whether that offset needs
+   64 bits. Two passes settle it. */
+static chaptag_status place_samples(const mp4_file *m, embed_job *j, uint64_t start,
+                                    new_sizes *ns, chaptag_error *err)
+{
+    ct_box *moov = moov_of(m);
+    uint64_t off = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        chaptag_status st = set_chapter_trak(moov, j->qt ? &j->q : NULL, j->chapter_id,
+                                             j->duration_ms, m->movie_timescale, off,
+                                             &j->trak_added, err);
+        if (st != CHAPTAG_OK)
+            return st;
+        ns->moov = ct_box_size(moov);
+        ns->mdat = j->qt ? 8 + j->q.data.len : 0;
+        uint64_t want = start + ns->moov + 8;
+        if (want == off)
+            break;
+        off = want;
+    }
+    return CHAPTAG_OK;
+}
+
+/* The in-place script (see the top of this file). S = moov's children before FIRST, unchanged
+   and in place; D = the rest. Each step leaves a valid file:
+   1. a free header at D's start hides D inside moov;           moov = S + free
+   2. moov's size shrinks to S;                                   that free is now top-level
+   3. the free grows over the whole rest of the region;          one top-level free
+   4. everything new after the first 8 bytes of D' is written;   hidden in that free
+   5. a free header of D' size at D's start;                      top-level free, mdat, free
+   6. moov's size grows over D';                                  moov = S + free
+   7. D''s real first header.                                     moov = S + D' */
+static chaptag_status plan_in_place(ct_file *f, const mp4_file *m, const region *r, size_t first,
+                                    const ct_buf *tail, uint64_t new_moov, ct_plan *plan,
+                                    chaptag_error *err)
+{
+    const ct_box *old = moov_of(m);
+    uint64_t d = r->start + old->hdr_len;
+    for (size_t i = 0; i < first; i++)
+        d += old->kids[i].size;
+    uint8_t h[16];
+    uint64_t s_size = d - r->start, d_new = new_moov - s_size;
+    (void)f;
+    bool ok = true;
+    if (d < r->start + old->size) {
+        put_free_header(h, r->start + old->size - d);
+        ok = ok && ct_plan_step(plan, d, h, 8);
+    }
+    /* moov headers keep their form: 8 bytes, or 16 with a 64-bit size */
+    unsigned hl = old->hdr_len;
+    if (hl == 16) {
+        ct_store_u32be(h, 1);
+        memcpy(h + 4, "moov", 4);
+        ct_store_u64be(h + 8, s_size);
+    } else {
+        ct_store_u32be(h, (uint32_t)s_size);
+        memcpy(h + 4, "moov", 4);
+    }
+    ok = ok && ct_plan_step(plan, r->start, h, hl);
+    put_free_header(h, r->end - d);
+    ok = ok && ct_plan_step(plan, d, h, 8);
+    /* only what matters: the padding's old bytes stay inside the free box */
+    ok = ok && (tail->len <= 8 || ct_plan_step(plan, d + 8, tail->data + 8, tail->len - 8));
+    if (d_new > 0) {
+        put_free_header(h, d_new);
+        ok = ok && ct_plan_step(plan, d, h, 8);
+    }
+    if (hl == 16)
+        ct_store_u64be(h + 8, new_moov);
+    else
+        ct_store_u32be(h, (uint32_t)new_moov);
+    memcpy(h + 4, "moov", 4);
+    if (hl == 16)
+        ct_store_u32be(h, 1);
+    ok = ok && ct_plan_step(plan, r->start, h, hl);
+    ok = ok && (tail->len < 8 || ct_plan_step(plan, d, tail->data, 8));
+    return ok ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
+/* Index of the first child of the new moov that is not an unchanged box at its old offset. */
+static size_t first_changed(const ct_box *moov)
+{
+    uint64_t pos = moov->off + moov->hdr_len;
+    size_t i = 0;
+    for (; i < moov->n_kids; i++) {
+        const ct_box *k = &moov->kids[i];
+        if (k->off != pos || ct_box_dirty(k))
+            break;
+        pos += k->size;
+    }
+    return i;
+}
+
+/* The new region fits the old one: build the tail and the steps, and the edit for -o. */
+static chaptag_status plan_fit(ct_file *f, const mp4_file *m, embed_job *j, const region *r,
+                               const new_sizes *ns, ct_plan *plan, struct chaptag_report *rep,
+                               chaptag_error *err)
+{
+    const ct_box *moov = moov_of(m);
+    uint64_t used = ns->moov + ns->mdat, pad = r->end - r->start - used;
+    size_t first = first_changed(moov);
+    ct_buf tail = CT_BUF_INIT;
+    chaptag_status st = render_tail(f, moov, first, &j->q, j->qt, pad, false, &tail, err);
+    uint64_t d_len = tail.len - ns->mdat - (pad ? 8 : 0), d = r->start + ns->moov - d_len;
+    /* the same bytes (the free box's content aside): nothing to do */
+    bool same = false;
+    if (st == CHAPTAG_OK && moov->size == ns->moov) {
+        uint8_t *old = ct_malloc(tail.len ? tail.len : 1);
+        st = old ? ct_file_read(f, d, old, tail.len, NULL, err) : ct_fail_nomem(err);
+        same = st == CHAPTAG_OK && memcmp(old, tail.data, tail.len) == 0;
+        free(old);
+    }
+    if (st == CHAPTAG_OK && !same) {
+        st = plan_in_place(f, m, r, first, &tail, ns->moov, plan, err);
+        uint8_t h[16];
+        size_t hl = moov->hdr_len;
+        if (hl == 16) {
+            ct_store_u32be(h, 1);
+            memcpy(h + 4, "moov", 4);
+            ct_store_u64be(h + 8, ns->moov);
+        } else {
+            ct_store_u32be(h, (uint32_t)ns->moov);
+            memcpy(h + 4, "moov", 4);
+        }
+        uint8_t *zeros = pad > 8 ? ct_calloc(1, (size_t)(pad - 8)) : NULL;
+        bool ok = st == CHAPTAG_OK && (pad <= 8 || zeros) &&
+                  ct_plan_edit(plan, r->start, r->end - r->start) &&
+                  ct_plan_bytes(plan, h, hl) &&
+                  ct_plan_copy(plan, r->start + hl, d - r->start - hl) &&
+                  ct_plan_bytes(plan, tail.data, tail.len) &&
+                  (pad <= 8 || ct_plan_bytes_owned(plan, zeros, (size_t)(pad - 8)));
+        if (st == CHAPTAG_OK && !ok)
+            st = ct_fail_nomem(err);
+    }
+    rep->padding = pad;
+    ct_buf_free(&tail);
+    return st;
+}
+
+/* moov at the end and too big for its region: append the new region at the end of the file,
+   then turn the old moov into free space. Both moovs are complete at every moment. */
+static chaptag_status plan_append(ct_file *f, const mp4_file *m, embed_job *j, uint64_t pad,
+                                  ct_plan *plan, chaptag_error *err)
+{
+    uint64_t eof = ct_file_size(f);
+    const ct_box *moov = moov_of(m);
+    bool ok = ct_plan_step_begin(plan, eof) && ct_box_render(moov, plan);
+    ct_buf rest = CT_BUF_INIT;
+    chaptag_status st = render_tail(f, moov, moov->n_kids, &j->q, j->qt, pad, true, &rest, err);
+    ok = ok && st == CHAPTAG_OK && ct_plan_bytes(plan, rest.data, rest.len);
+    uint8_t h[8];
+    put_free_header(h, moov->size);
+    if (moov->size > UINT32_MAX) { /* keep the 64-bit form: only the type changes */
+        memcpy(h, "\0\0\0\1free", 8);
+    }
+    ok = ok && ct_plan_step(plan, moov->off, h, 8);
+    /* the same result as one edit, for -o */
+    ok = ok && ct_plan_edit(plan, moov->off, 8) && ct_plan_bytes(plan, h, 8);
+    ok = ok && ct_plan_edit(plan, eof, 0) && ct_box_render(moov, plan) &&
+         ct_plan_bytes(plan, rest.data, rest.len);
+    ct_buf_free(&rest);
+    if (st != CHAPTAG_OK)
+        return st;
+    return ok ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
+/* Anything else: the file is rewritten with the new region, everything after it moved by
+   DELTA and every chunk offset past the region shifted (stco widened where needed). */
+static chaptag_status plan_rewrite(ct_file *f, const mp4_file *m, embed_job *j, const region *r,
+                                   int64_t padding, ct_plan *plan, struct chaptag_report *rep,
+                                   chaptag_error *err)
+{
+    ct_box *moov = moov_of(m);
+    new_sizes ns = {0, 0};
+    int64_t delta = 0;
+    uint64_t pad = 0;
+    /* moving mdat can push an offset past 4 GiB, widening a table, growing moov, moving
+       mdat further: repeat until nothing changes (FFmpeg's faststart does the same) */
+    for (int pass = 0; pass < 4; pass++) {
+        chaptag_status st = place_samples(m, j, r->start, &ns, err);
+        if (st != CHAPTAG_OK)
+            return st;
+        pad = padding >= 0 ? (uint64_t)padding
+                           : ct_padding_for(ns.mdat + (j->trak_added ? moov->kids[moov->n_kids - 1].len
+                                                                     : 0) + 1024,
+                                            ns.moov + 8);
+        pad = pad > 0 && pad < 8 ? 8 : pad;
+        int64_t want = (int64_t)(ns.moov + ns.mdat + pad) - (int64_t)(r->end - r->start);
+        bool widened = false;
+        st = ct_box_shift_offsets(f, moov, r->end, want, &widened, err);
+        if (st != CHAPTAG_OK)
+            return st;
+        if (want == delta && !widened)
+            break;
+        delta = want;
+    }
+    ct_buf rest = CT_BUF_INIT;
+    chaptag_status st = render_tail(f, moov, moov->n_kids, &j->q, j->qt, pad, true, &rest, err);
+    bool ok = st == CHAPTAG_OK && ct_plan_edit(plan, r->start, r->end - r->start) &&
+              ct_box_render(moov, plan) && ct_plan_bytes(plan, rest.data, rest.len);
+    ct_buf_free(&rest);
+    rep->padding = pad;
+    if (st != CHAPTAG_OK)
+        return st;
+    return ok ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
+/* Changes the tree for JOB: old chapters out, new ones in, udta and the chapter trak last. */
+static chaptag_status change_tree(ct_file *f, mp4_file *m, embed_job *j, ct_warnings *w,
+                                  chaptag_error *err)
+{
+    ct_box *moov = moov_of(m);
+    uint32_t gone[16];
+    size_t n_gone;
+    chaptag_status st = remove_chapters(f, m, gone, &n_gone);
+    long a = audio_track(m);
+    if (st == CHAPTAG_OK && a < 0 && j->list != NULL)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the file has no audio track");
+    uint32_t max_id = 0;
+    for (size_t i = 0; i < m->n_tracks; i++)
+        max_id = m->tracks[i].id > max_id ? m->tracks[i].id : max_id;
+    /* a re-embed keeps the old track's ID, so the audio track's tref stays as it is */
+    j->chapter_id = n_gone ? gone[0] : max_id + 1 > m->next_track_id ? max_id + 1
+                                                                      : m->next_track_id;
+    for (size_t i = 0; i < m->n_tracks && st == CHAPTAG_OK; i++) {
+        uint32_t add = j->qt && (long)i == a ? j->chapter_id : 0;
+        st = set_refs(f, trak_by_id(m, m->tracks[i].id, NULL), gone, n_gone, add, err);
+    }
+    if (st != CHAPTAG_OK || j->list == NULL)
+        return st;
+    if (j->qt) {
+        st = bump_next_track(m, j->chapter_id + 1, err);
+        if (st == CHAPTAG_OK)
+            st = make_samples(j->list, j->duration_ms, &j->q, w, err);
+    }
+    if (st == CHAPTAG_OK && j->nero) {
+        ct_box *udta = ct_box_child(moov, "udta");
+        if (udta == NULL && (udta = ct_box_add_container(moov, "udta")) == NULL)
+            return ct_fail_nomem(err);
+        ct_buf b = CT_BUF_INIT;
+        put_chpl(&b, j->list, w);
+        bool ok = ct_buf_ok(&b) && ct_box_add_leaf(udta, "chpl", b.data, b.len);
+        ct_buf_free(&b);
+        if (!ok)
+            return ct_fail_nomem(err);
+    }
+    if (st == CHAPTAG_OK)
+        st = move_to_end(moov, "udta", err);
+    return st;
+}
+
+/* Adds the dry-run description of JOB to the report. */
+static void describe(const embed_job *j, const new_sizes *ns, struct chaptag_report *rep)
+{
+    size_t n = j->list ? chaptag_chapters_count(j->list) : 0;
+    char a[CT_TIME_STR_MAX];
+    if (j->qt) {
+        ct_buf_printf(&rep->plan, "trak %" PRIu32 ": QuickTime chapter track, text, disabled, "
+                      "timescale 1000, %zu samples%s, duration %s\n", j->chapter_id, j->q.n,
+                      j->q.filler ? " (an untitled filler at 0 first)" : "",
+                      ct_time_str_ms(j->duration_ms, a));
+        ct_buf_printf(&rep->plan, "tref/chap on the audio track -> %" PRIu32 "\n", j->chapter_id);
+        ct_buf_printf(&rep->plan, "mdat: %" PRIu64 " bytes of chapter titles\n", ns->mdat);
+    }
+    if (j->nero)
+        ct_buf_printf(&rep->plan, "udta/chpl: Nero chapters, %zu entries\n", n);
+    for (size_t i = 0; i < n; i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(j->list, i);
+        ct_buf_printf(&rep->plan, "  chapter %zu: %s \"%s\"\n", i + 1, ct_time_str(ch->start_ms, a),
+                      ch->title);
+    }
+}
+
+static chaptag_status mp4_plan(ct_file *f, const chaptag_chapters *list,
+                               const chaptag_embed_opts *opts, ct_plan *plan,
+                               struct chaptag_report *rep, chaptag_error *err)
+{
+    mp4_file m;
+    chaptag_status st = mp4_open(f, &m, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    embed_job j = {list, opts, 0, {0, false, CT_BUF_INIT, NULL, NULL}, false, false, 0, false};
+    j.duration_ms = opts->duration_ms != CHAPTAG_TIME_NONE ? opts->duration_ms
+                                                           : audio_duration_ms(f, &m);
+    fill_info(&rep->info, &m, j.duration_ms, ct_file_size(f));
+    if (opts->duration_ms != CHAPTAG_TIME_NONE)
+        snprintf(rep->info.duration_source, sizeof rep->info.duration_source, "--duration");
+    size_t n = list ? chaptag_chapters_count(list) : 0;
+    j.qt = list != NULL && opts->mp4_style != CHAPTAG_MP4_NERO;
+    j.nero = list != NULL && opts->mp4_style != CHAPTAG_MP4_QT;
+    if (j.nero && n > CHPL_MAX) {
+        ct_warn(&rep->warnings, 0, "%zu chapters: Nero chpl holds at most 255, so it is left out "
+                "(players that prefer it would hide the rest); the QuickTime track has them all",
+                n);
+        j.nero = false;
+    }
+    if (ct_box_child(moov_of(&m), "mvex") != NULL)
+        st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "fragmented MP4 files are not supported");
+    if (st == CHAPTAG_OK && list != NULL)
+        st = chaptag_chapters_validate(list, j.duration_ms, err);
+    if (st == CHAPTAG_OK)
+        st = change_tree(f, &m, &j, &rep->warnings, err);
+    region r = {0, 0, false};
+    if (st == CHAPTAG_OK)
+        st = find_region(f, &m, &r, err);
+    new_sizes ns = {0, 0};
+    if (st == CHAPTAG_OK)
+        st = place_samples(&m, &j, r.start, &ns, err);
+    if (st == CHAPTAG_OK && list == NULL && ns.moov == moov_of(&m)->size &&
+        !ct_box_dirty(moov_of(&m)))
+        goto out; /* nothing to strip */
+    uint64_t room = r.end - r.start, used = ns.moov + ns.mdat;
+    uint64_t asked = opts->padding > 0 && opts->padding < 8 ? 8 : (uint64_t)opts->padding;
+    bool fits = opts->padding >= 0 ? used + asked == room : used == room || used + 8 <= room;
+    if (st == CHAPTAG_OK && fits) {
+        st = plan_fit(f, &m, &j, &r, &ns, plan, rep, err);
+    } else if (st == CHAPTAG_OK && r.at_eof && moov_of(&m)->off > 0) {
+        uint64_t eof = ct_file_size(f);
+        st = place_samples(&m, &j, eof, &ns, err);
+        uint64_t pad = opts->padding >= 0 ? asked : ct_padding_for(ns.mdat + 1024, ns.moov + 8);
+        if (st == CHAPTAG_OK)
+            st = plan_append(f, &m, &j, pad, plan, err);
+        rep->padding = pad;
+    } else if (st == CHAPTAG_OK) {
+        st = plan_rewrite(f, &m, &j, &r, opts->padding, plan, rep, err);
+        ns.moov = ct_box_size(moov_of(&m));
+    }
+    if (st == CHAPTAG_OK) {
+        describe(&j, &ns, rep);
+        rep->tag_size = ns.moov + ns.mdat;
+        rep->in_place = plan->n == 0 || plan->n_steps > 0;
+        snprintf(rep->what, sizeof rep->what, "moov");
+        ct_buf_printf(&rep->plan, "moov: %" PRIu64 " bytes, then %" PRIu64 " bytes of padding; "
+                      "%s\n", ns.moov, rep->padding,
+                      plan->n == 0 ? "unchanged"
+                      : plan->n_steps ? "written in place" : "the file is rewritten");
+    }
+out:
+    free_samples(&j.q);
+    mp4_file_free(&m);
+    return st;
+}
+
+const ct_backend ct_backend_mp4 = {"MP4", mp4_sniff, mp4_read, mp4_plan};
