@@ -299,7 +299,8 @@ static chaptag_status copy_table(ct_file *f, const ct_piece *pc, int out, uint64
         st = ct_file_read(f, pc->src_off + i * pc->width, in, n * pc->width, NULL, err);
         for (size_t k = 0; k < n && st == CHAPTAG_OK; k++) {
             uint64_t v = pc->width == 4 ? ct_load_u32be(in + 4 * k) : ct_load_u64be(in + 8 * k);
-            v += (uint64_t)pc->delta;
+            if (v >= pc->from)
+                v += (uint64_t)pc->delta;
             if (pc->out_width == 4)
                 ct_store_u32be(o + 4 * k, (uint32_t)v);
             else

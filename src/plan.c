@@ -76,7 +76,7 @@ static bool add_piece(ct_plan *p, const ct_piece *piece)
 
 bool ct_plan_bytes_owned(ct_plan *p, uint8_t *data, size_t len)
 {
-    ct_piece piece = {data, 0, len, 0, 0, 0};
+    ct_piece piece = {data, 0, len, 0, 0, 0, 0};
     if (!add_piece(p, &piece)) {
         free(data);
         return false;
@@ -106,16 +106,16 @@ bool ct_plan_copy(ct_plan *p, uint64_t src_off, uint64_t len)
         last->len += len; /* adjacent ranges copy as one */
         return !p->failed;
     }
-    ct_piece piece = {NULL, src_off, len, 0, 0, 0};
+    ct_piece piece = {NULL, src_off, len, 0, 0, 0, 0};
     return add_piece(p, &piece);
 }
 
 bool ct_plan_copy_table(ct_plan *p, uint64_t src_off, uint64_t len, unsigned width,
-                        unsigned out_width, int64_t delta)
+                        unsigned out_width, int64_t delta, uint64_t from)
 {
     assert((width == 4 || width == 8) && (out_width == 4 || out_width == 8));
     assert(len % width == 0);
-    ct_piece piece = {NULL, src_off, len, (uint8_t)width, (uint8_t)out_width, delta};
+    ct_piece piece = {NULL, src_off, len, (uint8_t)width, (uint8_t)out_width, delta, from};
     return add_piece(p, &piece);
 }
 

@@ -20,7 +20,8 @@ typedef struct {
     uint64_t len;      /* bytes of the piece in the original (or of BYTES) */
     uint8_t width;     /* 0; or 4/8: the range is a table of big-endian offsets of WIDTH bytes */
     uint8_t out_width; /* with WIDTH: written as entries of OUT_WIDTH bytes (stco -> co64) */
-    int64_t delta;     /* with WIDTH: added to every entry */
+    int64_t delta;     /* with WIDTH: added to every entry that is at least FROM */
+    uint64_t from;
 } ct_piece;
 
 typedef struct {
@@ -62,9 +63,10 @@ bool ct_plan_bytes_owned(ct_plan *p, uint8_t *data, size_t len);
 bool ct_plan_copy(ct_plan *p, uint64_t src_off, uint64_t len);
 
 /* Appends to the current edit the table of LEN bytes at SRC_OFF, entries of WIDTH bytes (4 or
-   8), each written with DELTA added as OUT_WIDTH bytes (4 or 8; no narrower than needed). */
+   8), each written as OUT_WIDTH bytes (4 or 8; no narrower than needed) with DELTA added when
+   it is at least FROM (offsets before an insertion do not move). */
 bool ct_plan_copy_table(ct_plan *p, uint64_t src_off, uint64_t len, unsigned width,
-                        unsigned out_width, int64_t delta);
+                        unsigned out_width, int64_t delta, uint64_t from);
 
 /* Shorthand: an edit whose content is a copy of LEN bytes at DATA. */
 ct_edit *ct_plan_add(ct_plan *p, uint64_t off, uint64_t old_len, const void *data, size_t len);

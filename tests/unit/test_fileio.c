@@ -176,7 +176,7 @@ static void tables_of_offsets_are_shifted_and_widened_while_copied(void **state)
     write_file(fx->path, data, sizeof data);
     ct_plan plan = CT_PLAN_INIT;
     ct_plan_edit(&plan, 4, 8);
-    ct_plan_copy_table(&plan, 4, 8, 4, 8, 0x200);
+    ct_plan_copy_table(&plan, 4, 8, 4, 8, 0x200, 0);
     ct_file *f;
     chaptag_error err;
     ct_apply_result res;

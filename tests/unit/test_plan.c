@@ -34,7 +34,7 @@ static void plan_sizes_count_bytes_ranges_and_widened_tables(void **state)
     assert_true(ct_plan_copy(&p, 500, 10));
     assert_true(ct_plan_copy(&p, 510, 6)); /* adjacent: merged with the range before */
     assert_int_equal(p.v[1].n_pieces, 2);
-    assert_true(ct_plan_copy_table(&p, 600, 40, 4, 8, 16)); /* 10 entries, widened */
+    assert_true(ct_plan_copy_table(&p, 600, 40, 4, 8, 16, 0)); /* 10 entries, widened */
     assert_int_equal(ct_edit_len(&p.v[1]), 3 + 16 + 80);
     assert_int_equal(ct_plan_new_size(&p, 1000), 1000 - 2 + 99);
     ct_plan_free(&p);
