@@ -6,12 +6,13 @@
 
 #include "cli.h"
 
-enum { OPT_ID3V2_VERSION = 256, OPT_TOC_TITLE, OPT_PADDING, OPT_DURATION };
+enum { OPT_ID3V2_VERSION = 256, OPT_TOC_TITLE, OPT_PADDING, OPT_DURATION, OPT_MP4_STYLE };
 
 static const struct option options[] = {
     {"output", required_argument, NULL, 'o'},
     {"from", required_argument, NULL, 'f'},
     {"id3v2-version", required_argument, NULL, OPT_ID3V2_VERSION},
+    {"mp4-style", required_argument, NULL, OPT_MP4_STYLE},
     {"toc-title", required_argument, NULL, OPT_TOC_TITLE},
     {"padding", required_argument, NULL, OPT_PADDING},
     {"duration", required_argument, NULL, OPT_DURATION},
@@ -46,6 +47,16 @@ static int take_option(int c, const char *arg, chaptag_embed_opts *o, const char
         if (strcmp(arg, "3") != 0 && strcmp(arg, "4") != 0)
             return cli_usage("embed", "--id3v2-version is 3 or 4, not '%s'", arg);
         o->id3v2_version = arg[0] - '0';
+        break;
+    case OPT_MP4_STYLE:
+        if (strcmp(arg, "both") == 0)
+            o->mp4_style = CHAPTAG_MP4_BOTH;
+        else if (strcmp(arg, "qt") == 0)
+            o->mp4_style = CHAPTAG_MP4_QT;
+        else if (strcmp(arg, "nero") == 0)
+            o->mp4_style = CHAPTAG_MP4_NERO;
+        else
+            return cli_usage("embed", "--mp4-style is both, qt or nero, not '%s'", arg);
         break;
     case OPT_TOC_TITLE: o->toc_title = arg; break;
     case OPT_PADDING:

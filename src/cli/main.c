@@ -16,7 +16,8 @@ static const command commands[] = {
      "Usage: chaptag embed [options] AUDIO CHAPTERS\n"
      "\n"
      "Writes the chapters of the chapter file CHAPTERS ('-': standard input) into AUDIO,\n"
-     "replacing the chapters it had. MP3 gets ID3v2 CHAP frames and a CTOC. Everything\n"
+     "replacing the chapters it had. MP3 gets ID3v2 CHAP frames and a CTOC; M4A, M4B and\n"
+     "MP4 get a QuickTime chapter track and Nero chpl. Everything\n"
      "else in the file is kept; when the new tag fits the old one's padding only the tag\n"
      "is written, else the file is rewritten once with padding left for the next edit.\n"
      "\n"
@@ -24,6 +25,8 @@ static const command commands[] = {
      "  -o, --output PATH        write the result to PATH and leave AUDIO untouched\n"
      "  -f, --from FORMAT        format of CHAPTERS (default: detected)\n"
      "      --id3v2-version 3|4  ID3v2 version to write (default 3: what players read)\n"
+     "      --mp4-style STYLE    MP4 chapters: both (default), qt (QuickTime track) or\n"
+     "                           nero (chpl)\n"
      "      --toc-title TEXT     title of the table of contents (default \"Chapters\")\n"
      "      --padding BYTES      leave exactly BYTES of padding in the tag\n"
      "      --duration TIME      audio duration to use instead of measuring it\n"
@@ -40,6 +43,17 @@ static const command commands[] = {
      "Options:\n"
      "      --format FORMAT      text (default) or json (Podcasting 2.0 chapters)\n"
      "  -q, --quiet              print no warnings\n"},
+    {"strip", cmd_strip, "remove the chapters from audio files",
+     "Usage: chaptag strip [options] AUDIO...\n"
+     "\n"
+     "Removes every chapter flavour (ID3v2 CHAP/CTOC; the QuickTime chapter track and Nero\n"
+     "chpl) from each AUDIO file and keeps everything else, with embed's guarantees: in\n"
+     "place when possible, never half-written. The exit status is the worst of the files'.\n"
+     "\n"
+     "Options:\n"
+     "  -n, --dry-run            print what would be removed; write nothing\n"
+     "  -q, --quiet              print errors only\n"
+     "  -v, --verbose            print the frames or boxes written\n"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
