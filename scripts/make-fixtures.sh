@@ -26,8 +26,9 @@ seconds=3960 # 66 minutes
 # A tone that changes every few seconds, so that the VBR encoder really varies its rate.
 tone="aevalsrc=0.3*sin(2*PI*(220+110*mod(floor(t/7)\,5))*t):s=8000:d=$seconds"
 
-ff -f lavfi -i "$tone" -ac 1 -c:a libmp3lame -b:a 8k -id3v2_version 0 -write_xing 1 cbr.raw.mp3
-ff -f lavfi -i "$tone" -ac 1 -c:a libmp3lame -q:a 9 -id3v2_version 0 vbr.raw.mp3
+ff -f lavfi -i "$tone" -ac 1 -c:a pcm_s16le tone.wav # generated once, encoded many times
+ff -i tone.wav -c:a libmp3lame -b:a 8k -id3v2_version 0 -write_xing 1 cbr.raw.mp3
+ff -i tone.wav -c:a libmp3lame -q:a 9 -id3v2_version 0 vbr.raw.mp3
 ff -f lavfi -i "color=c=0x3366cc:s=96x96" -frames:v 1 cover.jpg
 ff -f lavfi -i "color=c=0xcc6633:s=64x64" -frames:v 1 cover.png
 
@@ -98,6 +99,16 @@ EOF
 ff -i cbr.raw.mp3 -i ffchapters.txt -map 0:a -map_metadata 1 -map_chapters 1 -c copy \
     chaptered.mp3
 
-rm -f cbr.raw.mp3 vbr.raw.mp3 ffchapters.txt
+# AAC in MP4: moov first (+faststart) with iTunes tags and cover art; moov last; and an M4B
+# already chaptered by ffmpeg (QuickTime track and chpl, titles in the main mdat).
+ff -i tone.wav -i cover.jpg -map 0:a -map 1:v -c:a aac -b:a 8k -c:v copy \
+    -disposition:v attached_pic -metadata title="M4A test – Ünïcode" -metadata artist="Chaptag Test" \
+    -metadata album="The Test Podcast" -metadata date="2024" -metadata genre="Podcast" \
+    -movflags +faststart aac-faststart.m4a
+ff -i aac-faststart.m4a -map 0 -c copy aac-moov-last.m4a
+ff -i aac-faststart.m4a -i ffchapters.txt -map 0:a -map_metadata 0 -map_chapters 1 -c copy \
+    -f ipod chaptered.m4b
+
+rm -f tone.wav cbr.raw.mp3 vbr.raw.mp3 ffchapters.txt
 echo "$stamp" > .stamp
-echo "make-fixtures: made $(ls *.mp3 | wc -l) audio fixtures in $out"
+echo "make-fixtures: made $(ls *.mp3 *.m4a *.m4b | wc -l) audio fixtures in $out"
