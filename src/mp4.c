@@ -50,6 +50,8 @@ typedef struct {
     uint32_t next_track_id;
     mp4_track *tracks; /* in moov order of the trak boxes */
     size_t n_tracks;
+    uint64_t old_chunks[16]; /* first chunk offsets of the chapter tracks removed */
+    size_t n_old_chunks;
 } mp4_file;
 
 static void mp4_file_free(mp4_file *m)
@@ -948,9 +950,14 @@ static chaptag_status set_refs(ct_file *f, ct_box *trak, const uint32_t *gone, s
     if (chap != NULL && n_want > 0)
         return ct_box_set_payload(chap, payload, 4 * n_want) ? CHAPTAG_OK : ct_fail_nomem(err);
     if (chap != NULL) {
-        ct_box_remove_child(tref, ci);
-        if (tref->n_kids == 0)
-            ct_box_remove_child(trak, ti);
+        /* retired as free space of the same size: the track does not move, and the change is
+           one atomic write; a tref left with nothing else goes the same way */
+        ct_box_retype(chap, "free");
+        bool empty = true;
+        for (size_t i = 0; i < tref->n_kids; i++)
+            empty = empty && (tref->kids[i].hdr_len == 0 || ct_box_is(&tref->kids[i], "free"));
+        if (empty)
+            ct_box_retype(tref, "free");
         return CHAPTAG_OK;
     }
     if (tref == NULL) { /* a new tref goes after tkhd and edts, where FFmpeg puts it */
@@ -985,6 +992,10 @@ static chaptag_status remove_chapters(ct_file *f, mp4_file *m, uint32_t *gone, s
         }
         gone[(*n_gone)++] = m->tracks[t].id;
         ct_box *trak = trak_by_id(m, m->tracks[t].id, NULL);
+        sample_tables tabs;
+        if (load_tables(f, trak, &tabs, NULL) == CHAPTAG_OK && tabs.stco->len >= (tabs.co64 ? 16 : 12))
+            m->old_chunks[m->n_old_chunks++] = tabs.co64 ? ct_load_u64be(tabs.stco->data + 8)
+                                                         : ct_load_u32be(tabs.stco->data + 8);
         ct_box_remove_child(moov, (size_t)(trak - moov->kids));
         memmove(&m->tracks[t], &m->tracks[t + 1], (m->n_tracks - t - 1) * sizeof *m->tracks);
         m->n_tracks--;
@@ -1040,12 +1051,15 @@ typedef struct {
 } region;
 
 /* True when top-level box B is an mdat holding nothing but samples of removed chapter tracks:
-   no remaining track's chunks point into it. */
+   one of them pointed into it and no remaining track does. */
 static chaptag_status is_chapter_mdat(ct_file *f, const mp4_file *m, const ct_box *b, bool *yes,
                                       chaptag_error *err)
 {
     *yes = false;
-    if (!ct_box_is(b, "mdat") || b->size > (1u << 20))
+    bool held_chapters = false;
+    for (size_t i = 0; i < m->n_old_chunks; i++)
+        held_chapters |= m->old_chunks[i] >= b->off && m->old_chunks[i] < b->off + b->size;
+    if (!ct_box_is(b, "mdat") || b->size > (1u << 20) || !held_chapters)
         return CHAPTAG_OK;
     ct_box *moov = moov_of(m);
     for (size_t i = 0; i < moov->n_kids; i++) {
@@ -1244,52 +1258,83 @@ static size_t first_changed(const ct_box *moov)
     size_t i = 0;
     for (; i < moov->n_kids; i++) {
         const ct_box *k = &moov->kids[i];
-        if (k->off != pos || ct_box_dirty(k))
+        if (k->off != pos || !ct_box_stable(k))
             break;
         pos += k->size;
     }
     return i;
 }
 
-/* The new region fits the old one: build the tail and the steps, and the edit for -o. */
+/* True when moov's children from FIRST on can be rewritten in place: none of them is mvhd or
+   a track of the file, which must stay in moov at every step. */
+static bool prefix_keeps_tracks(const ct_box *moov, size_t first)
+{
+    for (size_t i = first; i < moov->n_kids; i++) {
+        const ct_box *k = &moov->kids[i];
+        if (ct_box_is(k, "mvhd") || (ct_box_is(k, "trak") && k->off != CT_BOX_NEW))
+            return false;
+    }
+    return true;
+}
+
+/* True when a copy of NEED bytes, behind an 8-byte free box, fits in ROOM bytes with what is
+   left over either nothing or a free box of its own. */
+static bool shadow_fits(uint64_t room, uint64_t need)
+{
+    return room >= 8 + need && (room - 8 - need == 0 || room - 8 - need >= 8);
+}
+
+/* Appends a 16- or 8-byte moov header for SIZE to the plan's current edit. */
+static bool put_moov_header(ct_plan *plan, unsigned hdr_len, uint64_t size)
+{
+    uint8_t h[16];
+    if (hdr_len == 16) {
+        ct_store_u32be(h, 1);
+        memcpy(h + 4, "moov", 4);
+        ct_store_u64be(h + 8, size);
+    } else {
+        ct_store_u32be(h, (uint32_t)size);
+        memcpy(h + 4, "moov", 4);
+    }
+    return ct_plan_bytes(plan, h, hdr_len);
+}
+
+/* The new region fits the old one and moov keeps its first FIRST children: the tail is written
+   in place by plan_in_place(), retyped boxes before it by single 4-byte writes. */
 static chaptag_status plan_fit(ct_file *f, const mp4_file *m, embed_job *j, const region *r,
-                               const new_sizes *ns, ct_plan *plan, struct chaptag_report *rep,
-                               chaptag_error *err)
+                               const new_sizes *ns, size_t first, ct_plan *plan,
+                               struct chaptag_report *rep, chaptag_error *err)
 {
     const ct_box *moov = moov_of(m);
     uint64_t used = ns->moov + ns->mdat, pad = r->end - r->start - used;
-    size_t first = first_changed(moov);
     ct_buf tail = CT_BUF_INIT;
     chaptag_status st = render_tail(f, moov, first, &j->q, j->qt, pad, false, &tail, err);
     uint64_t d_len = tail.len - ns->mdat - (pad ? 8 : 0), d = r->start + ns->moov - d_len;
+    bool retyped = false;
+    for (size_t i = 0; i < first; i++)
+        retyped |= ct_box_dirty(&moov->kids[i]);
     /* the same bytes (the free box's content aside): nothing to do */
     bool same = false;
-    if (st == CHAPTAG_OK && moov->size == ns->moov) {
+    if (st == CHAPTAG_OK && !retyped && moov->size == ns->moov) {
         uint8_t *old = ct_malloc(tail.len ? tail.len : 1);
         st = old ? ct_file_read(f, d, old, tail.len, NULL, err) : ct_fail_nomem(err);
         same = st == CHAPTAG_OK && memcmp(old, tail.data, tail.len) == 0;
         free(old);
     }
-    if (st == CHAPTAG_OK && !same) {
+    bool ok = true;
+    for (size_t i = 0; st == CHAPTAG_OK && !same && i < first; i++)
+        ok = ok && ct_box_retype_steps(&moov->kids[i], plan);
+    if (st == CHAPTAG_OK && !same && ok)
         st = plan_in_place(f, m, r, first, &tail, ns->moov, plan, err);
-        uint8_t h[16];
-        size_t hl = moov->hdr_len;
-        if (hl == 16) {
-            ct_store_u32be(h, 1);
-            memcpy(h + 4, "moov", 4);
-            ct_store_u64be(h + 8, ns->moov);
-        } else {
-            ct_store_u32be(h, (uint32_t)ns->moov);
-            memcpy(h + 4, "moov", 4);
-        }
+    if (st == CHAPTAG_OK && !same) { /* the same result as one edit, for -o */
         uint8_t *zeros = pad > 8 ? ct_calloc(1, (size_t)(pad - 8)) : NULL;
-        bool ok = st == CHAPTAG_OK && (pad <= 8 || zeros) &&
-                  ct_plan_edit(plan, r->start, r->end - r->start) &&
-                  ct_plan_bytes(plan, h, hl) &&
-                  ct_plan_copy(plan, r->start + hl, d - r->start - hl) &&
-                  ct_plan_bytes(plan, tail.data, tail.len) &&
-                  (pad <= 8 || ct_plan_bytes_owned(plan, zeros, (size_t)(pad - 8)));
-        if (st == CHAPTAG_OK && !ok)
+        ok = ok && (pad <= 8 || zeros) && ct_plan_edit(plan, r->start, r->end - r->start) &&
+             put_moov_header(plan, moov->hdr_len, ns->moov);
+        for (size_t i = 0; i < first; i++)
+            ok = ok && ct_box_render(&moov->kids[i], plan);
+        ok = ok && ct_plan_bytes(plan, tail.data, tail.len) &&
+             (pad <= 8 || ct_plan_bytes_owned(plan, zeros, (size_t)(pad - 8)));
+        if (!ok)
             st = ct_fail_nomem(err);
     }
     rep->padding = pad;
@@ -1297,28 +1342,36 @@ static chaptag_status plan_fit(ct_file *f, const mp4_file *m, embed_job *j, cons
     return st;
 }
 
-/* moov at the end and too big for its region: append the new region at the end of the file,
-   then turn the old moov into free space. Both moovs are complete at every moment. */
-static chaptag_status plan_append(ct_file *f, const mp4_file *m, embed_job *j, uint64_t pad,
-                                  ct_plan *plan, chaptag_error *err)
+/* The new moov is written as a copy where nothing reads: in the padding after the old region
+   (AT to END), or past the end of the file (EXTEND). Each step leaves a valid file:
+   1. (EXTEND) the file grows by zeros, which read as one box running to the end;
+   2. a free header at AT covers [AT, END);                   the copy's space is hidden
+   3. the new moov, its chapter mdat and a free header;       written inside that free
+   4. a free header of 8 bytes at AT;                          two complete moovs, old first
+   5. the old moov's type becomes free.                        only the new one */
+static chaptag_status plan_shadow(ct_file *f, const mp4_file *m, embed_job *j, uint64_t at,
+                                  uint64_t end, bool extend, uint64_t pad, ct_plan *plan,
+                                  chaptag_error *err)
 {
-    uint64_t eof = ct_file_size(f);
     const ct_box *moov = moov_of(m);
-    bool ok = ct_plan_step_begin(plan, eof) && ct_box_render(moov, plan);
-    ct_buf rest = CT_BUF_INIT;
-    chaptag_status st = render_tail(f, moov, moov->n_kids, &j->q, j->qt, pad, true, &rest, err);
-    ok = ok && st == CHAPTAG_OK && ct_plan_bytes(plan, rest.data, rest.len);
-    uint8_t h[8];
-    put_free_header(h, moov->size);
-    if (moov->size > UINT32_MAX) { /* keep the 64-bit form: only the type changes */
-        memcpy(h, "\0\0\0\1free", 8);
-    }
-    ok = ok && ct_plan_step(plan, moov->off, h, 8);
-    /* the same result as one edit, for -o */
-    ok = ok && ct_plan_edit(plan, moov->off, 8) && ct_plan_bytes(plan, h, 8);
-    ok = ok && ct_plan_edit(plan, eof, 0) && ct_box_render(moov, plan) &&
+    uint8_t h[8], zero = 0;
+    bool ok = !extend || ct_plan_step(plan, end - 1, &zero, 1);
+    put_free_header(h, end - at);
+    ok = ok && ct_plan_step(plan, at, h, 8);
+    ct_buf rest = CT_BUF_INIT, full = CT_BUF_INIT;
+    chaptag_status st = render_tail(f, moov, moov->n_kids, &j->q, j->qt, pad, false, &rest, err);
+    if (st == CHAPTAG_OK)
+        st = render_tail(f, moov, moov->n_kids, &j->q, j->qt, pad, true, &full, err);
+    ok = ok && st == CHAPTAG_OK && ct_plan_step_begin(plan, at + 8) && ct_box_render(moov, plan) &&
          ct_plan_bytes(plan, rest.data, rest.len);
+    put_free_header(h, 8);
+    ok = ok && ct_plan_step(plan, at, h, 8) && ct_plan_step(plan, moov->off + 4, "free", 4);
+    /* the same result as edits, for -o */
+    ok = ok && ct_plan_edit(plan, moov->off + 4, 4) && ct_plan_bytes(plan, "free", 4) &&
+         ct_plan_edit(plan, at, extend ? 0 : end - at) && ct_plan_bytes(plan, h, 8) &&
+         ct_box_render(moov, plan) && ct_plan_bytes(plan, full.data, full.len);
     ct_buf_free(&rest);
+    ct_buf_free(&full);
     if (st != CHAPTAG_OK)
         return st;
     return ok ? CHAPTAG_OK : ct_fail_nomem(err);
@@ -1472,15 +1525,19 @@ static chaptag_status mp4_plan(ct_file *f, const chaptag_chapters *list,
     uint64_t room = r.end - r.start, used = ns.moov + ns.mdat;
     uint64_t asked = opts->padding > 0 && opts->padding < 8 ? 8 : (uint64_t)opts->padding;
     bool fits = opts->padding >= 0 ? used + asked == room : used == room || used + 8 <= room;
-    if (st == CHAPTAG_OK && fits) {
-        st = plan_fit(f, &m, &j, &r, &ns, plan, rep, err);
-    } else if (st == CHAPTAG_OK && r.at_eof && moov_of(&m)->off > 0) {
-        uint64_t eof = ct_file_size(f);
-        st = place_samples(&m, &j, eof, &ns, err);
-        uint64_t pad = opts->padding >= 0 ? asked : ct_padding_for(ns.mdat + 1024, ns.moov + 8);
-        if (st == CHAPTAG_OK)
-            st = plan_append(f, &m, &j, pad, plan, err);
-        rep->padding = pad;
+    size_t first = first_changed(moov_of(&m));
+    uint64_t old_end = moov_of(&m)->off + moov_of(&m)->size, eof = ct_file_size(f);
+    if (st != CHAPTAG_OK) {
+    } else if (fits && prefix_keeps_tracks(moov_of(&m), first)) {
+        st = plan_fit(f, &m, &j, &r, &ns, first, plan, rep, err);
+    } else if ((st = place_samples(&m, &j, old_end + 8, &ns, err)) != CHAPTAG_OK) {
+    } else if (opts->padding < 0 && shadow_fits(r.end - old_end, ns.moov + ns.mdat)) {
+        rep->padding = r.end - old_end - 8 - ns.moov - ns.mdat;
+        st = plan_shadow(f, &m, &j, old_end, r.end, false, rep->padding, plan, err);
+    } else if (r.at_eof && (st = place_samples(&m, &j, eof + 8, &ns, err)) == CHAPTAG_OK) {
+        rep->padding = opts->padding >= 0 ? asked : ct_padding_for(ns.mdat + 1024, ns.moov + 8);
+        st = plan_shadow(f, &m, &j, eof, eof + 8 + ns.moov + ns.mdat + rep->padding, true,
+                         rep->padding, plan, err);
     } else if (st == CHAPTAG_OK) {
         st = plan_rewrite(f, &m, &j, &r, opts->padding, plan, rep, err);
         ns.moov = ct_box_size(moov_of(&m));

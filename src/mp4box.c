@@ -262,9 +262,35 @@ bool ct_box_set_payload(ct_box *box, const void *payload, size_t len)
     return true;
 }
 
-bool ct_box_dirty(const ct_box *box)
+void ct_box_retype(ct_box *box, const char *type)
+{
+    memcpy(box->type, type, 4);
+    box->retyped = true;
+}
+
+bool ct_box_stable(const ct_box *box)
 {
     if (box->changed || box->off == CT_BOX_NEW || box->shift != 0 || box->widen)
+        return false;
+    for (size_t i = 0; i < box->n_kids; i++)
+        if (!ct_box_stable(&box->kids[i]))
+            return false;
+    return true;
+}
+
+bool ct_box_retype_steps(const ct_box *box, ct_plan *plan)
+{
+    if (box->retyped && !ct_plan_step(plan, box->off + 4, box->type, 4))
+        return false;
+    for (size_t i = 0; i < box->n_kids; i++)
+        if (!ct_box_retype_steps(&box->kids[i], plan))
+            return false;
+    return true;
+}
+
+bool ct_box_dirty(const ct_box *box)
+{
+    if (box->changed || box->retyped || box->off == CT_BOX_NEW || box->shift != 0 || box->widen)
         return true;
     for (size_t i = 0; i < box->n_kids; i++)
         if (ct_box_dirty(&box->kids[i]))

@@ -23,7 +23,8 @@ struct ct_box {
     uint8_t hdr_len;   /* header bytes in the original: 8, or 16 with a 64-bit size */
     bool container;    /* children parsed: the payload is the children */
     bool loaded;       /* a leaf whose payload is in DATA; else it stays in the file */
-    bool changed;      /* this box's own payload, prefix or child list was changed */
+    bool changed;      /* this box's own payload or child list was changed */
+    bool retyped;      /* only its type changed (same size): one atomic 4-byte write */
     uint8_t *data;     /* a loaded leaf's payload; owned */
     size_t len;
     ct_box *kids;      /* children of a container, owned */
@@ -73,8 +74,18 @@ bool ct_box_append(ct_box *box, ct_box *kid);
 /* Replaces the payload of leaf BOX with a copy of LEN bytes. */
 bool ct_box_set_payload(ct_box *box, const void *payload, size_t len);
 
+/* Gives BOX the type TYPE, keeping its size and content (e.g. "free" to retire a box). */
+void ct_box_retype(ct_box *box, const char *type);
+
 /* True when BOX or anything in it was changed. */
 bool ct_box_dirty(const ct_box *box);
+
+/* True when BOX is from the file, keeps its size, and differs from it at most by retyped
+   boxes: it can stay where it is, the retypes written as 4-byte steps. */
+bool ct_box_stable(const ct_box *box);
+
+/* Adds to PLAN a 4-byte step for every retyped box under BOX (BOX included). */
+bool ct_box_retype_steps(const ct_box *box, ct_plan *plan);
 
 /* The size BOX renders to. */
 uint64_t ct_box_size(const ct_box *box);

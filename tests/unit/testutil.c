@@ -1,6 +1,9 @@
 /* Shared helpers of the cmocka unit tests. */
 #include "testutil.h"
 
+#include "buf.h"
+#include "plan.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,4 +74,70 @@ void ct_test_rmdir(char *dir)
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
     free(dir);
+}
+
+/* Appends the content of edit or step E, reading ranges from SRC (LEN bytes). */
+static void put_pieces(const ct_edit *e, const uint8_t *src, size_t len, ct_buf *out)
+{
+    for (size_t i = 0; i < e->n_pieces; i++) {
+        const ct_piece *pc = &e->pieces[i];
+        if (pc->bytes != NULL) {
+            ct_buf_put(out, pc->bytes, pc->len);
+            continue;
+        }
+        assert_true(pc->src_off + pc->len <= len);
+        if (pc->width == 0) {
+            ct_buf_put(out, src + pc->src_off, pc->len);
+            continue;
+        }
+        for (uint64_t k = 0; k < pc->len; k += pc->width) {
+            const uint8_t *p = src + pc->src_off + k;
+            uint64_t v = pc->width == 4 ? ct_load_u32be(p) : ct_load_u64be(p);
+            if (v >= pc->from)
+                v += (uint64_t)pc->delta;
+            if (pc->out_width == 4)
+                ct_buf_put_u32be(out, (uint32_t)v);
+            else
+                ct_buf_put_u64be(out, v);
+        }
+    }
+}
+
+uint8_t *ct_test_apply_edits(const uint8_t *orig, size_t len, const void *plan_, size_t *out_len)
+{
+    const ct_plan *plan = plan_;
+    ct_buf out = CT_BUF_INIT;
+    uint64_t pos = 0;
+    for (size_t i = 0; i < plan->n; i++) {
+        const ct_edit *e = &plan->v[i];
+        assert_true(e->off >= pos && e->off + e->old_len <= len);
+        ct_buf_put(&out, orig + pos, e->off - pos);
+        put_pieces(e, orig, len, &out);
+        pos = e->off + e->old_len;
+    }
+    ct_buf_put(&out, orig + pos, len - pos);
+    assert_true(ct_buf_ok(&out));
+    return ct_buf_take(&out, out_len);
+}
+
+uint8_t *ct_test_apply_steps(const uint8_t *orig, size_t len, const void *plan_, size_t *out_len,
+                             void (*check)(const uint8_t *data, size_t len, size_t step))
+{
+    const ct_plan *plan = plan_;
+    ct_buf file = CT_BUF_INIT;
+    ct_buf_put(&file, orig, len);
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        ct_buf piece = CT_BUF_INIT;
+        put_pieces(&plan->steps[i], file.data, file.len, &piece);
+        uint64_t off = plan->steps[i].off;
+        if (off + piece.len > file.len) /* pwrite past the end leaves zeros in the gap */
+            ct_buf_put_zeros(&file, (size_t)(off + piece.len - file.len));
+        if (piece.len > 0)
+            memcpy(file.data + off, piece.data, piece.len);
+        ct_buf_free(&piece);
+        if (check != NULL)
+            check(file.data, file.len, i + 1);
+    }
+    assert_true(ct_buf_ok(&file));
+    return ct_buf_take(&file, out_len);
 }

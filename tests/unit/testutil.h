@@ -24,4 +24,13 @@ char *ct_test_read_file(const char *path, size_t *len);
 char *ct_test_tmpdir(void);
 void ct_test_rmdir(char *dir);
 
+/* The file that applying PLAN's edits to the LEN bytes at ORIG gives (a new buffer of *OUT_LEN
+   bytes; free() it), as a rewrite would write it. */
+uint8_t *ct_test_apply_edits(const uint8_t *orig, size_t len, const void *plan, size_t *out_len);
+
+/* Applies PLAN's in-place steps to a copy of ORIG one by one, calling CHECK on the file after
+   every step (the backend promises a valid file each time); returns the final file. */
+uint8_t *ct_test_apply_steps(const uint8_t *orig, size_t len, const void *plan, size_t *out_len,
+                             void (*check)(const uint8_t *data, size_t len, size_t step));
+
 #endif

@@ -1,0 +1,486 @@
+/* Tests of src/mp4.c through the backend interface, on MP4 files built here in memory: both
+   chapter flavours written and read back, the filler sample, chpl limits, the text samples,
+   chunk offsets moved (and widened to co64) with the audio they point at, and the in-place
+   steps leaving a valid file after every one. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "mp4box.h"
+
+#define AUDIO_BYTES 4000
+#define CHUNKS 8
+
+typedef struct {
+    bool moov_first;
+    uint32_t stco_base; /* 0: real offsets into mdat; else fake ones from this value */
+    size_t free_after;  /* a free box after moov (moov first only) */
+} spec;
+
+static size_t begin(ct_buf *b, const char *type)
+{
+    size_t at = b->len;
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put(b, type, 4);
+    return at;
+}
+
+static void end(ct_buf *b, size_t at)
+{
+    ct_buf_set_u32be(b, at, (uint32_t)(b->len - at));
+}
+
+static const uint8_t matrix[36] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+                                   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
+
+/* A one-track AAC-like moov: 60 s, chunk offsets AUDIO_AT + k * 500 (or fake ones). */
+static void put_moov(ct_buf *b, uint64_t audio_at, uint32_t stco_base)
+{
+    size_t moov = begin(b, "moov"), at = begin(b, "mvhd");
+    ct_buf_put_zeros(b, 12);
+    ct_buf_put_u32be(b, 1000);  /* timescale */
+    ct_buf_put_u32be(b, 60000); /* duration */
+    ct_buf_put_u32be(b, 0x00010000);
+    ct_buf_put_u16be(b, 0x0100);
+    ct_buf_put_zeros(b, 10);
+    ct_buf_put(b, matrix, 36);
+    ct_buf_put_zeros(b, 24);
+    ct_buf_put_u32be(b, 2); /* next track ID */
+    end(b, at);
+    size_t trak = begin(b, "trak");
+    at = begin(b, "tkhd");
+    ct_buf_put_u32be(b, 3); /* enabled, in movie */
+    ct_buf_put_zeros(b, 8);
+    ct_buf_put_u32be(b, 1); /* track ID */
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, 60000);
+    ct_buf_put_zeros(b, 16);
+    ct_buf_put(b, matrix, 36);
+    ct_buf_put_zeros(b, 8);
+    end(b, at);
+    size_t mdia = begin(b, "mdia");
+    at = begin(b, "mdhd");
+    ct_buf_put_zeros(b, 12);
+    ct_buf_put_u32be(b, 8000);
+    ct_buf_put_u32be(b, 480000);
+    ct_buf_put_zeros(b, 4);
+    end(b, at);
+    at = begin(b, "hdlr");
+    ct_buf_put_zeros(b, 8);
+    ct_buf_put(b, "soun", 4);
+    ct_buf_put_zeros(b, 13);
+    end(b, at);
+    size_t minf = begin(b, "minf"), stbl = begin(b, "stbl");
+    at = begin(b, "stsz");
+    ct_buf_put_zeros(b, 4);
+    ct_buf_put_u32be(b, 500); /* one 500-byte sample per chunk */
+    ct_buf_put_u32be(b, CHUNKS);
+    end(b, at);
+    at = begin(b, "stco");
+    ct_buf_put_zeros(b, 4);
+    ct_buf_put_u32be(b, CHUNKS);
+    for (uint32_t k = 0; k < CHUNKS; k++)
+        ct_buf_put_u32be(b, stco_base ? stco_base + k * 500 : (uint32_t)(audio_at + k * 500));
+    end(b, at);
+    end(b, stbl);
+    end(b, minf);
+    end(b, mdia);
+    end(b, trak);
+    size_t udta = begin(b, "udta");
+    at = begin(b, "meta");
+    ct_buf_put(b, "\0\0\0\0\0\0\0\x0cilst\0\0\0\0", 16);
+    end(b, at);
+    end(b, udta);
+    end(b, moov);
+}
+
+static uint8_t audio_byte(size_t i)
+{
+    return (uint8_t)(i * 13 + 7);
+}
+
+static uint8_t *make_mp4(const spec *s, size_t *len)
+{
+    ct_buf probe = CT_BUF_INIT;
+    put_moov(&probe, 0, s->stco_base);
+    size_t moov_len = probe.len;
+    ct_buf_free(&probe);
+    ct_buf b = CT_BUF_INIT;
+    size_t at = begin(&b, "ftyp");
+    ct_buf_put(&b, "M4A \0\0\0\0M4A isom", 16);
+    end(&b, at);
+    uint64_t audio_at = b.len + 8 + (s->moov_first ? moov_len + s->free_after : 0);
+    if (s->moov_first) {
+        put_moov(&b, audio_at, s->stco_base);
+        if (s->free_after) {
+            at = begin(&b, "free");
+            ct_buf_put_zeros(&b, s->free_after - 8);
+            end(&b, at);
+        }
+    }
+    at = begin(&b, "mdat");
+    for (size_t i = 0; i < AUDIO_BYTES; i++)
+        ct_buf_put_u8(&b, audio_byte(i));
+    end(&b, at);
+    if (!s->moov_first)
+        put_moov(&b, audio_at, s->stco_base);
+    return ct_buf_take(&b, len);
+}
+
+static chaptag_chapters *chapters(size_t n, uint64_t first_ms, const char *title)
+{
+    chaptag_chapters *l = chaptag_chapters_new();
+    for (size_t i = 0; i < n; i++) {
+        char t[600];
+        snprintf(t, sizeof t, "%s %zu", title, i + 1);
+        chaptag_chapter ch = {0};
+        ch.start_ms = first_ms + i * (50000 / n);
+        ch.end_ms = CHAPTAG_TIME_NONE;
+        ch.title = t;
+        ch.line = (unsigned)i + 1;
+        assert_int_equal(chaptag_chapters_add(l, &ch, NULL), CHAPTAG_OK);
+    }
+    return l;
+}
+
+typedef struct {
+    ct_plan plan;
+    struct chaptag_report rep;
+} planned;
+
+static void plan_embed(const uint8_t *data, size_t len, const chaptag_chapters *l, int style,
+                       planned *p)
+{
+    memset(p, 0, sizeof *p);
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    o.mp4_style = style;
+    ct_file *f = ct_file_memory(data, len);
+    chaptag_error err = {0};
+    chaptag_status st = ct_backend_mp4.plan(f, l, &o, &p->plan, &p->rep, &err);
+    if (st != CHAPTAG_OK)
+        fprintf(stderr, "plan: %s\n", err.msg);
+    assert_int_equal(st, CHAPTAG_OK);
+    ct_file_close(f);
+}
+
+static void planned_free(planned *p)
+{
+    ct_plan_free(&p->plan);
+    ct_buf_free(&p->rep.plan);
+    ct_warnings_clear(&p->rep.warnings);
+}
+
+/* Embeds L into DATA through the edits (a rewrite); returns the new file. */
+static uint8_t *embed(const uint8_t *data, size_t len, const chaptag_chapters *l, size_t *out_len)
+{
+    planned p;
+    plan_embed(data, len, l, CHAPTAG_MP4_BOTH, &p);
+    uint8_t *out = ct_test_apply_edits(data, len, &p.plan, out_len);
+    planned_free(&p);
+    return out;
+}
+
+static chaptag_chapters *read_back(const uint8_t *data, size_t len, chaptag_file_info *info)
+{
+    chaptag_chapters *l = chaptag_chapters_new();
+    ct_file *f = ct_file_memory(data, len);
+    chaptag_error err = {0};
+    chaptag_file_info scratch;
+    chaptag_status st = ct_backend_mp4.read(f, l, info ? info : &scratch, &err);
+    if (st != CHAPTAG_OK)
+        fprintf(stderr, "read: %s\n", err.msg);
+    assert_int_equal(st, CHAPTAG_OK);
+    ct_file_close(f);
+    return l;
+}
+
+/* Every chunk of the audio track still points at the audio bytes it pointed at. */
+static void check_audio_chunks(const uint8_t *data, size_t len)
+{
+    ct_file *f = ct_file_memory(data, len);
+    ct_box *tops;
+    size_t n;
+    chaptag_error err;
+    assert_int_equal(ct_box_scan(f, &tops, &n, &err), CHAPTAG_OK);
+    ct_box *moov = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (ct_box_is(&tops[i], "moov"))
+            moov = &tops[i];
+    assert_int_equal(ct_box_parse(f, moov, &err), CHAPTAG_OK);
+    ct_box *stbl = ct_box_path(moov, "trak/mdia/minf/stbl");
+    ct_box *co = ct_box_child(stbl, "stco");
+    unsigned w = 4;
+    if (co == NULL) {
+        co = ct_box_child(stbl, "co64");
+        w = 8;
+    }
+    assert_non_null(co);
+    for (uint32_t k = 0; k < CHUNKS; k++) {
+        const uint8_t *e = co->data + 8 + (size_t)k * w;
+        uint64_t off = w == 4 ? ct_load_u32be(e) : ct_load_u64be(e);
+        assert_true(off + 500 <= len);
+        for (size_t i = 0; i < 500; i += 97)
+            assert_int_equal(data[off + i], audio_byte(k * 500 + i));
+    }
+    ct_box_free_array(tops, n);
+    ct_file_close(f);
+}
+
+static void both_flavours_are_written_and_read_back(void **state)
+{
+    (void)state;
+    for (int moov_first = 0; moov_first < 2; moov_first++) {
+        spec s = {moov_first, 0, 0};
+        size_t len, out_len;
+        uint8_t *data = make_mp4(&s, &len);
+        chaptag_chapters *l = chapters(3, 0, "Chapter");
+        uint8_t *out = embed(data, len, l, &out_len);
+        chaptag_file_info info;
+        chaptag_chapters *back = read_back(out, out_len, &info);
+        assert_string_equal(info.flavours, "QuickTime chapter track (3) + Nero chpl (3)");
+        assert_int_equal(chaptag_chapters_count(back), 3);
+        assert_int_equal(chaptag_chapters_get(back, 2)->start_ms, 2 * 16666);
+        assert_string_equal(chaptag_chapters_get(back, 1)->title, "Chapter 2");
+        assert_int_equal(chaptag_chapters_warning_count(back), 0);
+        assert_string_equal(info.tag, moov_first ? "moov before mdat" : "moov after mdat");
+        check_audio_chunks(out, out_len);
+        chaptag_chapters_free(back);
+        chaptag_chapters_free(l);
+        free(out);
+        free(data);
+    }
+}
+
+static void a_first_chapter_after_zero_gets_a_filler_that_is_not_read_back(void **state)
+{
+    (void)state;
+    spec s = {true, 0, 0};
+    size_t len, out_len;
+    uint8_t *data = make_mp4(&s, &len);
+    chaptag_chapters *l = chapters(2, 5000, "Late");
+    uint8_t *out = embed(data, len, l, &out_len);
+    chaptag_chapters *back = read_back(out, out_len, NULL);
+    assert_int_equal(chaptag_chapters_count(back), 2);
+    assert_int_equal(chaptag_chapters_get(back, 0)->start_ms, 5000);
+    /* in the track: an empty sample first, then the two titles */
+    static const uint8_t filler[] = {0, 0, 0, 0, 0, 12, 'e', 'n', 'c', 'd', 0, 0, 1, 0};
+    const uint8_t *mdat = NULL;
+    for (size_t i = 0; i + 8 < out_len && mdat == NULL; i++)
+        if (memcmp(out + i, "mdat\0\0", 6) == 0 && ct_load_u32be(out + i - 4) < 200)
+            mdat = out + i + 4;
+    assert_non_null(mdat);
+    assert_memory_equal(mdat, filler, sizeof filler);
+    assert_memory_equal(mdat + 14, "\0\x06Late 1\0\0\0\x0c" "encd\0\0\x01\0", 20);
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
+static void chpl_titles_are_cut_at_255_bytes_on_a_character_boundary(void **state)
+{
+    (void)state;
+    spec s = {true, 0, 0};
+    size_t len;
+    uint8_t *data = make_mp4(&s, &len);
+    char title[401];
+    for (int i = 0; i < 200; i++)
+        memcpy(title + 2 * i, "\xc3\xa9", 2); /* é: 2 bytes each */
+    title[400] = 0;
+    chaptag_chapters *l = chaptag_chapters_new();
+    chaptag_chapter ch = {0};
+    ch.end_ms = CHAPTAG_TIME_NONE;
+    ch.title = title;
+    ch.line = 7;
+    chaptag_chapters_add(l, &ch, NULL);
+    planned p;
+    plan_embed(data, len, l, CHAPTAG_MP4_NERO, &p);
+    assert_int_equal(p.rep.warnings.n, 1);
+    assert_int_equal(p.rep.warnings.v[0].line, 7);
+    size_t out_len;
+    uint8_t *out = ct_test_apply_edits(data, len, &p.plan, &out_len);
+    chaptag_file_info info;
+    chaptag_chapters *back = read_back(out, out_len, &info);
+    assert_string_equal(info.flavours, "Nero chpl (1)");
+    assert_int_equal(strlen(chaptag_chapters_get(back, 0)->title), 254);
+    assert_memory_equal(chaptag_chapters_get(back, 0)->title, title, 254);
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(l);
+    planned_free(&p);
+    free(out);
+    free(data);
+}
+
+static void more_than_255_chapters_leave_chpl_out_with_a_warning(void **state)
+{
+    (void)state;
+    spec s = {true, 0, 0};
+    size_t len, out_len;
+    uint8_t *data = make_mp4(&s, &len);
+    chaptag_chapters *l = chapters(300, 0, "C");
+    planned p;
+    plan_embed(data, len, l, CHAPTAG_MP4_BOTH, &p);
+    assert_int_equal(p.rep.warnings.n, 1);
+    assert_non_null(strstr(p.rep.warnings.v[0].msg, "chpl"));
+    uint8_t *out = ct_test_apply_edits(data, len, &p.plan, &out_len);
+    chaptag_file_info info;
+    chaptag_chapters *back = read_back(out, out_len, &info);
+    assert_string_equal(info.flavours, "QuickTime chapter track (300)");
+    assert_int_equal(chaptag_chapters_count(back), 300);
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(l);
+    planned_free(&p);
+    free(out);
+    free(data);
+}
+
+static void chunk_offsets_past_4_gib_make_the_audio_table_co64(void **state)
+{
+    (void)state;
+    spec s = {true, 0xFFFFF000u, 0};
+    size_t len, out_len;
+    uint8_t *data = make_mp4(&s, &len);
+    chaptag_chapters *l = chapters(2, 0, "Big");
+    uint8_t *out = embed(data, len, l, &out_len);
+    ct_file *f = ct_file_memory(out, out_len);
+    ct_box *tops;
+    size_t n;
+    chaptag_error err;
+    assert_int_equal(ct_box_scan(f, &tops, &n, &err), CHAPTAG_OK);
+    ct_box *moov = &tops[1];
+    assert_true(ct_box_is(moov, "moov"));
+    assert_int_equal(ct_box_parse(f, moov, &err), CHAPTAG_OK);
+    ct_box *co64 = ct_box_path(moov, "trak/mdia/minf/stbl/co64");
+    assert_non_null(co64);
+    uint64_t delta = out_len - len;
+    assert_int_equal(ct_load_u64be(co64->data + 8), 0xFFFFF000u + delta);
+    assert_int_equal(ct_load_u64be(co64->data + 8 + 7 * 8), 0xFFFFF000u + 7 * 500 + delta);
+    assert_true(ct_load_u64be(co64->data + 8 + 7 * 8) > UINT32_MAX);
+    ct_box_free_array(tops, n);
+    ct_file_close(f);
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
+/* After every in-place step: the top-level boxes cover the file exactly, there is one moov
+   (or, while a new one is appended, two complete ones), and it holds mvhd and the audio
+   track. */
+static void check_valid(const uint8_t *data, size_t len, size_t step)
+{
+    ct_file *f = ct_file_memory(data, len);
+    ct_box *tops;
+    size_t n, moovs = 0;
+    chaptag_error err;
+    if (ct_box_scan(f, &tops, &n, &err) != CHAPTAG_OK) {
+        fprintf(stderr, "after step %zu: %s\n", step, err.msg);
+        fail();
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!ct_box_is(&tops[i], "moov"))
+            continue;
+        moovs++;
+        assert_int_equal(ct_box_parse(f, &tops[i], &err), CHAPTAG_OK);
+        assert_non_null(ct_box_child(&tops[i], "mvhd"));
+        assert_non_null(ct_box_path(&tops[i], "trak/mdia/minf/stbl/stco"));
+    }
+    assert_true(moovs == 1 || moovs == 2);
+    ct_box_free_array(tops, n);
+    ct_file_close(f);
+}
+
+/* Embeds A (a rewrite or append), then B through the in-place steps, checking the file after
+   each; the result must equal the edits' result. */
+static void re_embed_in_steps(const spec *s, bool expect_steps_first)
+{
+    size_t len, once_len;
+    uint8_t *data = make_mp4(s, &len);
+    chaptag_chapters *a = chapters(30, 1000, "First version of the title");
+    chaptag_chapters *b = chapters(30, 1000, "Other version of the title");
+    planned p;
+    plan_embed(data, len, a, CHAPTAG_MP4_BOTH, &p);
+    assert_int_equal(p.plan.n_steps > 0, expect_steps_first);
+    uint8_t *once = p.plan.n_steps ? ct_test_apply_steps(data, len, &p.plan, &once_len, check_valid)
+                                   : ct_test_apply_edits(data, len, &p.plan, &once_len);
+    size_t want_len;
+    uint8_t *want = ct_test_apply_edits(data, len, &p.plan, &want_len);
+    if (p.plan.n_steps) { /* steps and edits agree, except free-box content */
+        assert_int_equal(once_len, want_len);
+    }
+    planned_free(&p);
+    free(want);
+    plan_embed(once, once_len, b, CHAPTAG_MP4_BOTH, &p);
+    assert_true(p.plan.n_steps > 0);
+    size_t twice_len;
+    uint8_t *twice = ct_test_apply_steps(once, once_len, &p.plan, &twice_len, check_valid);
+    assert_int_equal(twice_len, once_len);
+    chaptag_chapters *back = read_back(twice, twice_len, NULL);
+    assert_string_equal(chaptag_chapters_get(back, 29)->title, "Other version of the title 30");
+    check_audio_chunks(twice, twice_len);
+    chaptag_chapters_free(back);
+    planned_free(&p);
+    /* embedding the same again plans nothing */
+    plan_embed(twice, twice_len, b, CHAPTAG_MP4_BOTH, &p);
+    assert_int_equal(p.plan.n, 0);
+    planned_free(&p);
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+    free(twice);
+    free(once);
+    free(data);
+}
+
+static void re_embed_in_place_leaves_a_valid_file_after_every_step(void **state)
+{
+    (void)state;
+    spec first = {true, 0, 0};
+    re_embed_in_steps(&first, false); /* moov first, no room: the first embed rewrites */
+    spec roomy = {true, 0, 20000};
+    re_embed_in_steps(&roomy, true); /* a big free after moov: in place from the start */
+    spec last = {false, 0, 0};
+    re_embed_in_steps(&last, true); /* moov last: appended, the old one freed */
+}
+
+static void strip_removes_the_track_its_reference_and_chpl(void **state)
+{
+    (void)state;
+    spec s = {true, 0, 0};
+    size_t len, out_len, stripped_len;
+    uint8_t *data = make_mp4(&s, &len);
+    chaptag_chapters *l = chapters(3, 0, "Gone");
+    uint8_t *out = embed(data, len, l, &out_len);
+    planned p;
+    plan_embed(out, out_len, NULL, CHAPTAG_MP4_BOTH, &p);
+    uint8_t *stripped = ct_test_apply_steps(out, out_len, &p.plan, &stripped_len, check_valid);
+    chaptag_file_info info;
+    chaptag_chapters *back = read_back(stripped, stripped_len, &info);
+    assert_int_equal(chaptag_chapters_count(back), 0);
+    assert_string_equal(info.flavours, "none");
+    for (size_t i = 0; i + 4 <= stripped_len; i++) /* no tref, no chpl anywhere */
+        assert_false(memcmp(stripped + i, "tref", 4) == 0 || memcmp(stripped + i, "chpl", 4) == 0);
+    check_audio_chunks(stripped, stripped_len);
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(l);
+    planned_free(&p);
+    free(stripped);
+    free(out);
+    free(data);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(both_flavours_are_written_and_read_back),
+        cmocka_unit_test(a_first_chapter_after_zero_gets_a_filler_that_is_not_read_back),
+        cmocka_unit_test(chpl_titles_are_cut_at_255_bytes_on_a_character_boundary),
+        cmocka_unit_test(more_than_255_chapters_leave_chpl_out_with_a_warning),
+        cmocka_unit_test(chunk_offsets_past_4_gib_make_the_audio_table_co64),
+        cmocka_unit_test(re_embed_in_place_leaves_a_valid_file_after_every_step),
+        cmocka_unit_test(strip_removes_the_track_its_reference_and_chpl),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
