@@ -1,14 +1,418 @@
-/* PLACEHOLDER: replaced by the formats helper. Parses only "HH:MM:SS Title". */
+/* The `text` chapter format: one "HH:MM:SS Title" line per chapter, as the seeds and YouTube
+   descriptions write them. Follows §1 of the chapter-formats reference: an optional bullet
+   (- * •) or numbering ("1." "1)"), the time in H:MM:SS or M:SS (minutes may pass 59 there)
+   with an optional . or , fraction, optionally in [] or (), an optional separator
+   (- – — | :), then the title, the rest of the line; # comments and blank lines. Fractions are
+   read as decimal digits, never through floating point, and rounded half up to ms. */
 #include "formats.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-static chaptag_status parse(const char *data, size_t len, chaptag_chapters *out, chaptag_error *err) {
-  ct_lines it = ct_lines_make(data, len); const char *s; size_t n;
-  while (ct_lines_next(&it, &s, &n)) { if (n < 9) continue; uint64_t ms; if (!ct_time_parse(s, 8, &ms)) return ct_fail(err, CHAPTAG_ERR_INPUT, it.line, "no time");
-    char *t = ct_strndup(s + 9, n - 9); chaptag_chapter ch = {0}; ch.start_ms = ms; ch.end_ms = CHAPTAG_TIME_NONE; ch.title = t; ch.line = it.line;
-    chaptag_status st = chaptag_chapters_add(out, &ch, err); free(t); if (st) return st; }
-  return chaptag_chapters_count(out) ? CHAPTAG_OK : ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no chapters"); }
-static chaptag_status format(const chaptag_chapters *l, uint64_t d, ct_buf *out, chaptag_error *err) { (void)d; (void)err; char b[CT_TIME_STR_MAX];
-  for (size_t i = 0; i < chaptag_chapters_count(l); i++) { const chaptag_chapter *c = chaptag_chapters_get(l, i); ct_buf_printf(out, "%s %s\n", ct_time_str(c->start_ms, b), c->title); } return CHAPTAG_OK; }
-const ct_format ct_fmt_text = {"text", ".txt", NULL, parse, format};
+
+#include "text.h"
+
+/* Room for a quoted piece of a line in a message. */
+#define EXCERPT_MAX 40
+
+static const char *const bullets[] = {"-", "*", "\xe2\x80\xa2"};
+static const char *const separators[] = {"-", "\xe2\x80\x93", "\xe2\x80\x94", "|", ":"};
+static const char brackets[][2] = {{'[', ']'}, {'(', ')'}};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+typedef enum { TIME_OK, TIME_NONE, TIME_SHAPE, TIME_DIGITS, TIME_RANGE, TIME_LARGE } time_verdict;
+
+/* What is wrong with a time, after "... is not a valid time: ". */
+static const char *const time_problems[] = {
+    [TIME_SHAPE] = "write H:MM:SS or M:SS",
+    [TIME_DIGITS] = "minutes and seconds have two digits",
+    [TIME_RANGE] = "minutes and seconds go up to 59",
+    [TIME_LARGE] = "times go up to 100000 hours",
+};
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Blank for a whole line: also a stray CR, VT or FF. */
+static bool is_blank(char c)
+{
+    return is_ws(c) || c == '\r' || c == '\v' || c == '\f';
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && is_ws(*p))
+        p++;
+    return p;
+}
+
+/* The length of the entry of SET that P starts with, or 0. */
+static size_t match_any(const char *p, const char *end, const char *const *set, size_t n_set)
+{
+    for (size_t i = 0; i < n_set; i++) {
+        size_t k = strlen(set[i]);
+        if ((size_t)(end - p) >= k && memcmp(p, set[i], k) == 0)
+            return k;
+    }
+    return 0;
+}
+
+/* The length of a separator at P that stands alone (followed by a blank or the end), or 0. */
+static size_t separator_at(const char *p, const char *end)
+{
+    size_t k = match_any(p, end, separators, COUNT(separators));
+    return k > 0 && (p + k == end || is_ws(p[k])) ? k : 0;
+}
+
+/* Skips a bullet and a number ("- ", "• ", "1. ", "2) ") before the time. */
+static const char *skip_marks(const char *p, const char *end)
+{
+    size_t k = match_any(p, end, bullets, COUNT(bullets));
+    if (k > 0)
+        p = skip_ws(p + k, end);
+    const char *q = p;
+    while (q < end && is_digit(*q))
+        q++;
+    if (q > p && end - q >= 2 && (*q == '.' || *q == ')') && is_ws(q[1]))
+        p = skip_ws(q + 1, end);
+    return p;
+}
+
+/* The closing bracket if P opens one, else 0. */
+static char bracket_at(const char *p, const char *end)
+{
+    for (size_t i = 0; p < end && i < COUNT(brackets); i++)
+        if (*p == brackets[i][0])
+            return brackets[i][1];
+    return 0;
+}
+
+/* The end of the time token at P: digits, colons and a fraction mark; a final ':' '.' or ','
+   is punctuation after the time ("00:01:14: Intro"), not part of it. */
+static const char *time_token_end(const char *p, const char *end)
+{
+    const char *q = p;
+    while (q < end && (is_digit(*q) || *q == ':' || *q == '.' || *q == ','))
+        q++;
+    if (q > p && !is_digit(q[-1]))
+        q--;
+    return q;
+}
+
+/* Reads digits at *P into *V, saturating far above any valid field; returns their count. */
+static size_t read_field(const char **p, const char *end, uint64_t *v)
+{
+    const char *s = *p;
+    *v = 0;
+    for (; *p < end && is_digit(**p); (*p)++)
+        *v = *v < CT_TIME_MAX_MS ? *v * 10 + (uint64_t)(**p - '0') : *v;
+    return (size_t)(*p - s);
+}
+
+/* Milliseconds of the fraction digits [D, END) (at least one), rounded half up. */
+static uint64_t fraction_ms(const char *d, const char *end)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 3; i++)
+        v = v * 10 + (d + i < end ? (uint64_t)(d[i] - '0') : 0);
+    return v + (end - d > 3 && d[3] >= '5' ? 1 : 0);
+}
+
+/* Parses the time token [P, END): two or three fields, then an optional fraction. */
+static time_verdict parse_time(const char *p, const char *end, uint64_t *ms)
+{
+    uint64_t f[3];
+    size_t digits[3];
+    int nf = 0;
+    for (;;) {
+        if (nf == 3)
+            return TIME_SHAPE;
+        digits[nf] = read_field(&p, end, &f[nf]);
+        if (digits[nf++] == 0)
+            return TIME_SHAPE;
+        if (p == end || *p != ':')
+            break;
+        p++;
+    }
+    if (nf == 1)
+        return TIME_NONE; /* a bare number ("2024 review") is not a time */
+    uint64_t frac = 0;
+    if (p < end && (*p == '.' || *p == ',')) {
+        const char *d = ++p;
+        while (p < end && is_digit(*p))
+            p++;
+        if (p == d)
+            return TIME_SHAPE;
+        frac = fraction_ms(d, p);
+    }
+    if (p != end)
+        return TIME_SHAPE;
+    for (int i = 1; i < nf; i++)
+        if (digits[i] != 2)
+            return TIME_DIGITS;
+    for (int i = 1; i < nf; i++)
+        if (f[i] > 59)
+            return TIME_RANGE;
+    /* read_field() stops the leading field near 10 * CT_TIME_MAX_MS, so S fits, and S * 1000
+       is only computed once the leading field is known to be small */
+    uint64_t s = nf == 3 ? (f[0] * 60 + f[1]) * 60 + f[2] : f[0] * 60 + f[1];
+    if (f[0] > CT_TIME_MAX_MS / 3600 || s * 1000 + frac > CT_TIME_MAX_MS)
+        return TIME_LARGE;
+    *ms = s * 1000 + frac;
+    return TIME_OK;
+}
+
+/* Writes a one-line excerpt of S (N bytes of UTF-8) into BUF, cut at a character; "..."
+   marks a cut, so a quoted piece never looks like the whole line. */
+static const char *excerpt(const char *s, size_t n, char buf[EXCERPT_MAX + 4])
+{
+    ct_buf b = CT_BUF_INIT;
+    ct_title_clean(s, n, &b);
+    size_t k = ct_buf_ok(&b) ? ct_utf8_cut((const char *)b.data, b.len, EXCERPT_MAX) : 0;
+    snprintf(buf, EXCERPT_MAX + 4, "%.*s%s", (int)k, k > 0 ? (const char *)b.data : "",
+             k < b.len ? "..." : "");
+    ct_buf_free(&b);
+    return buf;
+}
+
+/* A chapter line split into its time and its title (not yet cleaned). */
+typedef struct {
+    uint64_t start_ms;
+    const char *title;
+    size_t title_len;
+} chapter_line;
+
+/* Splits chapter line [S, END) (UTF-8, trimmed, not a comment) or fails naming LINE. */
+static chaptag_status split_line(const char *s, const char *end, unsigned line,
+                                 chapter_line *cl, chaptag_error *err)
+{
+    char quote[EXCERPT_MAX + 4];
+    const char *t = skip_marks(s, end);
+    char close = bracket_at(t, end);
+    t += close != 0;
+    const char *p = time_token_end(t, end);
+    time_verdict v = p > t && is_digit(*t) ? parse_time(t, p, &cl->start_ms) : TIME_NONE;
+    if (v == TIME_NONE)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, line, "no time at the start of the line (\"%s\")",
+                       excerpt(s, (size_t)(end - s), quote));
+    int tlen = p - t > EXCERPT_MAX ? EXCERPT_MAX : (int)(p - t);
+    if (v != TIME_OK)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, line, "%.*s is not a valid time: %s", tlen, t,
+                       time_problems[v]);
+    if (close != 0 && (p == end || *p != close))
+        return ct_fail(err, CHAPTAG_ERR_INPUT, line, "no '%c' after the time %.*s", close, tlen,
+                       t);
+    if (close != 0 || (p < end && memchr(":.,", *p, 3) != NULL))
+        p++;
+    if (close == 0 && p < end && !is_ws(*p))
+        return ct_fail(err, CHAPTAG_ERR_INPUT, line, "no space after the time (\"%s\")",
+                       excerpt(s, (size_t)(end - s), quote));
+    p = skip_ws(p, end);
+    size_t k = separator_at(p, end);
+    if (k > 0)
+        p = skip_ws(p + k, end);
+    cl->title = p;
+    cl->title_len = (size_t)(end - p);
+    return CHAPTAG_OK;
+}
+
+/* Copies into BUF the word of S (N bytes of UTF-8) around its first non-ASCII byte. */
+static const char *word_at_non_ascii(const char *s, size_t n, char buf[EXCERPT_MAX + 1])
+{
+    size_t i = 0;
+    while (i < n && (unsigned char)s[i] < 0x80)
+        i++;
+    size_t a = i, b = i;
+    while (a > 0 && (unsigned char)s[a - 1] > ' ')
+        a--;
+    while (b < n && (unsigned char)s[b] > ' ')
+        b++;
+    size_t k = ct_utf8_cut(s + a, b - a, EXCERPT_MAX);
+    memcpy(buf, s + a, k);
+    buf[k] = '\0';
+    return buf;
+}
+
+/* Puts line S (N bytes) into OUT as UTF-8, read as Windows-1252 (with a warning naming LINE)
+   when it is not UTF-8. */
+static chaptag_status decode_line(const char *s, size_t n, unsigned line, ct_buf *out,
+                                  ct_warnings *warnings, chaptag_error *err)
+{
+    char now[EXCERPT_MAX + 1];
+    out->len = 0;
+    if (ct_utf8_valid(s, n)) {
+        ct_buf_put(out, s, n);
+    } else if (ct_cp1252_to_utf8(s, n, out)) {
+        ct_warn(warnings, line, "not valid UTF-8, read as Windows-1252 (\"%s\")",
+                word_at_non_ascii((const char *)out->data, out->len, now));
+    } else if (ct_buf_ok(out)) {
+        return ct_fail(err, CHAPTAG_ERR_INPUT, line,
+                       "not valid UTF-8, and Windows-1252 is not available to read it");
+    }
+    return ct_buf_ok(out) ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
+static void swap_bufs(ct_buf *a, ct_buf *b)
+{
+    ct_buf t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Makes TITLE (valid UTF-8) final: repaired while it is UTF-8 encoded twice (or more: three
+   times is common too) and cleaned, until neither changes it, so that a formatted title reads
+   back the same. Each repair at least halves the non-ASCII bytes, so there are few rounds.
+   TMP is scratch space. Returns whether anything was repaired. */
+static bool settle_title(ct_buf *title, ct_buf *tmp)
+{
+    bool repaired = false;
+    while (ct_buf_ok(title) && ct_buf_ok(tmp)) {
+        tmp->len = 0;
+        const char *t = title->len > 0 ? (const char *)title->data : "";
+        if (ct_utf8_repair_mojibake(t, title->len, tmp)) {
+            repaired = true;
+        } else {
+            ct_title_clean(t, title->len, tmp);
+            if (tmp->len == title->len && (tmp->len == 0 || memcmp(tmp->data, t, tmp->len) == 0))
+                break;
+        }
+        swap_bufs(title, tmp);
+    }
+    return repaired;
+}
+
+/* Adds chapter line S (N bytes of UTF-8) to LIST; TITLE and TMP are scratch space. */
+static chaptag_status add_chapter(const char *s, size_t n, unsigned line, ct_buf *title,
+                                  ct_buf *tmp, chaptag_chapters *list, chaptag_error *err)
+{
+    char was[EXCERPT_MAX + 1], now[EXCERPT_MAX + 1];
+    chapter_line cl = {0};
+    chaptag_status st = split_line(s, s + n, line, &cl, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    title->len = 0;
+    ct_buf_put(title, cl.title, cl.title_len);
+    bool repaired = settle_title(title, tmp);
+    ct_buf_put_u8(title, 0);
+    if (!ct_buf_ok(title) || !ct_buf_ok(tmp))
+        return ct_fail_nomem(err);
+    const char *t = (const char *)title->data;
+    if (repaired)
+        ct_warn(ct_chapters_warnings(list), line,
+                "repaired UTF-8 that was encoded twice: \"%s\" is now \"%s\"",
+                word_at_non_ascii(cl.title, cl.title_len, was),
+                word_at_non_ascii(t, strlen(t), now));
+    if (t[0] == '\0')
+        ct_warn(ct_chapters_warnings(list), line, "chapter has no title");
+    chaptag_chapter ch = {0};
+    ch.start_ms = cl.start_ms;
+    ch.end_ms = CHAPTAG_TIME_NONE;
+    ch.title = t;
+    ch.line = line;
+    return chaptag_chapters_add(list, &ch, err);
+}
+
+/* Trims blanks off both ends of the line *S, *N. */
+static void trim(const char **s, size_t *n)
+{
+    while (*n > 0 && is_blank(**s)) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n > 0 && is_blank((*s)[*n - 1]))
+        (*n)--;
+}
+
+static chaptag_status text_parse(const char *data, size_t len, chaptag_chapters *list,
+                                 chaptag_error *err)
+{
+    ct_lines it = ct_lines_make(data, len);
+    ct_buf line = CT_BUF_INIT, title = CT_BUF_INIT, tmp = CT_BUF_INIT;
+    chaptag_status st = CHAPTAG_OK;
+    bool blank_file = true;
+    const char *s;
+    size_t n;
+    while (st == CHAPTAG_OK && ct_lines_next(&it, &s, &n)) {
+        trim(&s, &n);
+        if (n == 0)
+            continue;
+        blank_file = false;
+        if (s[0] == '#')
+            continue;
+        st = decode_line(s, n, it.line, &line, ct_chapters_warnings(list), err);
+        if (st == CHAPTAG_OK)
+            st = add_chapter((const char *)line.data, line.len, it.line, &title, &tmp, list,
+                             err);
+    }
+    if (st == CHAPTAG_OK && chaptag_chapters_count(list) == 0)
+        st = ct_fail(err, CHAPTAG_ERR_INPUT, 0,
+                     blank_file ? "the file is empty" : "no chapters, only comments");
+    /* starts must increase; its messages name both lines */
+    if (st == CHAPTAG_OK)
+        st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
+    ct_buf_free(&line);
+    ct_buf_free(&title);
+    ct_buf_free(&tmp);
+    return st;
+}
+
+/* 2 when most lines that are neither blank nor comments start with a time, 1 when any does. */
+static int text_detect(const char *data, size_t len)
+{
+    ct_lines it = ct_lines_make(data, len);
+    size_t lines = 0, timed = 0;
+    const char *s;
+    size_t n;
+    while (ct_lines_next(&it, &s, &n)) {
+        trim(&s, &n);
+        if (n == 0 || s[0] == '#')
+            continue;
+        lines++;
+        const char *end = s + n, *t = skip_marks(s, end);
+        t += bracket_at(t, end) != 0;
+        const char *p = time_token_end(t, end);
+        timed += p > t && is_digit(*t) && memchr(t, ':', (size_t)(p - t)) != NULL;
+    }
+    return timed == 0 ? 0 : timed > lines / 2 ? 2 : 1;
+}
+
+static chaptag_status text_format(const chaptag_chapters *list, uint64_t duration_ms, ct_buf *out,
+                                  chaptag_error *err)
+{
+    (void)duration_ms; /* the text format has no end times */
+    char t[CT_TIME_STR_MAX];
+    ct_buf title = CT_BUF_INIT;
+    chaptag_status st = CHAPTAG_OK;
+    for (size_t i = 0; st == CHAPTAG_OK && i < chaptag_chapters_count(list); i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        if (ch->start_ms > CT_TIME_MAX_MS) {
+            st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "chapter %zu starts past %u hours",
+                         i + 1, CT_TIME_MAX_HOURS);
+            break;
+        }
+        title.len = 0;
+        ct_title_clean(ch->title, strlen(ch->title), &title);
+        ct_buf_put_str(out, ct_time_str(ch->start_ms, t));
+        const char *tt = (const char *)title.data;
+        /* a title that starts like a separator gets one of its own, so it reads back whole */
+        if (title.len > 0)
+            ct_buf_put_str(out, separator_at(tt, tt + title.len) > 0 ? " - " : " ");
+        ct_buf_put(out, title.data, title.len);
+        ct_buf_put_u8(out, '\n');
+    }
+    if (st == CHAPTAG_OK && !ct_buf_ok(&title))
+        st = ct_fail_nomem(err);
+    ct_buf_free(&title);
+    return st;
+}
+
+const ct_format ct_fmt_text = {"text", ".txt .text .chapters", text_detect, text_parse,
+                               text_format};

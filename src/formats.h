@@ -25,6 +25,12 @@ typedef struct {
                              chaptag_error *err);
 } ct_format;
 
+/* The latest time a chapter file may give, 100,000 hours: parsers reject anything later with
+   a clear message (a typo, not an episode), so no arithmetic on a time can overflow, and
+   formatters refuse it so that what they write always parses again. */
+#define CT_TIME_MAX_HOURS 100000u
+#define CT_TIME_MAX_MS ((uint64_t)CT_TIME_MAX_HOURS * 3600u * 1000u)
+
 /* The format called NAME, or NULL. */
 const ct_format *ct_format_find(const char *name);
 

@@ -18,7 +18,8 @@ bool ct_ascii(const char *s, size_t n);
 
 /* If the N bytes at S are UTF-8 that was read as Windows-1252 and encoded to UTF-8 again
    ("Nonâ€‘Technical"), appends the repaired UTF-8 ("Non‑Technical") to OUT and returns true.
-   Otherwise returns false and appends nothing. S must be valid UTF-8. */
+   Otherwise returns false and appends nothing (out of memory marks OUT failed). S must be
+   valid UTF-8. */
 bool ct_utf8_repair_mojibake(const char *s, size_t n, ct_buf *out);
 
 /* Appends the N bytes at S, read as Windows-1252, to OUT as UTF-8 (bytes Windows-1252 leaves
