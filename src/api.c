@@ -9,6 +9,7 @@
 
 /* Chapter and image files are read whole; nothing sensible is bigger. */
 #define MAX_CHAPTER_FILE (64u << 20)
+#define MAX_IMAGE_FILE (16u << 20)
 
 static const ct_backend *const backends[] = {&ct_backend_mp3, &ct_backend_mp4};
 
@@ -194,4 +195,70 @@ size_t chaptag_report_warning_count(const chaptag_report *report)
 const chaptag_warning *chaptag_report_warning(const chaptag_report *report, size_t index)
 {
     return index < report->warnings.n ? &report->warnings.v[index] : NULL;
+}
+
+/* The MIME type of a picture by its first bytes, or NULL when it is neither JPEG nor PNG. */
+static const char *image_type(const unsigned char *p, size_t n)
+{
+    static const unsigned char jpeg[] = {0xFF, 0xD8, 0xFF};
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    if (n >= sizeof jpeg && memcmp(p, jpeg, sizeof jpeg) == 0)
+        return "image/jpeg";
+    if (n >= sizeof png && memcmp(p, png, sizeof png) == 0)
+        return "image/png";
+    return NULL;
+}
+
+/* True when IMAGE names a remote picture (or inline data), not a local file. */
+static bool is_url(const char *image)
+{
+    return strstr(image, "://") != NULL || strncmp(image, "data:", 5) == 0;
+}
+
+/* The path of IMAGE relative to the folder of CHAPTER_FILE; new. */
+static char *image_path(const char *image, const char *chapter_file)
+{
+    const char *slash = chapter_file && strcmp(chapter_file, "-") != 0
+                            ? strrchr(chapter_file, '/') : NULL;
+    if (image[0] == '/' || slash == NULL)
+        return ct_strdup(image);
+    size_t dir = (size_t)(slash - chapter_file) + 1, n = strlen(image);
+    char *p = ct_malloc(dir + n + 1);
+    if (p != NULL) {
+        memcpy(p, chapter_file, dir);
+        memcpy(p + dir, image, n + 1);
+    }
+    return p;
+}
+
+chaptag_status chaptag_chapters_load_images(chaptag_chapters *list, const char *chapter_file,
+                                            chaptag_error *err)
+{
+    for (size_t i = 0; i < chaptag_chapters_count(list); i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        if (ch->image == NULL || ch->image_data != NULL || is_url(ch->image))
+            continue;
+        char *path = image_path(ch->image, chapter_file), *data = NULL;
+        size_t len = 0;
+        if (path == NULL)
+            return ct_fail_nomem(err);
+        chaptag_error e;
+        chaptag_status st = ct_slurp(path, MAX_IMAGE_FILE, &data, &len, &e);
+        const char *mime = st == CHAPTAG_OK ? image_type((unsigned char *)data, len) : NULL;
+        if (st != CHAPTAG_OK)
+            st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "cannot read the image %s: %s", path,
+                         e.msg);
+        else if (mime == NULL)
+            st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the image %s is neither JPEG nor PNG",
+                         path);
+        else if (!ct_chapters_set_image(list, i, (unsigned char *)data, len, mime))
+            st = ct_fail_nomem(err);
+        else
+            data = NULL;
+        free(data);
+        free(path);
+        if (st != CHAPTAG_OK)
+            return st;
+    }
+    return CHAPTAG_OK;
 }

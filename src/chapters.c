@@ -94,6 +94,23 @@ chaptag_status chaptag_chapters_add(chaptag_chapters *list, const chaptag_chapte
     return CHAPTAG_OK;
 }
 
+bool ct_chapters_set_image(chaptag_chapters *list, size_t index, unsigned char *data, size_t len,
+                           const char *mime)
+{
+    chaptag_chapter *ch = &list->v[index];
+    char *m = ct_strdup(mime);
+    if (m == NULL) {
+        free(data);
+        return false;
+    }
+    free((unsigned char *)ch->image_data);
+    free((char *)ch->image_mime);
+    ch->image_data = data;
+    ch->image_len = len;
+    ch->image_mime = m;
+    return true;
+}
+
 size_t chaptag_chapters_count(const chaptag_chapters *list)
 {
     return list->n;

@@ -10,6 +10,11 @@
 /* The warnings of LIST, for parsers and readers to add to. */
 ct_warnings *ct_chapters_warnings(chaptag_chapters *list);
 
+/* Gives chapter INDEX of LIST the picture DATA (LEN bytes, taken over: freed by the list)
+   of type MIME (copied). */
+bool ct_chapters_set_image(chaptag_chapters *list, size_t index, unsigned char *data, size_t len,
+                           const char *mime);
+
 /* Room for any ct_time_str() result. */
 #define CT_TIME_STR_MAX 32
 

@@ -148,6 +148,14 @@ CHAPTAG_API chaptag_status chaptag_format(const chaptag_chapters *list, const ch
 CHAPTAG_API chaptag_status chaptag_parse_file(const char *path, const char *fmt,
                                               chaptag_chapters **out, chaptag_error *err);
 
+/* Loads the picture of every chapter whose image names a local file (not a URL): a path
+   relative to the folder of CHAPTER_FILE (NULL or "-": the current folder). The bytes must be
+   JPEG or PNG; a missing, unreadable or other file is CHAPTAG_ERR_INPUT naming the image and
+   the chapter's line. */
+CHAPTAG_API chaptag_status chaptag_chapters_load_images(chaptag_chapters *list,
+                                                        const char *chapter_file,
+                                                        chaptag_error *err);
+
 /* ---- audio files -------------------------------------------------------------------------- */
 
 /* What chaptag found in an audio file besides its chapters. */

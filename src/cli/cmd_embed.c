@@ -135,6 +135,10 @@ int cmd_embed(int argc, char **argv)
     chaptag_report *rep = NULL;
     if (chaptag_parse_file(chapters, fmt, &list, &err) != CHAPTAG_OK)
         return cli_error(chapters, &err);
+    if (chaptag_chapters_load_images(list, chapters, &err) != CHAPTAG_OK) {
+        chaptag_chapters_free(list);
+        return cli_error(chapters, &err);
+    }
     for (size_t i = 0; i < chaptag_chapters_warning_count(list); i++)
         cli_warning(chapters, chaptag_chapters_warning(list, i));
     int rc = EXIT_OK;

@@ -54,6 +54,18 @@ static const command commands[] = {
      "  -n, --dry-run            print what would be removed; write nothing\n"
      "  -q, --quiet              print errors only\n"
      "  -v, --verbose            print the frames or boxes written\n"},
+    {"convert", cmd_convert, "convert a chapter file to another format",
+     "Usage: chaptag convert [--from FORMAT] --to FORMAT CHAPTERS\n"
+     "\n"
+     "Reads the chapter file CHAPTERS ('-': standard input) and prints it in FORMAT. The\n"
+     "input format is detected from the content, then the file name, unless --from says.\n"
+     "Formats: text, json, psc, ffmetadata, mp4chaps, audacity, cue, vtt, ogm.\n"
+     "\n"
+     "Options:\n"
+     "  -f, --from FORMAT        format of CHAPTERS\n"
+     "  -t, --to FORMAT          format to print\n"
+     "      --duration TIME      end of the last chapter, for formats that need one\n"
+     "  -q, --quiet              print no warnings\n"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
