@@ -425,72 +425,108 @@ static char *resolve_target(const char *path)
     return ct_strdup(path); /* a new output file that does not exist yet */
 }
 
+struct ct_tmpfile {
+    int fd;
+    char *path;   /* the temporary file */
+    char *target; /* what it replaces, symlinks resolved */
+    char *dir;
+};
+
+void ct_tmp_abort(ct_tmpfile *t)
+{
+    if (t == NULL)
+        return;
+    if (t->fd >= 0)
+        close(t->fd);
+    if (t->path != NULL)
+        unlink(t->path);
+    free(t->path);
+    free(t->target);
+    free(t->dir);
+    free(t);
+}
+
+chaptag_status ct_tmp_open(const char *target, ct_tmpfile **out, int *fd, chaptag_error *err)
+{
+    ct_tmpfile *t = ct_calloc(1, sizeof *t);
+    char *base = NULL;
+    if (t == NULL)
+        return ct_fail_nomem(err);
+    t->fd = -1;
+    t->target = resolve_target(target);
+    if (t->target == NULL || !split_path(t->target, &t->dir, &base)) {
+        ct_tmp_abort(t);
+        return ct_fail_nomem(err);
+    }
+    /* hidden, and no audio extension: a leftover is never mistaken for an episode */
+    size_t n = strlen(t->dir) + strlen(base) + 32;
+    t->path = ct_malloc(n);
+    if (t->path != NULL) {
+        snprintf(t->path, n, "%s/.%s.chaptag-tmp-XXXXXX", t->dir, base);
+        t->fd = mkostemp(t->path, O_CLOEXEC);
+    }
+    free(base);
+    if (t->path == NULL || t->fd < 0) {
+        chaptag_status st = t->path ? ct_fail_errno(err, "cannot create a temporary file in %s",
+                                                    t->dir)
+                                    : ct_fail_nomem(err);
+        free(t->path);
+        t->path = NULL;
+        ct_tmp_abort(t);
+        return st;
+    }
+    *out = t;
+    *fd = t->fd;
+    return CHAPTAG_OK;
+}
+
+chaptag_status ct_tmp_commit(ct_tmpfile *t, const ct_file *like, chaptag_error *err)
+{
+    chaptag_status st = CHAPTAG_OK;
+    if (like != NULL && like->fd >= 0) {
+        if (fchown(t->fd, like->st.st_uid, like->st.st_gid) != 0 && errno != EPERM)
+            st = ct_fail_errno(err, "cannot set the owner of %s", t->path);
+        else if (fchmod(t->fd, like->st.st_mode & 07777) != 0)
+            st = ct_fail_errno(err, "cannot set the mode of %s", t->path);
+    }
+    if (st == CHAPTAG_OK && (inject(EIO) || fsync(t->fd) != 0))
+        st = ct_fail_errno(err, "cannot sync %s", t->path);
+    if (st == CHAPTAG_OK && (inject(EIO) || rename(t->path, t->target) != 0))
+        st = ct_fail_errno(err, "cannot rename %s to %s", t->path, t->target);
+    if (st != CHAPTAG_OK) {
+        ct_tmp_abort(t);
+        return st;
+    }
+    free(t->path);
+    t->path = NULL; /* renamed: nothing to unlink */
+    int dfd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd); /* the rename is done; a failed folder sync cannot undo it */
+        close(dfd);
+    }
+    ct_tmp_abort(t);
+    return CHAPTAG_OK;
+}
+
 static chaptag_status apply_rewrite(ct_file *f, const char *target_path, const ct_plan *plan,
                                     ct_apply_result *res, chaptag_error *err)
 {
-    char *target = resolve_target(target_path), *dir = NULL, *base = NULL, *tmp = NULL;
-    chaptag_status st = CHAPTAG_OK;
-    int out = -1, dfd = -1;
-    if (target == NULL || !split_path(target, &dir, &base)) {
-        st = ct_fail_nomem(err);
-        goto out;
-    }
-    /* hidden, and no audio extension: a leftover is never mistaken for an episode */
-    size_t tlen = strlen(dir) + strlen(base) + 32;
-    tmp = ct_malloc(tlen);
-    if (tmp == NULL) {
-        st = ct_fail_nomem(err);
-        goto out;
-    }
-    snprintf(tmp, tlen, "%s/.%s.chaptag-tmp-XXXXXX", dir, base);
-    out = mkostemp(tmp, O_CLOEXEC);
-    if (out < 0) {
-        st = ct_fail_errno(err, "cannot create a temporary file in %s", dir);
-        free(tmp);
-        tmp = NULL;
-        goto out;
-    }
+    ct_tmpfile *t;
+    int out;
+    chaptag_status st = ct_tmp_open(target_path, &t, &out, err);
+    if (st != CHAPTAG_OK)
+        return st;
     uint64_t written = 0;
     st = write_stream(f, plan, out, &written, err);
-    if (st != CHAPTAG_OK)
-        goto out;
-    if (f->fd >= 0) {
-        if (fchown(out, f->st.st_uid, f->st.st_gid) != 0 && errno != EPERM) {
-            st = ct_fail_errno(err, "cannot set the owner of %s", tmp);
-            goto out;
-        }
-        if (fchmod(out, f->st.st_mode & 07777) != 0) {
-            st = ct_fail_errno(err, "cannot set the mode of %s", tmp);
-            goto out;
-        }
+    if (st != CHAPTAG_OK) {
+        ct_tmp_abort(t);
+        return st;
     }
-    if (inject(EIO) || fsync(out) != 0) {
-        st = ct_fail_errno(err, "cannot sync %s", tmp);
-        goto out;
+    st = ct_tmp_commit(t, f, err);
+    if (st == CHAPTAG_OK) {
+        res->in_place = false;
+        res->bytes_written = written;
     }
-    if (inject(EIO) || rename(tmp, target) != 0) {
-        st = ct_fail_errno(err, "cannot rename %s to %s", tmp, target);
-        goto out;
-    }
-    free(tmp);
-    tmp = NULL;
-    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0)
-        fsync(dfd); /* the rename is done; a failed folder sync cannot undo it */
-    res->in_place = false;
-    res->bytes_written = written;
-out:
-    if (out >= 0)
-        close(out);
-    if (dfd >= 0)
-        close(dfd);
-    if (tmp != NULL) {
-        unlink(tmp);
-        free(tmp);
-    }
-    free(target);
-    free(dir);
-    free(base);
     return st;
 }
 

@@ -55,6 +55,20 @@ typedef struct {
 chaptag_status ct_plan_apply(ct_file *f, const char *path, const ct_plan *plan,
                              const char *output, ct_apply_result *res, chaptag_error *err);
 
+/* A temporary file for a writer that is not a plan (libavformat): created beside TARGET (what
+   its symlinks lead to), hidden and named .NAME.chaptag-tmp-XXXXXX. */
+typedef struct ct_tmpfile ct_tmpfile;
+
+/* Creates the temporary file; *FD is where to write it. */
+chaptag_status ct_tmp_open(const char *target, ct_tmpfile **out, int *fd, chaptag_error *err);
+
+/* Syncs the temporary file, gives it LIKE's mode and owner (LIKE may be NULL), renames it over
+   its target and syncs the folder; frees T. On failure the temporary file is removed. */
+chaptag_status ct_tmp_commit(ct_tmpfile *t, const ct_file *like, chaptag_error *err);
+
+/* Removes the temporary file and frees T. NULL does nothing. */
+void ct_tmp_abort(ct_tmpfile *t);
+
 /* Reads a whole (chapter or image) file of at most MAX bytes; "-" is standard input. *OUT is
    new (NUL-terminated; free() it). */
 chaptag_status ct_slurp(const char *path, size_t max, char **out, size_t *len,
