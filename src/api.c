@@ -11,7 +11,8 @@
 #define MAX_CHAPTER_FILE (64u << 20)
 #define MAX_IMAGE_FILE (16u << 20)
 
-static const ct_backend *const backends[] = {&ct_backend_mp3, &ct_backend_mp4};
+static const ct_backend *const backends[] = {&ct_backend_mp3, &ct_backend_mp4,
+                                             &ct_backend_avformat};
 
 /* The backend for F, judged by its first bytes. */
 static chaptag_status pick_backend(ct_file *f, const ct_backend **out, chaptag_error *err)
@@ -45,7 +46,7 @@ chaptag_status chaptag_read(const char *path, chaptag_chapters **out, chaptag_fi
     if (st == CHAPTAG_OK)
         st = pick_backend(f, &be, err);
     if (st == CHAPTAG_OK)
-        st = be->read(f, list, info ? info : &scratch, err);
+        st = be->read(f, path, list, info ? info : &scratch, err);
     ct_file_close(f);
     if (st != CHAPTAG_OK) {
         chaptag_chapters_free(list);
@@ -95,13 +96,16 @@ static chaptag_status write_chapters(const char *path, const chaptag_chapters *l
     chaptag_status st = ct_file_open(path, edit ? CT_OPEN_EDIT : CT_OPEN_READ, &f, err);
     if (st == CHAPTAG_OK)
         st = pick_backend(f, &be, err);
-    if (st == CHAPTAG_OK)
+    if (st == CHAPTAG_OK && be->write != NULL)
+        st = be->write(f, path, list, opts, rep, err);
+    else if (st == CHAPTAG_OK)
         st = be->plan(f, list, opts, &plan, rep, err);
     ct_buf_put_u8(&rep->plan, 0); /* the plan is read as a string */
     rep->plan.len -= rep->plan.len > 0;
     if (st == CHAPTAG_OK && !ct_buf_ok(&rep->plan))
         st = ct_fail_nomem(err);
-    if (st == CHAPTAG_OK && !opts->dry_run && (plan.n > 0 || opts->output != NULL)) {
+    bool planned = st == CHAPTAG_OK && be->write == NULL;
+    if (planned && !opts->dry_run && (plan.n > 0 || opts->output != NULL)) {
         ct_apply_result res;
         st = ct_plan_apply(f, path, &plan, opts->output, &res, err);
         rep->bytes_written = res.bytes_written;

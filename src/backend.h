@@ -24,17 +24,28 @@ typedef struct {
     const char *name; /* "MP3" */
     /* True when the first N bytes of a file (up to 16) look like this container. */
     bool (*sniff)(const uint8_t *head, size_t n);
-    /* Reads the chapters of F into LIST (warnings and standard tags too) and fills INFO. */
-    chaptag_status (*read)(ct_file *f, chaptag_chapters *list, chaptag_file_info *info,
-                           chaptag_error *err);
+    /* Reads the chapters of F (opened from PATH) into LIST (warnings and standard tags too)
+       and fills INFO. */
+    chaptag_status (*read)(ct_file *f, const char *path, chaptag_chapters *list,
+                           chaptag_file_info *info, chaptag_error *err);
     /* Plans writing LIST (NULL: remove every chapter) into F; fills REP's sizes, plan text,
-       info and warnings. */
+       info and warnings. NULL for a backend that writes by itself. */
     chaptag_status (*plan)(ct_file *f, const chaptag_chapters *list,
                            const chaptag_embed_opts *opts, ct_plan *plan,
                            struct chaptag_report *rep, chaptag_error *err);
+    /* Writes LIST into F (opened from PATH, locked) by itself, through fileio's temporary
+       files; NULL for a backend that plans. */
+    chaptag_status (*write)(ct_file *f, const char *path, const chaptag_chapters *list,
+                            const chaptag_embed_opts *opts, struct chaptag_report *rep,
+                            chaptag_error *err);
 } ct_backend;
 
 extern const ct_backend ct_backend_mp3;
 extern const ct_backend ct_backend_mp4;
+extern const ct_backend ct_backend_avformat;
+
+/* True once libavformat has been loaded in this process (tests check that the MP3 and MP4
+   paths never load it). */
+bool ct_avformat_loaded(void);
 
 #endif

@@ -119,9 +119,11 @@ static chaptag_status read_standard_tags(const ct_id3_tag *tag, chaptag_chapters
     return st;
 }
 
-static chaptag_status mp3_read(ct_file *f, chaptag_chapters *list, chaptag_file_info *info,
+static chaptag_status mp3_read(ct_file *f, const char *path, chaptag_chapters *list,
+                               chaptag_file_info *info,
                                chaptag_error *err)
 {
+    (void)path;
     mp3_file m;
     chaptag_status st = mp3_open(f, &m, err);
     if (st != CHAPTAG_OK)
@@ -266,4 +268,4 @@ out:
     return st;
 }
 
-const ct_backend ct_backend_mp3 = {"MP3", mp3_sniff, mp3_read, mp3_plan};
+const ct_backend ct_backend_mp3 = {"MP3", mp3_sniff, mp3_read, mp3_plan, NULL};

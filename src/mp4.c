@@ -611,9 +611,11 @@ static void name_flavours(chaptag_file_info *info, bool has_qt, size_t n_qt, boo
         snprintf(info->flavours, sizeof info->flavours, "Nero chpl (%zu)", n_nero);
 }
 
-static chaptag_status mp4_read(ct_file *f, chaptag_chapters *list, chaptag_file_info *info,
+static chaptag_status mp4_read(ct_file *f, const char *path, chaptag_chapters *list,
+                               chaptag_file_info *info,
                                chaptag_error *err)
 {
+    (void)path;
     mp4_file m;
     chaptag_status st = mp4_open(f, &m, err);
     if (st != CHAPTAG_OK)
@@ -1558,4 +1560,4 @@ out:
     return st;
 }
 
-const ct_backend ct_backend_mp4 = {"MP4", mp4_sniff, mp4_read, mp4_plan};
+const ct_backend ct_backend_mp4 = {"MP4", mp4_sniff, mp4_read, mp4_plan, NULL};

@@ -100,6 +100,9 @@ static void say_what_happened(const char *audio, const chaptag_embed_opts *o, si
         printf("%s: %zu chapters; %s rewritten in place (%s bytes written, tag %s bytes with %s "
                "of padding), audio untouched\n", audio, n, what,
                cli_count(chaptag_report_bytes_written(rep), w), a, b);
+    } else if (chaptag_report_tag_size(rep) == 0) { /* a remux by libavformat */
+        printf("%s: %zu chapters; file rewritten by libavformat (%s, every stream copied)\n",
+               audio, n, what);
     } else {
         printf("%s: %zu chapters; file rewritten with a %s of %s bytes, %s bytes of padding "
                "left for later edits\n", audio, n, what, a, b);

@@ -26,7 +26,8 @@ static int strip_one(const char *path, const chaptag_embed_opts *o)
         fputs(chaptag_report_plan(rep), stdout);
     char a[32];
     if (cli_verbosity < 0) {
-    } else if (chaptag_report_tag_size(rep) == 0) {
+    } else if (o->dry_run ? chaptag_report_plan(rep)[0] == '\0'
+                          : chaptag_report_kind(rep) == CHAPTAG_WROTE_NOTHING) {
         printf("%s: no chapters, nothing written\n", path);
     } else if (o->dry_run) {
         printf("%s: dry run, nothing written: would remove the chapters %s\n", path,

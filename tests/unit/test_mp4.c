@@ -190,7 +190,7 @@ static chaptag_chapters *read_back(const uint8_t *data, size_t len, chaptag_file
     ct_file *f = ct_file_memory(data, len);
     chaptag_error err = {0};
     chaptag_file_info scratch;
-    chaptag_status st = ct_backend_mp4.read(f, l, info ? info : &scratch, &err);
+    chaptag_status st = ct_backend_mp4.read(f, "mem", l, info ? info : &scratch, &err);
     if (st != CHAPTAG_OK)
         fprintf(stderr, "read: %s\n", err.msg);
     assert_int_equal(st, CHAPTAG_OK);
