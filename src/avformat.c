@@ -16,6 +16,7 @@
 #include <libavformat/avformat.h>
 
 #include "backend.h"
+#include "taglib.h"
 
 /* libavformat's functions, and libavcodec's and libavutil's that come with it. */
 static struct {
@@ -197,6 +198,11 @@ static chaptag_status av_read(ct_file *f, const char *path, chaptag_chapters *li
     }
     fill_info(ic, info, ct_file_size(f));
     av.close_input(&ic);
+    if (st == CHAPTAG_OK) { /* tags are a bonus: a file TagLib cannot read still dumps */
+        chaptag_error ignored;
+        if (ct_taglib_tags(path, list, &ignored) != CHAPTAG_OK)
+            ct_warn(ct_chapters_warnings(list), 0, "no standard tags: %s", ignored.msg);
+    }
     return st;
 }
 
