@@ -266,3 +266,35 @@ chaptag_status chaptag_chapters_load_images(chaptag_chapters *list, const char *
     }
     return CHAPTAG_OK;
 }
+
+
+chaptag_status chaptag_verify(const char *path, const chaptag_chapters *expected,
+                              chaptag_verdict **out, chaptag_error *err)
+{
+    chaptag_verdict *v = ct_calloc(1, sizeof *v);
+    ct_file *f = NULL;
+    const ct_backend *be;
+    if (v == NULL || (v->list = chaptag_chapters_new()) == NULL) {
+        chaptag_verdict_free(v);
+        return ct_fail_nomem(err);
+    }
+    chaptag_status st = ct_file_open(path, CT_OPEN_READ, &f, err);
+    if (st == CHAPTAG_OK)
+        st = pick_backend(f, &be, err);
+    if (st == CHAPTAG_OK)
+        st = be->read(f, path, v->list, &v->info, err);
+    if (st == CHAPTAG_OK && be->lint != NULL)
+        st = be->lint(f, &v->findings, err);
+    ct_file_close(f);
+    if (st == CHAPTAG_OK)
+        ct_verify_chapters(v->list, &v->info, expected, &v->findings);
+    if (st == CHAPTAG_OK && v->findings.failed)
+        st = ct_fail_nomem(err);
+    if (st != CHAPTAG_OK) {
+        chaptag_verdict_free(v);
+        return st;
+    }
+    *out = v;
+    return CHAPTAG_OK;
+}
+

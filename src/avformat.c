@@ -432,4 +432,4 @@ static chaptag_status av_write(ct_file *f, const char *path, const chaptag_chapt
     return st;
 }
 
-const ct_backend ct_backend_avformat = {"libavformat", av_sniff, av_read, NULL, av_write};
+const ct_backend ct_backend_avformat = {"libavformat", av_sniff, av_read, NULL, av_write, NULL};

@@ -7,6 +7,7 @@
 #include "chapters.h"
 #include "fileio.h"
 #include "plan.h"
+#include "verify.h"
 
 struct chaptag_report {
     chaptag_write_kind kind;
@@ -38,6 +39,9 @@ typedef struct {
     chaptag_status (*write)(ct_file *f, const char *path, const chaptag_chapters *list,
                             const chaptag_embed_opts *opts, struct chaptag_report *rep,
                             chaptag_error *err);
+    /* Adds to OUT what players trip on in this container's chapters; NULL when there is
+       nothing container-specific to check. */
+    chaptag_status (*lint)(ct_file *f, ct_findings *out, chaptag_error *err);
 } ct_backend;
 
 extern const ct_backend ct_backend_mp3;

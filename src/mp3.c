@@ -268,4 +268,4 @@ out:
     return st;
 }
 
-const ct_backend ct_backend_mp3 = {"MP3", mp3_sniff, mp3_read, mp3_plan, NULL};
+const ct_backend ct_backend_mp3 = {"MP3", mp3_sniff, mp3_read, mp3_plan, NULL, NULL};

@@ -233,6 +233,43 @@ CHAPTAG_API chaptag_status chaptag_embed(const char *path, const chaptag_chapter
 CHAPTAG_API chaptag_status chaptag_strip(const char *path, const chaptag_embed_opts *opts,
                                          chaptag_report **report, chaptag_error *err);
 
+/* ---- verify ----------------------------------------------------------------------------- */
+
+typedef enum { CHAPTAG_NOTE = 0, CHAPTAG_WARNING = 1, CHAPTAG_ERROR = 2 } chaptag_severity;
+
+/* One thing verify found. */
+typedef struct {
+    chaptag_severity severity;
+    char code[32];  /* a stable name: "no-ctoc", "v24-size-trap", "chapter-differs", ... */
+    char msg[256];  /* what is wrong, one clause */
+    char why[256];  /* why it matters: which players trip on it; "" when obvious */
+    unsigned line;  /* the expected chapter file's line it concerns; 0 if none */
+} chaptag_finding;
+
+typedef struct chaptag_verdict chaptag_verdict;
+
+/* Checks the chapters of the audio file at PATH the way players read them (missing CTOC,
+   ID3v2.4 size traps, untitled chapters, chapters past the end, the two MP4 flavours
+   disagreeing, ...) and, when EXPECTED is not NULL, that the file carries exactly those
+   chapters. On success *OUT is a new verdict; free it with chaptag_verdict_free(). */
+CHAPTAG_API chaptag_status chaptag_verify(const char *path, const chaptag_chapters *expected,
+                                          chaptag_verdict **out, chaptag_error *err);
+
+CHAPTAG_API size_t chaptag_verdict_count(const chaptag_verdict *v);
+CHAPTAG_API const chaptag_finding *chaptag_verdict_get(const chaptag_verdict *v, size_t index);
+/* The chapters read from the file and what was found out about it (borrowed). */
+CHAPTAG_API const chaptag_chapters *chaptag_verdict_chapters(const chaptag_verdict *v);
+CHAPTAG_API const chaptag_file_info *chaptag_verdict_info(const chaptag_verdict *v);
+CHAPTAG_API void chaptag_verdict_free(chaptag_verdict *v);
+
+/* "note", "warning" or "error". */
+CHAPTAG_API const char *chaptag_severity_name(chaptag_severity s);
+
+/* V as a JSON object for machines: file (PATH), container, duration, chapters, ok (OK as the
+   caller judged it), counts and findings. *OUT is a new string (free() it). */
+CHAPTAG_API chaptag_status chaptag_verdict_json(const chaptag_verdict *v, const char *path, int ok,
+                                                char **out, chaptag_error *err);
+
 #ifdef __cplusplus
 }
 #endif

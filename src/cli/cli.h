@@ -21,6 +21,7 @@ int cmd_embed(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_strip(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* Prints the help of command NAME (NULL: the program's) to standard output. */
 int cli_help(const char *name);

@@ -43,6 +43,21 @@ static const command commands[] = {
      "Options:\n"
      "      --format FORMAT      text (default) or json (Podcasting 2.0 chapters)\n"
      "  -q, --quiet              print no warnings\n"},
+    {"verify", cmd_verify, "check chapters the way players read them",
+     "Usage: chaptag verify [options] AUDIO... [CHAPTERS]\n"
+     "\n"
+     "Lints the chapters of each AUDIO file for what players trip on (no CTOC, ID3v2.4\n"
+     "size traps, untitled chapters, chapters past the end, the two MP4 flavours\n"
+     "disagreeing, ...), each finding with its severity and why. With a chapter file\n"
+     "(CHAPTERS, a second argument that is text, or --chapters), also checks that the\n"
+     "file carries exactly those chapters: starts to the millisecond, titles, and url and\n"
+     "image where given. Exit 1 on any error (with --strict, on any warning too).\n"
+     "\n"
+     "Options:\n"
+     "  -c, --chapters FILE      the chapters the file must carry\n"
+     "  -f, --from FORMAT        format of the chapter file (default: detected)\n"
+     "      --strict             warnings fail too\n"
+     "      --format FORMAT      text (default) or json\n"},
     {"strip", cmd_strip, "remove the chapters from audio files",
      "Usage: chaptag strip [options] AUDIO...\n"
      "\n"

@@ -1,0 +1,141 @@
+/* chaptag verify: lint each file for what players trip on and, given a chapter file, check
+   that the file carries exactly those chapters. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct option options[] = {
+    {"strict", no_argument, NULL, 's'},
+    {"format", required_argument, NULL, 'F'},
+    {"from", required_argument, NULL, 'f'},
+    {"chapters", required_argument, NULL, 'c'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct {
+    int strict, json;
+    const char *chapters;
+    const chaptag_chapters *expected;
+} verify_opts;
+
+/* True when the file at PATH looks like text (a chapter file), not audio: audio files open
+   with binary headers (ID3, ftyp, OggS, fLaC, EBML) that hold NUL bytes. */
+static int looks_like_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0;
+    unsigned char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    if (n >= 3 && memcmp(buf, "ID3", 3) == 0)
+        return 0;
+    return n > 0 && memchr(buf, 0, n) == NULL;
+}
+
+/* Prints the findings of one file as text; returns its exit status. */
+static int report_text(const char *path, const chaptag_verdict *v, const verify_opts *o)
+{
+    size_t counts[3] = {0, 0, 0};
+    for (size_t i = 0; i < chaptag_verdict_count(v); i++) {
+        const chaptag_finding *x = chaptag_verdict_get(v, i);
+        counts[x->severity]++;
+        if (x->line > 0)
+            printf("%s:%u: ", cli_path(o->chapters), x->line);
+        else
+            printf("%s: ", path);
+        printf("%s: %s", chaptag_severity_name(x->severity), x->msg);
+        if (x->why[0])
+            printf(" (%s)", x->why);
+        printf(" [%s]\n", x->code);
+    }
+    int bad = counts[CHAPTAG_ERROR] > 0 || (o->strict && counts[CHAPTAG_WARNING] > 0);
+    printf("%s: %s: %zu chapters, %zu errors, %zu warnings, %zu notes%s\n", path,
+           bad ? "FAILED" : "ok", chaptag_chapters_count(chaptag_verdict_chapters(v)),
+           counts[CHAPTAG_ERROR], counts[CHAPTAG_WARNING], counts[CHAPTAG_NOTE],
+           o->expected ? bad ? "" : "; carries exactly the expected chapters" : "");
+    return bad ? EXIT_DIFFERENT : EXIT_OK;
+}
+
+static int verify_one(const char *path, const verify_opts *o)
+{
+    chaptag_error err = {0};
+    chaptag_verdict *v;
+    if (chaptag_verify(path, o->expected, &v, &err) != CHAPTAG_OK)
+        return cli_error(path, &err);
+    int rc;
+    if (o->json) {
+        size_t counts[3] = {0, 0, 0};
+        for (size_t i = 0; i < chaptag_verdict_count(v); i++)
+            counts[chaptag_verdict_get(v, i)->severity]++;
+        int bad = counts[CHAPTAG_ERROR] > 0 || (o->strict && counts[CHAPTAG_WARNING] > 0);
+        char *s;
+        if (chaptag_verdict_json(v, path, !bad, &s, &err) != CHAPTAG_OK) {
+            rc = cli_error(path, &err);
+        } else {
+            printf("%s\n", s);
+            free(s);
+            rc = bad ? EXIT_DIFFERENT : EXIT_OK;
+        }
+    } else {
+        rc = report_text(path, v, o);
+    }
+    chaptag_verdict_free(v);
+    return rc;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    verify_opts o = {0, 0, NULL, NULL};
+    const char *from = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "sf:c:qh", options, NULL)) != -1) {
+        switch (c) {
+        case 's': o.strict = 1; break;
+        case 'F':
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+                return cli_usage("verify", "--format is text or json, not '%s'", optarg);
+            o.json = strcmp(optarg, "json") == 0;
+            break;
+        case 'f': from = optarg; break;
+        case 'c': o.chapters = optarg; break;
+        case 'q': cli_verbosity = -1; break;
+        case 'h': return cli_help("verify");
+        default: return cli_usage("verify", "unknown option");
+        }
+    }
+    int n = argc - optind;
+    /* verify AUDIO CHAPTERS: a second argument that is text is the chapter file */
+    if (o.chapters == NULL && n == 2 &&
+        (strcmp(argv[optind + 1], "-") == 0 || looks_like_text(argv[optind + 1]))) {
+        o.chapters = argv[optind + 1];
+        n = 1;
+    }
+    if (n < 1)
+        return cli_usage("verify", "needs an AUDIO file");
+    chaptag_chapters *expected = NULL;
+    chaptag_error err = {0};
+    if (o.chapters != NULL) {
+        if (chaptag_parse_file(o.chapters, from, &expected, &err) != CHAPTAG_OK ||
+            chaptag_chapters_load_images(expected, o.chapters, &err) != CHAPTAG_OK) {
+            chaptag_chapters_free(expected);
+            return cli_error(o.chapters, &err);
+        }
+        for (size_t i = 0; i < chaptag_chapters_warning_count(expected); i++)
+            cli_warning(o.chapters, chaptag_chapters_warning(expected, i));
+        o.expected = expected;
+    }
+    int worst = EXIT_OK;
+    for (int i = 0; i < n; i++) {
+        int rc = verify_one(argv[optind + i], &o);
+        worst = rc > worst ? rc : worst;
+    }
+    chaptag_chapters_free(expected);
+    return worst;
+}
