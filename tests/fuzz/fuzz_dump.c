@@ -1,0 +1,37 @@
+/* A whole-file dump and verify, as chaptag does on a file it did not write: the backend picked
+   from the first bytes (MP3 or MP4; the libavformat fallback is FFmpeg's to fuzz), the
+   chapters read, the lint run, and the chapters formatted as text and JSON. */
+#include <string.h>
+
+#include "backend.h"
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const ct_backend *be = NULL;
+    if (ct_backend_mp3.sniff(data, size < 16 ? size : 16))
+        be = &ct_backend_mp3;
+    else if (ct_backend_mp4.sniff(data, size < 16 ? size : 16))
+        be = &ct_backend_mp4;
+    ct_file *f = be ? ct_file_memory(data, size) : NULL;
+    chaptag_chapters *list = chaptag_chapters_new();
+    chaptag_error err;
+    chaptag_file_info info;
+    if (f != NULL && list != NULL && be->read(f, "fuzz", list, &info, &err) == CHAPTAG_OK) {
+        ct_findings findings = {0};
+        if (be->lint != NULL)
+            be->lint(f, &findings, &err);
+        ct_verify_chapters(list, &info, NULL, &findings);
+        ct_findings_clear(&findings);
+        static const char *const formats[] = {"text", "json"};
+        for (size_t i = 0; i < 2 && chaptag_chapters_count(list) > 0; i++) {
+            char *out = NULL;
+            size_t len;
+            chaptag_format(list, formats[i], info.duration_ms, &out, &len, &err);
+            free(out);
+        }
+    }
+    chaptag_chapters_free(list);
+    ct_file_close(f);
+    return 0;
+}
