@@ -40,7 +40,8 @@ def raw_frames(path):
 
 
 def kept_frames(path):
-    """Frames chaptag does not own, by content, as mutagen reads them."""
+    """Frames chaptag does not own, by content, as mutagen reads them. A v2.4 date comes back
+    from v2.3's TYER/TDAT/TIME with ":00" seconds added by mutagen's merge: same content."""
     try:
         tags = ID3(path)
     except Exception:
@@ -50,6 +51,8 @@ def kept_frames(path):
         if frame.FrameID in OWNED:
             continue
         out[key] = frame.pprint()
+        if frame.FrameID == "TDRC":
+            out[key] = re.sub(r"(\d\d:\d\d):00$", r"\1", out[key])
     return out
 
 
@@ -144,7 +147,7 @@ class Mp3Embed(unittest.TestCase):
                 self.assertLessEqual(abs(ours - ffprobe_duration_ms(path)), 3 * FRAME_MS)
 
     def test_a_list_of_the_same_size_is_embedded_in_place(self):
-        path = self.tmp.copy("cbr-v23.mp3")
+        path = self.tmp.copy("notag.mp3")  # no tag: the first embed must rewrite
         seed = os.path.join(SEEDS, "seed-000.txt")
         out, _ = self.embed(path, seed)
         self.assertIn("file rewritten", out)
