@@ -16,7 +16,8 @@ fixtures=$root/fixtures/audio
 build() { # build DIR [cmake options...]
     local dir=$1
     shift
-    cmake -S "$root" -B "$dir" -DCHAPTAG_WERROR=ON -DCHAPTAG_FIXTURES_DIR="$fixtures" "$@" >/dev/null
+    cmake -S "$root" -B "$dir" -DCHAPTAG_WERROR=ON -DCHAPTAG_TESTS=ON -DCHAPTAG_INTEGRATION=ON \
+        -DCHAPTAG_SANITIZE=OFF -DCHAPTAG_FUZZ=OFF -DCHAPTAG_FIXTURES_DIR="$fixtures" "$@" >/dev/null
     cmake --build "$dir" -j "$jobs" >/dev/null
 }
 
