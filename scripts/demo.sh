@@ -23,7 +23,12 @@ echo "== chaptag embed $ep fixtures/chapters/seed-000.txt"
 build/chaptag embed "$ep" fixtures/chapters/seed-000.txt
 echo "== chaptag dump $ep"
 build/chaptag dump "$ep"
-echo "== chaptag embed again (fits the padding: written in place)"
+echo "== chaptag embed the same chapters again (nothing to write)"
 build/chaptag embed "$ep" fixtures/chapters/seed-000.txt
+echo "== chaptag embed a changed list (fits the padding the first embed left: written in place)"
+sed 's/Episode Introduction/Episode Opening/' fixtures/chapters/seed-000.txt > build/demo/changed.txt
+build/chaptag embed "$ep" build/demo/changed.txt
+echo "== chaptag verify $ep build/demo/changed.txt"
+build/chaptag verify "$ep" build/demo/changed.txt
 echo "== ffprobe's view of the first chapters"
 ffprobe -v error -show_chapters -of csv=p=0 "$ep" | head -n 3

@@ -1081,9 +1081,10 @@ static chaptag_status add_chapters(chap_set *set, chaptag_chapters *list, chapta
         if (c->end_ms < c->start_ms)
             ct_warn(set->w, 0, "CHAP %s ends at %s, before its start %s", printable(c->eid, id),
                     ct_time_str(c->end_ms, a), ct_time_str(c->start_ms, b));
-        chaptag_chapter ch = {c->start_ms, c->end_ms, c->title, c->url, c->image,
-                              c->image_data, c->image_len, c->mime,
-                              set->n_tocs > 0 && !c->reached, 0};
+        chaptag_chapter ch = {.start_ms = c->start_ms, .end_ms = c->end_ms, .title = c->title,
+                              .url = c->url, .image = c->image, .image_data = c->image_data,
+                              .image_len = c->image_len, .image_mime = c->mime,
+                              .hidden = set->n_tocs > 0 && !c->reached};
         chaptag_status st = chaptag_chapters_add(list, &ch, err);
         if (st != CHAPTAG_OK)
             return st;
@@ -1936,7 +1937,7 @@ static chaptag_status render_ctoc(render_ctx *c, const toc_tree *t, const char *
         ct_buf_put(c->out, name, strlen(name) + 1);
     }
     snprintf(owner, sizeof owner, "CTOC %s", eid);
-    chaptag_chapter named = {0, 0, title, NULL, NULL, NULL, 0, NULL, 0, 0};
+    chaptag_chapter named = {.title = title};
     chaptag_status st = put_subframe(c, "TIT2", put_title, &named, owner, err);
     if (st != CHAPTAG_OK)
         return st;

@@ -90,7 +90,7 @@ static void say_what_happened(const char *audio, const chaptag_embed_opts *o, si
                "padding)\n", audio, n,
                chaptag_report_in_place(rep) ? "write the tag in place" : "rewrite the file", a, b);
     } else if (o->output != NULL) {
-        printf("%s: %zu chapters; written from %s with a %s of %s bytes (%s of them padding); "
+        printf("%s: %zu chapters; written from %s: %s of %s bytes (%s of them padding); "
                "%s untouched\n", o->output, n, audio, what, a, b, audio);
     } else if (chaptag_report_kind(rep) == CHAPTAG_WROTE_NOTHING) {
         printf("%s: %zu chapters; the file already holds exactly this %s, nothing written\n",
@@ -104,8 +104,8 @@ static void say_what_happened(const char *audio, const chaptag_embed_opts *o, si
         printf("%s: %zu chapters; file rewritten by libavformat (%s, every stream copied)\n",
                audio, n, what);
     } else {
-        printf("%s: %zu chapters; file rewritten with a %s of %s bytes, %s bytes of padding "
-               "left for later edits\n", audio, n, what, a, b);
+        printf("%s: %zu chapters; file rewritten: %s of %s bytes, %s bytes of padding left "
+               "for later edits\n", audio, n, what, a, b);
     }
 }
 

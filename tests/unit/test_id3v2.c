@@ -134,7 +134,8 @@ static bool list_has_warning(chaptag_chapters *list, const char *part)
 /* Adds a chapter at START_MS titled TITLE (line LINE) to LIST. */
 static void add(chaptag_chapters *list, uint64_t start_ms, const char *title, unsigned line)
 {
-    chaptag_chapter ch = {start_ms, CHAPTAG_TIME_NONE, title, NULL, NULL, NULL, 0, NULL, 0, line};
+    chaptag_chapter ch = {.start_ms = start_ms, .end_ms = CHAPTAG_TIME_NONE, .title = title,
+                          .line = line};
     assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
 }
 
@@ -1027,7 +1028,8 @@ static void id3v2_leaves_hidden_chapters_out_of_the_ctoc(void **state)
     (void)state;
     chaptag_chapters *list = chaptag_chapters_new();
     add(list, 0, "A", 1);
-    chaptag_chapter hidden = {1000, CHAPTAG_TIME_NONE, "B", NULL, NULL, NULL, 0, NULL, 1, 2};
+    chaptag_chapter hidden = {.start_ms = 1000, .end_ms = CHAPTAG_TIME_NONE, .title = "B",
+                              .hidden = 1, .line = 2};
     assert_int_equal(chaptag_chapters_add(list, &hidden, NULL), CHAPTAG_OK);
     add(list, 2000, "C", 3);
     ct_buf out = render(NULL, list, 3, 3000, NULL, NULL);
