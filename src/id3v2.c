@@ -181,6 +181,7 @@ typedef struct {
 typedef struct {
     char id[5];
     uint16_t flags;
+    bool plain_size;
     const uint8_t *body;
     size_t len;
 } raw_frame;
@@ -205,16 +206,19 @@ static bool frame_follows(const uint8_t *p, size_t left, uint64_t dist)
 /* The size of a v2.4 frame from its size bytes RAW, REST being the LEFT bytes after its
    header. iTunes wrote plain sizes in v2.4 tags, and FFmpeg 5.1 writes CHAP/CTOC sizes so:
    when the readings differ, the one after which a frame or the end follows wins, sync-safe
-   first (FFmpeg's rule; TagLib's is the same). */
-static uint64_t size_v24(const uint8_t *raw, const uint8_t *rest, size_t left)
+   first (FFmpeg's rule; TagLib's is the same). *PLAIN says the plain reading won. */
+static uint64_t size_v24(const uint8_t *raw, const uint8_t *rest, size_t left, bool *plain_won)
 {
     uint32_t plain = ct_load_u32be(raw);
+    *plain_won = true;
     if ((raw[0] | raw[1] | raw[2] | raw[3]) & 0x80)
         return plain;
     uint32_t safe = syncsafe_decode(raw);
+    *plain_won = false;
     if (plain == safe || frame_follows(rest, left, safe))
         return safe;
-    return frame_follows(rest, left, plain) ? plain : safe;
+    *plain_won = frame_follows(rest, left, plain);
+    return *plain_won ? plain : safe;
 }
 
 /* Reads the next frame at R into *RF. FRAME_SKIP: an empty frame, dropped with a warning;
@@ -232,9 +236,11 @@ static frame_result read_frame(const frame_ctx *fc, ct_reader *r, raw_frame *rf)
     }
     memset(rf->id, 0, sizeof rf->id);
     memcpy(rf->id, h, id_len);
+    rf->plain_size = false;
     uint64_t size = v22 ? ct_load_u24be(h + 3)
                   : fc->version == 3 ? ct_load_u32be(h + 4)
-                                     : size_v24(h + 4, r->p + r->pos, ct_reader_left(r));
+                                     : size_v24(h + 4, r->p + r->pos, ct_reader_left(r),
+                                                &rf->plain_size);
     rf->flags = v22 ? 0 : ct_load_u16be(h + 8);
     if (size > ct_reader_left(r)) {
         ct_warn(fc->w, 0,
@@ -265,7 +271,7 @@ static chaptag_status store_frame(const frame_ctx *fc, const raw_frame *rf, fram
                 rf->id);
         return CHAPTAG_OK;
     }
-    ct_id3_frame f = {{0}, (uint8_t)fc->version, rf->flags, NULL, rf->len};
+    ct_id3_frame f = {{0}, (uint8_t)fc->version, rf->flags, NULL, rf->len, rf->plain_size};
     memcpy(f.id, rf->id, sizeof f.id);
     if (fc->version == 4)
         f.flags = (uint16_t)(f.flags & ~F24_UNSYNC);
@@ -940,6 +946,31 @@ static chaptag_status read_ctoc(chap_set *set, const ct_id3_frame *f, chaptag_er
         t->n_children++;
     }
     return CHAPTAG_OK;
+}
+
+chaptag_status ct_id3v2_subframes(const uint8_t *p, size_t len, int version, ct_id3_frame **out,
+                                  size_t *n, ct_warnings *w, chaptag_error *err)
+{
+    ct_warnings scratch = {0};
+    frame_ctx fc = {version, false, "sub-frames", 0, w ? w : &scratch};
+    frame_list sub = {NULL, 0, 0};
+    ct_reader r = ct_reader_make(p, len);
+    uint64_t padding;
+    chaptag_status st = parse_frames(&fc, &r, &sub, &padding, err);
+    ct_warnings_clear(&scratch);
+    if (st != CHAPTAG_OK) {
+        frame_list_free(&sub);
+        return st;
+    }
+    *out = sub.v;
+    *n = sub.n;
+    return CHAPTAG_OK;
+}
+
+void ct_id3v2_frames_free(ct_id3_frame *frames, size_t n)
+{
+    frame_list fl = {frames, n, n};
+    frame_list_free(&fl);
 }
 
 static int cmp_eid(const void *a, const void *b)

@@ -18,6 +18,7 @@ typedef struct {
     uint16_t flags;   /* frame flags in that version's layout (0 in v2.2) */
     uint8_t *body;    /* the body after the frame header, unsynchronisation undone */
     size_t len;
+    bool plain_size;  /* a v2.4 frame whose size had to be read as a plain integer */
 } ct_id3_frame;
 
 /* The prepended tag(s) of a file. */
@@ -42,6 +43,14 @@ uint64_t ct_id3v2_tag_size(const uint8_t hdr[10]);
    a damaged header is CHAPTAG_ERR_AUDIO. *OUT is new; free it with ct_id3v2_tag_free(). */
 chaptag_status ct_id3v2_parse(const uint8_t *data, size_t len, ct_id3_tag **out,
                               chaptag_error *err);
+
+/* Parses the LEN bytes at P as the frames embedded in a CHAP or CTOC of VERSION (sizes as
+   that version has them, with the same plain-size rescue as top-level frames) into a new
+   array *OUT of *N frames; free it with ct_id3v2_frames_free(). Damaged frames end the list
+   (warnings go to W, may be NULL). */
+chaptag_status ct_id3v2_subframes(const uint8_t *p, size_t len, int version, ct_id3_frame **out,
+                                  size_t *n, ct_warnings *w, chaptag_error *err);
+void ct_id3v2_frames_free(ct_id3_frame *frames, size_t n);
 
 /* Frees TAG. NULL does nothing. */
 void ct_id3v2_tag_free(ct_id3_tag *tag);

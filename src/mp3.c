@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "id3lint.h"
 #include "id3v2.h"
 #include "mpeg.h"
 
@@ -268,4 +269,16 @@ out:
     return st;
 }
 
-const ct_backend ct_backend_mp3 = {"MP3", mp3_sniff, mp3_read, mp3_plan, NULL, NULL};
+static chaptag_status mp3_lint(ct_file *f, ct_findings *out, chaptag_error *err)
+{
+    mp3_file m;
+    chaptag_status st = mp3_open(f, &m, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    if (m.tag != NULL)
+        st = ct_id3v2_lint(m.tag, m.mp.duration_ms, out, err);
+    mp3_file_free(&m);
+    return st;
+}
+
+const ct_backend ct_backend_mp3 = {"MP3", mp3_sniff, mp3_read, mp3_plan, NULL, mp3_lint};

@@ -83,8 +83,8 @@ static void check_chapters(const chaptag_chapters *list, uint64_t duration, ct_f
     const chaptag_chapter *first = chaptag_chapters_get(list, 0);
     if (first->start_ms > 0)
         ct_find(f, CHAPTAG_NOTE, "late-first-chapter",
-                "players show nothing before it; FFmpeg-based readers of MP4 show an untitled "
-                "chapter at 0:00", "the first chapter starts at %s, not 0:00",
+                "players show no chapter before it, and YouTube-style lists expect one at 0:00",
+                "the first chapter starts at %s, not 0:00",
                 ct_time_str(first->start_ms, a));
     for (size_t i = 0; i < n; i++) {
         const chaptag_chapter *ch = chaptag_chapters_get(list, i);
