@@ -241,17 +241,36 @@ static int sync_data(int fd)
     return fdatasync(fd);
 }
 
+/* Writeback of a new file is started every WB_CHUNK bytes and waited for one chunk later, so
+   that the disk writes while the copy goes on: the fsync before the rename then finds little
+   left to do, and dirty memory stays bounded. */
+#define WB_CHUNK (8u << 20)
+
+/* Starts writeback of what OUT holds up to POS in whole chunks from *STARTED on; waits for
+   the chunk before each. Hints only: errors surface at the fsync. */
+static void flush_behind(int out, uint64_t pos, uint64_t *started)
+{
+    while (started != NULL && pos - *started >= WB_CHUNK) {
+        sync_file_range(out, (off_t)*started, WB_CHUNK, SYNC_FILE_RANGE_WRITE);
+        if (*started >= WB_CHUNK)
+            sync_file_range(out, (off_t)(*started - WB_CHUNK), WB_CHUNK,
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                SYNC_FILE_RANGE_WAIT_AFTER);
+        *started += WB_CHUNK;
+    }
+}
+
 /* Copies LEN bytes at OFF of F to OUT at *OUT_POS: by the kernel when it can, else through a
-   fixed buffer (so memory stays flat). */
+   fixed buffer (so memory stays flat). STARTED (may be NULL): see flush_behind(). */
 static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out,
-                                 uint64_t *out_pos, chaptag_error *err)
+                                 uint64_t *out_pos, uint64_t *started, chaptag_error *err)
 {
     bool kernel = f->fd >= 0;
     while (len > 0 && kernel) {
         if (inject(ENOSPC))
             return ct_fail_errno(err, "cannot write");
         loff_t in_off = (loff_t)off, o = (loff_t)*out_pos;
-        size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
+        size_t chunk = len > WB_CHUNK ? WB_CHUNK : (size_t)len;
         ssize_t n = copy_file_range(f->fd, &in_off, out, &o, chunk, 0);
         if (n < 0 && errno == EINTR)
             continue;
@@ -266,6 +285,7 @@ static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out
         off += (uint64_t)n;
         len -= (uint64_t)n;
         *out_pos += (uint64_t)n;
+        flush_behind(out, *out_pos, started);
     }
     if (len == 0)
         return CHAPTAG_OK;
@@ -281,6 +301,7 @@ static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out
         off += n;
         len -= n;
         *out_pos += n;
+        flush_behind(out, *out_pos, started);
     }
     free(buf);
     return st;
@@ -318,7 +339,7 @@ static chaptag_status copy_table(ct_file *f, const ct_piece *pc, int out, uint64
 
 /* Writes the pieces of edit E to OUT at *OUT_POS. */
 static chaptag_status write_pieces(ct_file *f, const ct_edit *e, int out, uint64_t *out_pos,
-                                   chaptag_error *err)
+                                   uint64_t *started, chaptag_error *err)
 {
     chaptag_status st = CHAPTAG_OK;
     for (size_t i = 0; i < e->n_pieces && st == CHAPTAG_OK; i++) {
@@ -330,7 +351,7 @@ static chaptag_status write_pieces(ct_file *f, const ct_edit *e, int out, uint64
         } else if (pc->width != 0) {
             st = copy_table(f, pc, out, out_pos, err);
         } else {
-            st = copy_range(f, pc->src_off, pc->len, out, out_pos, err);
+            st = copy_range(f, pc->src_off, pc->len, out, out_pos, started, err);
         }
     }
     return st;
@@ -340,17 +361,17 @@ static chaptag_status write_pieces(ct_file *f, const ct_edit *e, int out, uint64
 static chaptag_status write_stream(ct_file *f, const ct_plan *plan, int out, uint64_t *written,
                                    chaptag_error *err)
 {
-    uint64_t pos = 0, out_pos = 0;
+    uint64_t pos = 0, out_pos = 0, started = 0;
     chaptag_status st = CHAPTAG_OK;
     for (size_t i = 0; i < plan->n && st == CHAPTAG_OK; i++) {
         const ct_edit *e = &plan->v[i];
-        st = copy_range(f, pos, e->off - pos, out, &out_pos, err);
+        st = copy_range(f, pos, e->off - pos, out, &out_pos, &started, err);
         if (st == CHAPTAG_OK)
-            st = write_pieces(f, e, out, &out_pos, err);
+            st = write_pieces(f, e, out, &out_pos, &started, err);
         pos = e->off + e->old_len;
     }
     if (st == CHAPTAG_OK && pos < f->size)
-        st = copy_range(f, pos, f->size - pos, out, &out_pos, err);
+        st = copy_range(f, pos, f->size - pos, out, &out_pos, &started, err);
     *written = out_pos;
     return st;
 }
@@ -378,7 +399,7 @@ static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_apply_resu
     uint64_t written = 0;
     for (; done < n && st == CHAPTAG_OK; done++) {
         uint64_t pos = plan->steps[done].off;
-        st = write_pieces(f, &plan->steps[done], f->fd, &pos, err);
+        st = write_pieces(f, &plan->steps[done], f->fd, &pos, NULL, err);
         if (st == CHAPTAG_OK && sync_data(f->fd) != 0)
             st = ct_fail_errno(err, "cannot sync");
         written += pos - plan->steps[done].off;

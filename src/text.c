@@ -287,7 +287,15 @@ void ct_title_clean(const char *s, size_t n, ct_buf *out)
 {
     size_t keep = out->len; /* the length after the last non-blank character written */
     bool started = false;
+    if (!ct_buf_reserve(out, n)) /* valid UTF-8 never grows: one growth, not one per byte */
+        return;
     for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x7f && out->cap - out->len > 1) {
+            out->data[out->len++] = (uint8_t)s[i++];
+            keep = out->len;
+            started = true;
+            continue;
+        }
         uint32_t cp = next_cp(s, n, &i);
         if (breaks_a_title(cp))
             cp = ' ';
