@@ -109,6 +109,14 @@ ff -i aac-faststart.m4a -map 0 -c copy aac-moov-last.m4a
 ff -i aac-faststart.m4a -i ffchapters.txt -map 0:a -map_metadata 0 -map_chapters 1 -c copy \
     -f ipod chaptered.m4b
 
+# Containers without a native backend (libavformat's): Matroska audio, Ogg Opus, FLAC, each
+# with a few tags; the FLAC also chaptered the way chaptag writes it (VorbisComment keys).
+ff -i aac-faststart.m4a -map 0:a -c copy -metadata title="MKA test" -metadata artist="Chaptag Test" \
+    audio.mka
+ff -i tone.wav -c:a libopus -b:a 8k -metadata title="Opus test" -metadata artist="Chaptag Test" \
+    audio.opus
+ff -i tone.wav -c:a flac -metadata title="FLAC test" -metadata artist="Chaptag Test" audio.flac
+
 rm -f tone.wav cbr.raw.mp3 vbr.raw.mp3 ffchapters.txt
 echo "$stamp" > .stamp
-echo "make-fixtures: made $(ls *.mp3 *.m4a *.m4b | wc -l) audio fixtures in $out"
+echo "make-fixtures: made $(ls *.mp3 *.m4a *.m4b *.mka *.opus *.flac | wc -l) audio fixtures in $out"

@@ -62,8 +62,12 @@ static bool load(void)
     av.tried = true;
     static const char *const names[] = {"libavformat.so.59", "libavformat.so.60",
                                         "libavformat.so.61", "libavformat.so"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && av.lib == NULL; i++)
+    /* CHAPTAG_LIBAVFORMAT names the library instead (an FFmpeg built elsewhere) */
+    const char *chosen = getenv("CHAPTAG_LIBAVFORMAT");
+    for (size_t i = 0; chosen == NULL && i < sizeof names / sizeof names[0] && av.lib == NULL; i++)
         av.lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (chosen != NULL)
+        av.lib = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
     if (av.lib == NULL) {
         snprintf(av.why, sizeof av.why, "libavformat is not installed (Debian: apt-get install "
                  "libavformat59); chaptag reads and writes MP3 and MP4 without it");

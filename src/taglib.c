@@ -4,6 +4,7 @@
 
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct {
@@ -26,7 +27,8 @@ static bool load(void)
     if (tl.tried)
         return tl.lib != NULL;
     tl.tried = true;
-    tl.lib = dlopen("libtag_c.so.0", RTLD_NOW | RTLD_LOCAL);
+    const char *chosen = getenv("CHAPTAG_LIBTAG_C"); /* another TagLib than the system's */
+    tl.lib = dlopen(chosen ? chosen : "libtag_c.so.0", RTLD_NOW | RTLD_LOCAL);
     if (tl.lib == NULL)
         return false;
     static const struct {

@@ -1061,11 +1061,13 @@ static void id3v2_round_trips_chapters_through_render_and_parse(void **state)
     static const uint8_t png[] = {0x89, 'P', 'N', 'G', 0xff, 0x00, 0xe0};
     chaptag_chapters *list = chaptag_chapters_new();
     chaptag_chapter chs[] = {
-        {0, CHAPTAG_TIME_NONE, "Intro", NULL, NULL, NULL, 0, NULL, 0, 1},
-        {74000, 110500, "Caf\xc3\xa9 \xe2\x80\x91 \xe6\x97\xa5\xe6\x9c\xac", "https://a.b/c?d=e",
-         NULL, png, sizeof png, "image/png", 0, 2},
-        {120500, CHAPTAG_TIME_NONE, "", NULL, NULL, NULL, 0, NULL, 1, 3},
-        {3600000, CHAPTAG_TIME_NONE, "\xf0\x9f\x8e\xb5 Music", NULL, NULL, NULL, 0, NULL, 0, 4},
+        {.start_ms = 0, .end_ms = CHAPTAG_TIME_NONE, .title = "Intro", .line = 1},
+        {.start_ms = 74000, .end_ms = 110500,
+         .title = "Caf\xc3\xa9 \xe2\x80\x91 \xe6\x97\xa5\xe6\x9c\xac", .url = "https://a.b/c?d=e",
+         .image_data = png, .image_len = sizeof png, .image_mime = "image/png", .line = 2},
+        {.start_ms = 120500, .end_ms = CHAPTAG_TIME_NONE, .title = "", .hidden = 1, .line = 3},
+        {.start_ms = 3600000, .end_ms = CHAPTAG_TIME_NONE, .title = "\xf0\x9f\x8e\xb5 Music",
+         .line = 4},
     };
     for (size_t i = 0; i < sizeof chs / sizeof chs[0]; i++)
         assert_int_equal(chaptag_chapters_add(list, &chs[i], NULL), CHAPTAG_OK);
@@ -1102,9 +1104,8 @@ static void id3v2_percent_encodes_url_characters_past_latin1(void **state)
 {
     (void)state;
     chaptag_chapters *list = chaptag_chapters_new();
-    chaptag_chapter ch = {0,    CHAPTAG_TIME_NONE, "x", "http://e.x/\xc3\xa9\xe6\x97\xa5",
-                          NULL, NULL,              0,   NULL,
-                          0,    1};
+    chaptag_chapter ch = {.end_ms = CHAPTAG_TIME_NONE, .title = "x",
+                          .url = "http://e.x/\xc3\xa9\xe6\x97\xa5", .line = 1};
     assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
     ct_buf out = render(NULL, list, 3, 1000, NULL, NULL);
     static const uint8_t want[] = {
@@ -1125,8 +1126,9 @@ static void id3v2_writes_chapter_images_as_apic(void **state)
     (void)state;
     static const uint8_t jpeg[] = {0xff, 0xd8, 0xff, 0xe0};
     chaptag_chapters *list = chaptag_chapters_new();
-    chaptag_chapter ch = {0, CHAPTAG_TIME_NONE, "x", NULL, "c.jpg", jpeg, sizeof jpeg,
-                          "image/jpeg", 0, 1};
+    chaptag_chapter ch = {.end_ms = CHAPTAG_TIME_NONE, .title = "x", .image = "c.jpg",
+                          .image_data = jpeg, .image_len = sizeof jpeg,
+                          .image_mime = "image/jpeg", .line = 1};
     assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
     ct_buf out = render(NULL, list, 3, 1000, NULL, NULL);
     static const uint8_t want[] = {
