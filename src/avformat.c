@@ -184,6 +184,31 @@ static void fill_info(const AVFormatContext *ic, chaptag_file_info *info, uint64
     info->file_size = size;
 }
 
+/* The standard tags from libavformat's metadata (the container's, else the audio stream's). */
+static chaptag_status tags_from_metadata(const AVFormatContext *ic, chaptag_chapters *list,
+                                         chaptag_error *err)
+{
+    static const char *const keys[][2] = {{"title", "title"}, {"artist", "artist"},
+                                          {"album", "album"}, {"date", "year"}};
+    chaptag_status st = CHAPTAG_OK;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0] && st == CHAPTAG_OK; i++) {
+        const AVDictionaryEntry *e = av.dict_get(ic->metadata, keys[i][0], NULL, 0);
+        for (unsigned k = 0; e == NULL && k < ic->nb_streams; k++)
+            if (ic->streams[k]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO)
+                e = av.dict_get(ic->streams[k]->metadata, keys[i][0], NULL, 0);
+        if (e == NULL || e->value[0] == '\0')
+            continue;
+        char year[5];
+        const char *v = e->value;
+        if (strcmp(keys[i][1], "year") == 0) { /* a date: the year is what players show */
+            snprintf(year, sizeof year, "%s", e->value);
+            v = year;
+        }
+        st = chaptag_chapters_set_meta(list, keys[i][1], v, err);
+    }
+    return st;
+}
+
 static chaptag_status av_read(ct_file *f, const char *path, chaptag_chapters *list,
                               chaptag_file_info *info, chaptag_error *err)
 {
@@ -201,12 +226,12 @@ static chaptag_status av_read(ct_file *f, const char *path, chaptag_chapters *li
         st = chaptag_chapters_add(list, &ch, err);
     }
     fill_info(ic, info, ct_file_size(f));
+    chaptag_error ignored;
+    /* TagLib gives the standard tags; where it cannot read the container (TagLib 1.x has no
+       Matroska), libavformat's own reading of them stands in */
+    if (st == CHAPTAG_OK && ct_taglib_tags(path, list, &ignored) != CHAPTAG_OK)
+        st = tags_from_metadata(ic, list, err);
     av.close_input(&ic);
-    if (st == CHAPTAG_OK) { /* tags are a bonus: a file TagLib cannot read still dumps */
-        chaptag_error ignored;
-        if (ct_taglib_tags(path, list, &ignored) != CHAPTAG_OK)
-            ct_warn(ct_chapters_warnings(list), 0, "no standard tags: %s", ignored.msg);
-    }
     return st;
 }
 
@@ -368,12 +393,14 @@ static chaptag_status remux(AVFormatContext *ic, const char *target, int fd,
     oc->pb = buf ? av.io_alloc(buf, 1 << 16, 1, &s, NULL, sink_write, sink_seek) : NULL;
     chaptag_status st = oc->pb ? CHAPTAG_OK : ct_fail_nomem(err);
     oc->flags |= AVFMT_FLAG_CUSTOM_IO;
-    if (st == CHAPTAG_OK)
-        st = copy_streams(ic, oc, err);
+    /* the chapter keys go first: FFmpeg 5.1 replaces a tag (the muxer's own "encoder") by
+       moving the last one into its place, which must not put a NAME before its CHAPTER */
     if (st == CHAPTAG_OK && strcmp(of->name, "flac") == 0)
         st = set_chapter_keys(oc, list, err);
     else if (st == CHAPTAG_OK)
         st = set_chapters(oc, list, duration_ms, err);
+    if (st == CHAPTAG_OK)
+        st = copy_streams(ic, oc, err);
     if (st == CHAPTAG_OK && (rc = av.write_header(oc, NULL)) < 0)
         st = fail_av(err, rc, "cannot write the new file's header");
     if (st == CHAPTAG_OK)
