@@ -32,6 +32,7 @@ static void chapter_release(chaptag_chapter *ch)
     free((char *)ch->image);
     free((unsigned char *)ch->image_data);
     free((char *)ch->image_mime);
+    free((char *)ch->location);
 }
 
 void chaptag_chapters_free(chaptag_chapters *list)
@@ -75,6 +76,7 @@ chaptag_status chaptag_chapters_add(chaptag_chapters *list, const chaptag_chapte
     bool ok = copy_str(&c.title, ch->title ? ch->title : "");
     ok = copy_str(&c.url, ch->url) && ok;
     ok = copy_str(&c.image, ch->image) && ok;
+    ok = copy_str(&c.location, ch->location) && ok;
     ok = copy_str(&c.image_mime, ch->image_data ? ch->image_mime : NULL) && ok;
     c.image_data = NULL;
     if (ch->image_data != NULL) {
@@ -140,6 +142,11 @@ chaptag_status chaptag_chapters_validate(const chaptag_chapters *list, uint64_t 
                                ct_time_str(ch->start_ms, a), ct_time_str(prev->start_ms, b),
                                prev->line);
         }
+        size_t title_len = strlen(ch->title);
+        if (title_len > CHAPTAG_TITLE_MAX)
+            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
+                           "the title is %zu bytes; chapter titles are at most %u bytes",
+                           title_len, CHAPTAG_TITLE_MAX);
         if (duration_ms != CHAPTAG_TIME_NONE && ch->start_ms >= duration_ms)
             return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
                            "%s is at or past the end of the audio (%s)",

@@ -2,7 +2,8 @@
    docs/examples/chapters/jsonChapters.md, version 1.2; §3 of the chapter-formats reference),
    read and written with jansson. Chapters keep the order of the file (an out-of-order file is
    an error, not sorted); unknown keys are ignored; times are seconds, converted to ms from the
-   number as written where it can be found, so "120.5" is exactly 120500 ms. */
+   number as written where it can be found, so "120.5" is exactly 120500 ms. A chapter's
+   location object is kept whole, as compact JSON text. */
 #include "formats.h"
 
 #include <jansson.h>
@@ -27,6 +28,22 @@ static const struct {
     {"img", offsetof(chaptag_chapter, image)},
     {"url", offsetof(chaptag_chapter, url)},
 };
+
+/* jansson's dump callback: appends to the ct_buf DATA. */
+static int append_to_buf(const char *buffer, size_t size, void *data)
+{
+    ct_buf_put(data, buffer, size);
+    return ct_buf_ok(data) ? 0 : -1;
+}
+
+/* True for a location as the spec has it: an object with the strings name and geo, and osm
+   a string when present. */
+static bool location_ok(const json_t *loc)
+{
+    const json_t *osm = json_object_get(loc, "osm");
+    return json_is_object(loc) && json_is_string(json_object_get(loc, "name")) &&
+           json_is_string(json_object_get(loc, "geo")) && (osm == NULL || json_is_string(osm));
+}
 
 /* ---- where things are in the source ------------------------------------------------------
    jansson keeps no positions, so a small scan of the text (which jansson has already accepted)
@@ -271,9 +288,33 @@ static chaptag_status read_strings(const json_t *obj, size_t index, const chapte
     return CHAPTAG_OK;
 }
 
-/* Adds chapter INDEX, the value OBJ, to LIST. */
+/* Keeps the location of chapter INDEX (object OBJ) as compact JSON text in LOC, pointed to
+   by *OUT; absent leaves *OUT NULL. The whole object is kept (osm and any other key), so that
+   it survives json -> json. */
+static chaptag_status read_location(const json_t *obj, size_t index, const chapter_src *src,
+                                    ct_buf *loc, const char **out, chaptag_error *err)
+{
+    const json_t *v = json_object_get(obj, "location");
+    if (v == NULL)
+        return CHAPTAG_OK;
+    if (!location_ok(v))
+        return ct_fail_at(err, CHAPTAG_ERR_INPUT, src->line, src->column,
+                          "location of chapter %zu is not an object with a name and a geo string",
+                          index + 1);
+    loc->len = 0;
+    if (json_dump_callback(v, append_to_buf, loc, JSON_COMPACT) != 0)
+        return ct_fail_nomem(err);
+    ct_buf_put_u8(loc, 0);
+    if (!ct_buf_ok(loc))
+        return ct_fail_nomem(err);
+    *out = (const char *)loc->data;
+    return CHAPTAG_OK;
+}
+
+/* Adds chapter INDEX, the value OBJ, to LIST; TITLE and LOC are scratch space. */
 static chaptag_status read_chapter(const json_t *obj, size_t index, const chapter_src *src,
-                                   ct_buf *title, chaptag_chapters *list, chaptag_error *err)
+                                   ct_buf *title, ct_buf *loc, chaptag_chapters *list,
+                                   chaptag_error *err)
 {
     chaptag_chapter ch = {0};
     ch.end_ms = CHAPTAG_TIME_NONE;
@@ -296,7 +337,8 @@ static chaptag_status read_chapter(const json_t *obj, size_t index, const chapte
         return ct_fail_at(err, CHAPTAG_ERR_INPUT, src->line, src->column,
                           "toc of chapter %zu is not true or false", index + 1);
     ch.hidden = json_is_false(toc); /* "toc": false is a silent chapter, left out of the TOC */
-    return chaptag_chapters_add(list, &ch, err);
+    st = read_location(obj, index, src, loc, &ch.location, err);
+    return st == CHAPTAG_OK ? chaptag_chapters_add(list, &ch, err) : st;
 }
 
 /* Keeps the episode-wide strings of ROOT as metadata of LIST. */
@@ -335,15 +377,16 @@ static chaptag_status read_chapters(const char *data, size_t len, const json_t *
 {
     size_t n = json_array_size(chapters);
     chapter_src *src = ct_calloc(n, sizeof *src);
-    ct_buf title = CT_BUF_INIT;
+    ct_buf title = CT_BUF_INIT, loc = CT_BUF_INIT;
     chaptag_status st = CHAPTAG_OK;
     if (src == NULL)
         return ct_fail_nomem(err);
     locate(data, len, src, n);
     set_lines(data, src, n);
     for (size_t i = 0; st == CHAPTAG_OK && i < n; i++)
-        st = read_chapter(json_array_get(chapters, i), i, &src[i], &title, list, err);
+        st = read_chapter(json_array_get(chapters, i), i, &src[i], &title, &loc, list, err);
     ct_buf_free(&title);
+    ct_buf_free(&loc);
     free(src);
     return st;
 }
@@ -374,7 +417,7 @@ static chaptag_status json_parse(const char *data, size_t len, chaptag_chapters 
     return st;
 }
 
-/* 2 for an object that mentions "chapters", 1 for any other object. */
+/* Sure for an object that mentions "chapters", maybe for any other object. */
 static int json_detect(const char *data, size_t len)
 {
     static const char key[] = "\"chapters\"";
@@ -382,11 +425,11 @@ static int json_detect(const char *data, size_t len)
     while (i < len && is_blank(data[i]))
         i++;
     if (i == len || data[i] != '{')
-        return 0;
+        return CT_DETECT_NO;
     for (; len - i >= sizeof key - 1; i++)
         if (memcmp(data + i, key, sizeof key - 1) == 0)
-            return 2;
-    return 1;
+            return CT_DETECT_SURE;
+    return CT_DETECT_MAYBE;
 }
 
 /* ---- format ----------------------------------------------------------------------------- */
@@ -421,6 +464,20 @@ static chaptag_status put_string(json_t *obj, const char *key, const char *s, si
     return put(obj, key, json_string(s)) ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 
+/* Sets "location" of OBJ to the object the JSON text LOC holds. INDEX (1-based) names the
+   chapter in an error. */
+static chaptag_status put_location(json_t *obj, const char *loc, size_t index, chaptag_error *err)
+{
+    json_t *v = json_loads(loc, JSON_REJECT_DUPLICATES, NULL);
+    if (v == NULL || !location_ok(v)) {
+        json_decref(v);
+        return ct_fail(err, CHAPTAG_ERR_INPUT, 0,
+                       "the location of chapter %zu is not a JSON object with a name and a geo "
+                       "string", index);
+    }
+    return put(obj, "location", v) ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
 /* The JSON object of chapter I of LIST into *OUT. */
 static chaptag_status chapter_json(const chaptag_chapters *list, size_t i, uint64_t duration_ms,
                                    json_t **out, chaptag_error *err)
@@ -444,6 +501,8 @@ static chaptag_status chapter_json(const chaptag_chapters *list, size_t i, uint6
         st = put_string(obj, "url", ch->url, i + 1, err);
     if (st == CHAPTAG_OK && ch->hidden && !put(obj, "toc", json_false()))
         st = ct_fail_nomem(err);
+    if (st == CHAPTAG_OK && ch->location != NULL)
+        st = put_location(obj, ch->location, i + 1, err);
     if (st != CHAPTAG_OK) {
         json_decref(obj);
         return st;
@@ -483,15 +542,10 @@ static chaptag_status document_json(const chaptag_chapters *list, uint64_t durat
     return CHAPTAG_OK;
 }
 
-static int append_to_buf(const char *buffer, size_t size, void *data)
-{
-    ct_buf_put(data, buffer, size);
-    return ct_buf_ok(data) ? 0 : -1;
-}
-
 static chaptag_status json_format(const chaptag_chapters *list, uint64_t duration_ms, ct_buf *out,
-                                  chaptag_error *err)
+                                  ct_warnings *warnings, chaptag_error *err)
 {
+    (void)warnings; /* JSON holds every field of the model but picture bytes */
     json_t *root;
     chaptag_status st = document_json(list, duration_ms, &root, err);
     if (st != CHAPTAG_OK)
@@ -504,4 +558,7 @@ static chaptag_status json_format(const chaptag_chapters *list, uint64_t duratio
     return st;
 }
 
-const ct_format ct_fmt_json = {"json", ".json", json_detect, json_parse, json_format};
+const ct_format ct_fmt_json = {"json", ".json",
+                               CT_CARRIES_END | CT_CARRIES_URL | CT_CARRIES_IMAGE |
+                                   CT_CARRIES_HIDDEN | CT_CARRIES_LOCATION,
+                               json_detect, json_parse, json_format};

@@ -364,7 +364,8 @@ static chaptag_status text_parse(const char *data, size_t len, chaptag_chapters 
     return st;
 }
 
-/* 2 when most lines that are neither blank nor comments start with a time, 1 when any does. */
+/* Likely when most lines that are neither blank nor comments start with a time, maybe when any
+   does: other formats have timestamp lines too, and their signatures win. */
 static int text_detect(const char *data, size_t len)
 {
     ct_lines it = ct_lines_make(data, len);
@@ -381,12 +382,13 @@ static int text_detect(const char *data, size_t len)
         const char *p = time_token_end(t, end);
         timed += p > t && is_digit(*t) && memchr(t, ':', (size_t)(p - t)) != NULL;
     }
-    return timed == 0 ? 0 : timed > lines / 2 ? 2 : 1;
+    return timed == 0 ? CT_DETECT_NO : timed > lines / 2 ? CT_DETECT_LIKELY : CT_DETECT_MAYBE;
 }
 
 static chaptag_status text_format(const chaptag_chapters *list, uint64_t duration_ms, ct_buf *out,
-                                  chaptag_error *err)
+                                  ct_warnings *warnings, chaptag_error *err)
 {
+    (void)warnings;
     (void)duration_ms; /* the text format has no end times */
     char t[CT_TIME_STR_MAX];
     ct_buf title = CT_BUF_INIT;
@@ -414,5 +416,5 @@ static chaptag_status text_format(const chaptag_chapters *list, uint64_t duratio
     return st;
 }
 
-const ct_format ct_fmt_text = {"text", ".txt .text .chapters", text_detect, text_parse,
+const ct_format ct_fmt_text = {"text", ".txt .text .chapters", 0, text_detect, text_parse,
                                text_format};

@@ -9,8 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text.h"
+
 /* Every format, in the order that breaks detection ties: one X(name) per fmt_<name>.c. */
-#define CT_FORMATS(X) X(text) X(json)
+#define CT_FORMATS(X)                                                                          \
+    X(text) X(json) X(psc) X(ffmetadata) X(mp4chaps) X(audacity) X(cue) X(vtt) X(ogm)
 
 #define FORMAT_ROW(name) &ct_fmt_##name,
 #define FORMAT_NAME(name) #name,
@@ -68,18 +71,35 @@ static void skip_bom(const char **data, size_t *len)
     }
 }
 
-/* True when FILENAME ends in one of EXTENSIONS (space-separated, with the dot), in any case. */
-static bool has_extension(const char *filename, const char *extensions)
+/* The length of the longest of EXTENSIONS (space-separated, with the dot) that FILENAME ends
+   in, in any case; 0 for none. */
+static size_t extension_match(const char *filename, const char *extensions)
 {
-    size_t flen = strlen(filename);
+    size_t flen = strlen(filename), best = 0;
     for (const char *e = extensions; *e != '\0';) {
         size_t elen = strcspn(e, " ");
-        if (elen > 0 && elen <= flen && strncasecmp(filename + flen - elen, e, elen) == 0)
-            return true;
+        if (elen > best && elen <= flen && strncasecmp(filename + flen - elen, e, elen) == 0)
+            best = elen;
         e += elen;
         e += strspn(e, " ");
     }
-    return false;
+    return best;
+}
+
+/* The format whose extension FILENAME ends in, the longest one winning (".chapters.txt" is
+   mp4chaps, ".txt" text), or NULL. */
+static const ct_format *detect_extension(const char *filename)
+{
+    const ct_format *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < N_FORMATS; i++) {
+        size_t k = extension_match(filename, formats[i]->extensions);
+        if (k > best_len) {
+            best = formats[i];
+            best_len = k;
+        }
+    }
+    return best;
 }
 
 /* The format DATA (BOM removed) most surely is, or NULL; ties go to the earlier format. */
@@ -105,10 +125,8 @@ const char *chaptag_detect(const char *data, size_t len, const char *filename)
     const ct_format *f = detect_content(data, len);
     if (f != NULL)
         return f->name;
-    for (size_t i = 0; filename != NULL && i < N_FORMATS; i++)
-        if (has_extension(filename, formats[i]->extensions))
-            return formats[i]->name;
-    return NULL;
+    f = filename != NULL ? detect_extension(filename) : NULL;
+    return f != NULL ? f->name : NULL;
 }
 
 /* ---- parse and format --------------------------------------------------------------------- */
@@ -171,25 +189,190 @@ chaptag_status chaptag_parse(const char *data, size_t len, const char *fmt,
     return CHAPTAG_OK;
 }
 
-chaptag_status chaptag_format(const chaptag_chapters *list, const char *fmt, uint64_t duration_ms,
-                              char **out, size_t *out_len, chaptag_error *err)
+/* Refuses times past CT_TIME_MAX_MS, so that no formatter writes what would not parse again. */
+static chaptag_status check_times(const chaptag_chapters *list, uint64_t duration_ms,
+                                  chaptag_error *err)
+{
+    if (duration_ms != CHAPTAG_TIME_NONE && duration_ms > CT_TIME_MAX_MS)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "the duration is past %u hours",
+                       CT_TIME_MAX_HOURS);
+    for (size_t i = 0; i < chaptag_chapters_count(list); i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        if (ch->start_ms > CT_TIME_MAX_MS)
+            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "chapter %zu starts past %u hours",
+                           i + 1, CT_TIME_MAX_HOURS);
+        if (ch->end_ms != CHAPTAG_TIME_NONE && ch->end_ms > CT_TIME_MAX_MS)
+            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "chapter %zu ends past %u hours",
+                           i + 1, CT_TIME_MAX_HOURS);
+    }
+    return CHAPTAG_OK;
+}
+
+/* True when chapter I of LIST has an end the next start (or the duration) does not imply. */
+static bool has_own_end(const chaptag_chapters *list, size_t i, uint64_t duration_ms)
+{
+    const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+    const chaptag_chapter *next = chaptag_chapters_get(list, i + 1);
+    uint64_t implied = next != NULL ? next->start_ms : duration_ms;
+    return ch->end_ms != CHAPTAG_TIME_NONE && ch->end_ms != implied;
+}
+
+static bool has_url(const chaptag_chapter *ch)
+{
+    return ch->url != NULL && ch->url[0] != '\0';
+}
+
+/* An image the chapter file names; picture bytes alone no chapter format can hold */
+static bool has_image(const chaptag_chapter *ch)
+{
+    return ch->image != NULL && ch->image[0] != '\0';
+}
+
+static bool is_hidden(const chaptag_chapter *ch)
+{
+    return ch->hidden != 0;
+}
+
+static bool has_location(const chaptag_chapter *ch)
+{
+    return ch->location != NULL;
+}
+
+/* The fields a format may not carry, and how to tell a chapter has one. */
+static const struct {
+    unsigned flag;
+    const char *what;
+    bool (*has)(const chaptag_chapter *ch);
+} fields[] = {
+    {CT_CARRIES_URL, "URLs", has_url},
+    {CT_CARRIES_IMAGE, "images", has_image},
+    {CT_CARRIES_HIDDEN, "hidden chapters (toc: false)", is_hidden},
+    {CT_CARRIES_LOCATION, "locations", has_location},
+};
+
+/* Warns about every field of LIST that format F leaves out, with how many chapters lose it. */
+static void warn_lost_fields(const ct_format *f, const chaptag_chapters *list,
+                             uint64_t duration_ms, ct_warnings *warnings)
+{
+    size_t n = chaptag_chapters_count(list), lost = 0;
+    for (size_t i = 0; !(f->carries & CT_CARRIES_END) && i < n; i++)
+        lost += has_own_end(list, i, duration_ms);
+    if (lost > 0)
+        ct_warn(warnings, 0, "%s keeps no end times: %zu chapter%s lose%s %s", f->name, lost,
+                lost == 1 ? "" : "s", lost == 1 ? "s" : "", lost == 1 ? "its" : "theirs");
+    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+        if (f->carries & fields[k].flag)
+            continue;
+        lost = 0;
+        for (size_t i = 0; i < n; i++)
+            lost += fields[k].has(chaptag_chapters_get(list, i));
+        if (lost > 0)
+            ct_warn(warnings, 0, "%s keeps no %s: %zu chapter%s lose%s %s", f->name,
+                    fields[k].what, lost, lost == 1 ? "" : "s", lost == 1 ? "s" : "",
+                    lost == 1 ? "it" : "them");
+    }
+}
+
+chaptag_status chaptag_format_with_warnings(const chaptag_chapters *list, const char *fmt,
+                                            uint64_t duration_ms, char **out, size_t *out_len,
+                                            chaptag_warning **warnings, size_t *n_warnings,
+                                            chaptag_error *err)
 {
     const ct_format *f;
-    chaptag_status st = find_named(fmt, &f, err);
-    if (st != CHAPTAG_OK)
-        return st;
+    ct_warnings w = {0};
     ct_buf b = CT_BUF_INIT;
-    st = f->format(list, duration_ms, &b, err);
+    chaptag_status st = find_named(fmt, &f, err);
+    if (st == CHAPTAG_OK)
+        st = check_times(list, duration_ms, err);
+    if (st == CHAPTAG_OK)
+        st = f->format(list, duration_ms, &b, &w, err);
+    if (st == CHAPTAG_OK)
+        warn_lost_fields(f, list, duration_ms, &w);
+    size_t len = 0;
+    char *s = st == CHAPTAG_OK ? (char *)ct_buf_take(&b, &len) : NULL;
+    if (st == CHAPTAG_OK && s == NULL)
+        st = ct_fail_nomem(err);
+    ct_buf_free(&b);
     if (st != CHAPTAG_OK) {
-        ct_buf_free(&b);
+        ct_warnings_clear(&w);
         return st;
     }
-    size_t len;
-    char *s = (char *)ct_buf_take(&b, &len);
-    if (s == NULL)
-        return ct_fail_nomem(err);
     *out = s;
     if (out_len != NULL)
         *out_len = len;
+    if (warnings != NULL) {
+        *warnings = w.v; /* handed over: the caller frees the array */
+        w.v = NULL;
+    }
+    if (n_warnings != NULL)
+        *n_warnings = w.n;
+    ct_warnings_clear(&w);
     return CHAPTAG_OK;
+}
+
+chaptag_status chaptag_format(const chaptag_chapters *list, const char *fmt, uint64_t duration_ms,
+                              char **out, size_t *out_len, chaptag_error *err)
+{
+    return chaptag_format_with_warnings(list, fmt, duration_ms, out, out_len, NULL, NULL, err);
+}
+
+/* ---- helpers the formats share -------------------------------------------------------------- */
+
+chaptag_status ct_field_text(const char *s, size_t n, unsigned line, const char *what, ct_buf *out,
+                             chaptag_error *err)
+{
+    out->len = 0;
+    if (!ct_utf8_valid(s, n))
+        return ct_fail(err, CHAPTAG_ERR_INPUT, line, "the %s is not valid UTF-8", what);
+    ct_title_clean(s, n, out);
+    ct_buf_put_u8(out, 0);
+    return ct_buf_ok(out) ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
+chaptag_status ct_field_out(const char *s, size_t index, const char *what, ct_buf *out,
+                            chaptag_error *err)
+{
+    out->len = 0;
+    if (!ct_utf8_valid(s, strlen(s)))
+        return index > 0 ? ct_fail(err, CHAPTAG_ERR_INPUT, 0,
+                                   "the %s of chapter %zu is not valid UTF-8", what, index)
+                         : ct_fail(err, CHAPTAG_ERR_INPUT, 0, "the %s is not valid UTF-8", what);
+    ct_title_clean(s, strlen(s), out);
+    ct_buf_put_u8(out, 0);
+    if (!ct_buf_ok(out))
+        return ct_fail_nomem(err);
+    out->len--;
+    return CHAPTAG_OK;
+}
+
+const char *ct_excerpt(const char *s, size_t n, char buf[CT_EXCERPT_SIZE])
+{
+    size_t k = ct_utf8_cut(s, n, CT_EXCERPT_SIZE - 8);
+    for (size_t i = 0; i < k; i++)
+        buf[i] = (unsigned char)s[i] < ' ' || s[i] == 0x7f ? ' ' : s[i];
+    strcpy(buf + k, k < n ? "..." : "");
+    return buf;
+}
+
+bool ct_contains(const char *s, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    for (size_t i = 0; k <= n && i <= n - k; i++)
+        if (memcmp(s + i, lit, k) == 0)
+            return true;
+    return false;
+}
+
+bool ct_is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+size_t ct_read_digits(const char **p, const char *end, uint64_t *v)
+{
+    const char *s = *p;
+    *v = 0;
+    for (; *p < end && ct_is_digit(**p); (*p)++)
+        *v = *v < CT_TIME_MAX_MS ? *v * 10 + (uint64_t)(**p - '0') : *v;
+    return (size_t)(*p - s);
 }

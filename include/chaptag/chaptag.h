@@ -17,6 +17,10 @@ extern "C" {
 #define CHAPTAG_API
 #endif
 
+/* The longest title chaptag writes, in bytes: what a QuickTime chapter sample can hold. A
+   longer one is no title but a mistake (a whole file on one line). */
+#define CHAPTAG_TITLE_MAX 65535u
+
 /* A time that is not given (an end time the chapter file left out). */
 #define CHAPTAG_TIME_NONE UINT64_MAX
 
@@ -76,6 +80,8 @@ typedef struct {
     const char *image_mime;         /* "image/jpeg", "image/png"; NULL when no image_data */
     int hidden;                     /* 1: left out of the table of contents */
     unsigned line;                  /* line of the chapter file it came from; 0 if none */
+    const char *location;           /* Podcasting 2.0 location as compact JSON text, e.g.
+                                       {"name":"Eiffel Tower","geo":"geo:48.85,2.29"}; or NULL */
 } chaptag_chapter;
 
 typedef struct chaptag_chapters chaptag_chapters;
@@ -142,6 +148,15 @@ CHAPTAG_API chaptag_status chaptag_parse(const char *data, size_t len, const cha
 CHAPTAG_API chaptag_status chaptag_format(const chaptag_chapters *list, const char *fmt,
                                           uint64_t duration_ms, char **out, size_t *out_len,
                                           chaptag_error *err);
+
+/* As chaptag_format(), and says what the format could not keep (fields it has no place for,
+   times rounded to CUE frames, ...): on success *WARNINGS (may be NULL) is a new array of
+   *N_WARNINGS warnings (free() it; NULL when there are none). */
+CHAPTAG_API chaptag_status chaptag_format_with_warnings(const chaptag_chapters *list,
+                                                        const char *fmt, uint64_t duration_ms,
+                                                        char **out, size_t *out_len,
+                                                        chaptag_warning **warnings,
+                                                        size_t *n_warnings, chaptag_error *err);
 
 /* Reads and parses the chapter file at PATH ("-": standard input) in format FMT (NULL:
    detected from the content, then the file name). On success *OUT is a new list. */

@@ -58,13 +58,18 @@ int cmd_convert(int argc, char **argv)
     for (size_t i = 0; i < chaptag_chapters_warning_count(list); i++)
         cli_warning(path, chaptag_chapters_warning(list, i));
     char *out;
-    size_t len;
+    size_t len, n_warnings = 0;
+    chaptag_warning *warnings = NULL;
     int rc = EXIT_OK;
-    if (chaptag_format(list, to, duration, &out, &len, &err) != CHAPTAG_OK) {
+    if (chaptag_format_with_warnings(list, to, duration, &out, &len, &warnings, &n_warnings,
+                                     &err) != CHAPTAG_OK) {
         rc = cli_error(path, &err);
     } else {
+        for (size_t i = 0; i < n_warnings; i++) /* what the output format could not keep */
+            cli_warning(path, &warnings[i]);
         fwrite(out, 1, len, stdout);
         free(out);
+        free(warnings);
     }
     chaptag_chapters_free(list);
     return rc;

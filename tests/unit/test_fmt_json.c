@@ -63,6 +63,43 @@ static void json_reads_the_example_of_the_reference(void **state)
     chaptag_chapters_free(list);
 }
 
+static void json_keeps_a_location_whole_as_compact_json(void **state)
+{
+    (void)state;
+    chaptag_chapters *list = parse_ok(reference_example);
+    assert_null(chaptag_chapters_get(list, 0)->location);
+    assert_string_equal(chaptag_chapters_get(list, 2)->location,
+                        "{\"name\":\"Eiffel Tower\",\"geo\":\"geo:48.858093,2.294694\"}");
+    chaptag_chapters_free(list);
+    list = parse_ok("{\"version\":\"1.2.0\",\"chapters\":[{\"startTime\":0,\"location\":\n"
+                    "  { \"geo\" : \"geo:1,2\", \"name\": \"Caf\\u00e9 \\\"Q\\\"\",\n"
+                    "    \"osm\": \"R123\","
+                    " \"x\": [1, {\"y\": null}] }}]}");
+    assert_string_equal(chaptag_chapters_get(list, 0)->location,
+                        "{\"geo\":\"geo:1,2\",\"name\":\"Caf\xc3\xa9 \\\"Q\\\"\",\"osm\":\"R123\","
+                        "\"x\":[1,{\"y\":null}]}");
+    chaptag_chapters_free(list);
+}
+
+static void json_rejects_a_location_without_a_name_and_a_geo_string(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "\"x\"", "[]", "{}", "{\"name\":\"n\"}", "{\"geo\":\"geo:1,2\"}",
+        "{\"name\":1,\"geo\":\"geo:1,2\"}", "{\"name\":\"n\",\"geo\":null}",
+        "{\"name\":\"n\",\"geo\":\"g\",\"osm\":5}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char json[256];
+        snprintf(json, sizeof json,
+                 "{\"version\":\"1.2.0\",\n\"chapters\":[{\"startTime\":0},\n"
+                 "  {\"startTime\":9,\"location\":%s}]}",
+                 bad[i]);
+        assert_rejected(json, 3, 3,
+                        "location of chapter 2 is not an object with a name and a geo string");
+    }
+}
+
 static void json_keeps_episode_keys_as_metadata_and_ignores_unknown_ones(void **state)
 {
     (void)state;
@@ -231,7 +268,8 @@ static void json_finds_chapter_lines_past_strings_escapes_and_nesting(void **sta
         "\"list\":[1,[2,{\"x\":\"]\"}],3e2,true,null],\n"
         "\"version\":\"1.2.0\",\"chapters\":\n"
         "[\n"
-        "{\"title\":\"{\\\"}\",\"location\":{\"startTime\":7},\"startTime\":1.0005},\n"
+        "{\"title\":\"{\\\"}\",\"location\":{\"name\":\"n\",\"geo\":\"geo:1,2\",\"startTime\":7},"
+        "\"startTime\":1.0005},\n"
         "\n"
         "   {\"startTime\":2.5, \"endTime\" : 3.0005 }]}");
     assert_int_equal(chaptag_chapters_count(list), 2);
@@ -397,6 +435,45 @@ static void json_round_trips_the_seeds(void **state)
     chaptag_chapters_free(list);
 }
 
+static void json_format_writes_a_location_back_as_an_object(void **state)
+{
+    (void)state;
+    chaptag_chapters *list = chaptag_chapters_new();
+    chaptag_chapter ch = {.start_ms = 0, .end_ms = CHAPTAG_TIME_NONE, .title = "x", .hidden = 1,
+                          .location = "{\"name\":\"Eiffel Tower\",\"geo\":\"geo:48.85,2.29\"}"};
+    assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+    char *out = format_json(list, CHAPTAG_TIME_NONE);
+    assert_non_null(strstr(out, "      \"toc\": false,\n"
+                                "      \"location\": {\n"
+                                "        \"name\": \"Eiffel Tower\",\n"
+                                "        \"geo\": \"geo:48.85,2.29\"\n"
+                                "      }\n"));
+    chaptag_chapters *back = parse_ok(out);
+    assert_string_equal(chaptag_chapters_get(back, 0)->location, ch.location);
+    free(out);
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(list);
+}
+
+static void json_format_refuses_a_location_that_is_not_an_object_with_name_and_geo(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"not json", "[1]", "{\"name\":\"n\"}", "{\"a\":1,\"a\":2}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        chaptag_chapters *list = chaptag_chapters_new();
+        chaptag_chapter ch = {.start_ms = 0, .end_ms = CHAPTAG_TIME_NONE, .location = bad[i]};
+        assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+        char *out = NULL;
+        chaptag_error err = {0};
+        assert_int_equal(chaptag_format(list, "json", CHAPTAG_TIME_NONE, &out, NULL, &err),
+                         CHAPTAG_ERR_INPUT);
+        assert_string_equal(err.msg, "the location of chapter 1 is not a JSON object with a name "
+                                     "and a geo string");
+        assert_null(out);
+        chaptag_chapters_free(list);
+    }
+}
+
 static void json_format_leaves_out_an_end_the_duration_puts_before_the_start(void **state)
 {
     (void)state;
@@ -431,13 +508,13 @@ static void json_detect_is_sure_of_an_object_that_names_chapters(void **state)
         const char *text;
         int conf;
     } cases[] = {
-        {"{\"chapters\":[]}", 2},
-        {" \r\n\t{\n  \"version\": \"1.2.0\",\n  \"chapters\": []\n}", 2},
-        {"{\"version\":\"1.2.0\"}", 1},
-        {"[{\"chapters\":1}]", 0},
-        {"00:00:00 {\"chapters\"}", 0},
-        {"", 0},
-        {"   ", 0},
+        {"{\"chapters\":[]}", CT_DETECT_SURE},
+        {" \r\n\t{\n  \"version\": \"1.2.0\",\n  \"chapters\": []\n}", CT_DETECT_SURE},
+        {"{\"version\":\"1.2.0\"}", CT_DETECT_MAYBE},
+        {"[{\"chapters\":1}]", CT_DETECT_NO},
+        {"00:00:00 {\"chapters\"}", CT_DETECT_NO},
+        {"", CT_DETECT_NO},
+        {"   ", CT_DETECT_NO},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_int_equal(ct_fmt_json.detect(cases[i].text, strlen(cases[i].text)),
@@ -468,6 +545,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_reads_the_example_of_the_reference),
+        cmocka_unit_test(json_keeps_a_location_whole_as_compact_json),
+        cmocka_unit_test(json_rejects_a_location_without_a_name_and_a_geo_string),
         cmocka_unit_test(json_keeps_episode_keys_as_metadata_and_ignores_unknown_ones),
         cmocka_unit_test(json_warns_about_a_missing_version_and_a_non_string_author),
         cmocka_unit_test(json_converts_seconds_exactly_rounding_half_up),
@@ -485,6 +564,8 @@ int main(void)
         cmocka_unit_test(json_format_prints_milliseconds_without_float_noise),
         cmocka_unit_test(json_round_trips_url_img_hidden_and_end_times),
         cmocka_unit_test(json_round_trips_the_seeds),
+        cmocka_unit_test(json_format_writes_a_location_back_as_an_object),
+        cmocka_unit_test(json_format_refuses_a_location_that_is_not_an_object_with_name_and_geo),
         cmocka_unit_test(json_format_leaves_out_an_end_the_duration_puts_before_the_start),
         cmocka_unit_test(json_format_refuses_invalid_utf8),
         cmocka_unit_test(json_detect_is_sure_of_an_object_that_names_chapters),

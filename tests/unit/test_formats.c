@@ -2,6 +2,7 @@
    parse/format entry points. */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +11,12 @@
 static void format_names_list_every_format_in_table_order(void **state)
 {
     (void)state;
+    static const char *const want[] = {"text", "json",     "psc", "ffmetadata", "mp4chaps",
+                                       "audacity", "cue", "vtt", "ogm"};
     const char *const *names = chaptag_format_names();
-    assert_string_equal(names[0], "text");
-    assert_string_equal(names[1], "json");
-    assert_null(names[2]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        assert_string_equal(names[i], want[i]);
+    assert_null(names[sizeof want / sizeof want[0]]);
     for (size_t i = 0; names[i] != NULL; i++) {
         const ct_format *f = ct_format_find(names[i]);
         assert_non_null(f);
@@ -74,6 +77,21 @@ static void lines_count_from_one_and_add_none_after_a_final_lf(void **state)
     assert_int_equal(n, 1);
 }
 
+static void excerpts_stay_on_one_line_cut_at_a_character_even_with_nul_bytes(void **state)
+{
+    (void)state;
+    char buf[CT_EXCERPT_SIZE];
+    assert_string_equal(ct_excerpt("a\0b\tc\x7f" "d", 7, buf), "a b c d");
+    assert_string_equal(ct_excerpt("", 0, buf), "");
+    static const char long_line[] = "0123456789012345678901234567890123456789" "X";
+    assert_string_equal(ct_excerpt(long_line, sizeof long_line - 1, buf),
+                        "0123456789012345678901234567890123456789...");
+    /* a 3-byte character across the 40th byte is left out whole */
+    static const char wide[] = "012345678901234567890123456789012345678\xe2\x80\x94";
+    assert_string_equal(ct_excerpt(wide, sizeof wide - 1, buf),
+                        "012345678901234567890123456789012345678...");
+}
+
 static void detect_judges_by_content_before_the_extension(void **state)
 {
     (void)state;
@@ -96,15 +114,189 @@ static void detect_falls_back_to_the_extension_then_to_nothing(void **state)
     assert_null(chaptag_detect(NULL, 0, NULL));
 }
 
+/* One sample of every format, as its writer (or the reference) has it. */
+static const struct {
+    const char *name, *content;
+} samples[] = {
+    {"text", "00:00:00 Intro\n00:01:14 Topic one: details\n"},
+    {"json", "{\"version\":\"1.2.0\",\"chapters\":[{\"startTime\":0}]}"},
+    {"psc", "<?xml version=\"1.0\"?>\n<psc:chapters version=\"1.2\" "
+            "xmlns:psc=\"http://podlove.org/simple-chapters\">\n"
+            "<psc:chapter start=\"0\" title=\"Intro\"/></psc:chapters>\n"},
+    {"ffmetadata", ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1000\ntitle=A\n"},
+    {"mp4chaps", "00:00:00.000 Intro\n00:01:14.000 Topic one: details\n"},
+    {"audacity", "0.000000\t0.000000\tIntro\n74,5\t80,0\tRegion\n\\\t100\t200\n"},
+    {"cue", "REM GENRE Podcast\nFILE \"ep7.mp3\" MP3\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"},
+    {"vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\nIntro\n"},
+    {"ogm", "CHAPTER01=00:00:00.000\nCHAPTER01NAME=Intro\n"},
+};
+
+static void detect_knows_every_format_by_its_content_whatever_the_name(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        const char *c = samples[i].content;
+        const char *got = chaptag_detect(c, strlen(c), "chapters.json");
+        if (got == NULL || strcmp(got, samples[i].name) != 0)
+            fail_msg("%s detected as %s", samples[i].name, got ? got : "nothing");
+        /* and every sample parses as what it was detected as */
+        chaptag_chapters *list = NULL;
+        chaptag_error err = {0};
+        if (chaptag_parse(c, strlen(c), NULL, &list, &err) != CHAPTAG_OK)
+            fail_msg("%s: %u: %s", samples[i].name, err.line, err.msg);
+        chaptag_chapters_free(list);
+    }
+}
+
+static void detect_takes_mp4chaps_only_when_every_time_has_three_decimals(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *content, *want;
+    } cases[] = {
+        {"00:00:00.000 A\n# note\n\n01:02:03.500\tB\n", "mp4chaps"},
+        {"00:00:00.000 A\n00:01:00 B\n", "text"},       /* a whole second is text's */
+        {"00:00:00.5 A\n00:00:01.250 B\n", "text"},     /* one decimal is text's */
+        {"- 00:00:00.000 A\n- 00:00:01.000 B\n", "text"}, /* bullets are text's */
+        {"## total-duration: 01:00:00.000\n00:00:00 A\n", "mp4chaps"},
+        {"## title: Ep 7\n00:00:00 A\n", "text"},     /* a ## comment alone says nothing */
+        {"[00:00:00.000] A\n", "text"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *got = chaptag_detect(cases[i].content, strlen(cases[i].content), NULL);
+        if (got == NULL || strcmp(got, cases[i].want) != 0)
+            fail_msg("case %zu detected as %s, not %s", i, got ? got : "nothing", cases[i].want);
+    }
+}
+
+static void detect_by_extension_prefers_the_longest_match(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file, *want;
+    } cases[] = {
+        {"ep.psc", "psc"},           {"ep.FFMETADATA", "ffmetadata"}, {"ep.ffmeta", "ffmetadata"},
+        {"ep.chapters.txt", "mp4chaps"}, {"ep.txt", "text"},        {"ep.chapters", "text"},
+        {"ep.cue", "cue"},           {"ep.vtt", "vtt"},               {"ep.webvtt", "vtt"},
+        {"ep.json", "json"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_string_equal(chaptag_detect("?", 1, cases[i].file), cases[i].want);
+    /* an XML file is psc only when its content says so */
+    assert_null(chaptag_detect("<a/>", 4, "ep.xml"));
+}
+
+static void parse_with_a_named_format_overrides_detection(void **state)
+{
+    (void)state;
+    static const char mp4chaps[] = "00:00:00.000 - Intro\n";
+    chaptag_chapters *list = NULL;
+    chaptag_error err = {0};
+    assert_string_equal(chaptag_detect(mp4chaps, sizeof mp4chaps - 1, NULL), "mp4chaps");
+    assert_int_equal(chaptag_parse(mp4chaps, sizeof mp4chaps - 1, NULL, &list, &err), CHAPTAG_OK);
+    assert_string_equal(chaptag_chapters_get(list, 0)->title, "- Intro");
+    chaptag_chapters_free(list);
+    assert_int_equal(chaptag_parse(mp4chaps, sizeof mp4chaps - 1, "text", &list, &err),
+                     CHAPTAG_OK);
+    assert_string_equal(chaptag_chapters_get(list, 0)->title, "Intro"); /* text's separator */
+    chaptag_chapters_free(list);
+    list = NULL;
+    assert_int_equal(chaptag_parse("WEBVTT\n", 7, "ogm", &list, &err), CHAPTAG_ERR_INPUT);
+    assert_string_equal(err.msg, "\"WEBVTT\" is not a KEY=value line");
+    assert_int_equal(err.line, 1);
+    assert_null(list);
+}
+
+/* A list with one chapter of every optional field, and a gap before the second. */
+static chaptag_chapters *rich_list(void)
+{
+    chaptag_chapters *list = chaptag_chapters_new();
+    chaptag_chapter chs[] = {
+        {.start_ms = 500, .end_ms = 1000, .title = "A", .url = "https://e.x/a",
+         .image = "a.jpg", .hidden = 1, .location = "{\"name\":\"X\",\"geo\":\"geo:1,2\"}"},
+        {.start_ms = 2000, .end_ms = CHAPTAG_TIME_NONE, .title = "B \"q\"",
+         .url = "https://e.x/b"},
+    };
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(chaptag_chapters_add(list, &chs[i], NULL), CHAPTAG_OK);
+    return list;
+}
+
+/* Formats LIST as FMT and returns the warnings joined by '|' in BUF. */
+static const char *format_warnings(const chaptag_chapters *list, const char *fmt, char *buf,
+                                   size_t size)
+{
+    char *out = NULL;
+    chaptag_warning *w = NULL;
+    size_t n = 99;
+    chaptag_error err = {0};
+    if (chaptag_format_with_warnings(list, fmt, 3000, &out, NULL, &w, &n, &err) != CHAPTAG_OK)
+        fail_msg("%s: %s", fmt, err.msg);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? "|" : "", w[i].msg);
+    free(w);
+    free(out);
+    return buf;
+}
+
+static void format_warns_about_every_field_the_format_cannot_keep(void **state)
+{
+    (void)state;
+    char buf[1024];
+    chaptag_chapters *list = rich_list();
+    assert_string_equal(format_warnings(list, "json", buf, sizeof buf), "");
+    assert_string_equal(format_warnings(list, "text", buf, sizeof buf),
+                        "text keeps no end times: 1 chapter loses its|"
+                        "text keeps no URLs: 2 chapters lose them|"
+                        "text keeps no images: 1 chapter loses it|"
+                        "text keeps no hidden chapters (toc: false): 1 chapter loses it|"
+                        "text keeps no locations: 1 chapter loses it");
+    assert_string_equal(format_warnings(list, "ogm", buf, sizeof buf),
+                        "ogm keeps no end times: 1 chapter loses its|"
+                        "ogm keeps no images: 1 chapter loses it|"
+                        "ogm keeps no hidden chapters (toc: false): 1 chapter loses it|"
+                        "ogm keeps no locations: 1 chapter loses it");
+    assert_string_equal(format_warnings(list, "cue", buf, sizeof buf),
+                        "cue times are in 1/75 s frames: starts moved by up to 7 ms to the "
+                        "nearest frame|"
+                        "cue strings have no escapes: \" became ' in 1 of them|"
+                        "cue keeps no end times: 1 chapter loses its|"
+                        "cue keeps no URLs: 2 chapters lose them|"
+                        "cue keeps no images: 1 chapter loses it|"
+                        "cue keeps no hidden chapters (toc: false): 1 chapter loses it|"
+                        "cue keeps no locations: 1 chapter loses it");
+    chaptag_chapters_free(list);
+}
+
+static void format_refuses_times_no_parser_would_take_back(void **state)
+{
+    (void)state;
+    const char *const *names = chaptag_format_names();
+    chaptag_chapters *list = chaptag_chapters_new();
+    chaptag_chapter ch = {.start_ms = CT_TIME_MAX_MS + 1, .end_ms = CHAPTAG_TIME_NONE,
+                          .title = "x"};
+    assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+    for (size_t i = 0; names[i] != NULL; i++) {
+        char *out = NULL;
+        chaptag_error err = {0};
+        assert_int_equal(chaptag_format(list, names[i], CHAPTAG_TIME_NONE, &out, NULL, &err),
+                         CHAPTAG_ERR_INPUT);
+        assert_string_equal(err.msg, "chapter 1 starts past 100000 hours");
+        assert_null(out);
+    }
+    chaptag_chapters_free(list);
+}
+
 static void detect_breaks_ties_by_table_order_and_lets_certainty_win(void **state)
 {
     (void)state;
-    /* text says 1 (a third of the lines are timed), json says 1 (an object, no "chapters") */
+    /* text says maybe (a third of the lines are timed), json maybe (an object, no "chapters") */
     static const char tie[] = "{\n00:01 x\n}";
-    /* text still 1, json 2 */
+    /* text still maybe, json sure */
     static const char json[] = "{\n00:01 x\n\"chapters\"}";
-    assert_int_equal(ct_fmt_text.detect(tie, sizeof tie - 1), 1);
-    assert_int_equal(ct_fmt_json.detect(tie, sizeof tie - 1), 1);
+    assert_int_equal(ct_fmt_text.detect(tie, sizeof tie - 1), CT_DETECT_MAYBE);
+    assert_int_equal(ct_fmt_json.detect(tie, sizeof tie - 1), CT_DETECT_MAYBE);
     assert_string_equal(chaptag_detect(tie, sizeof tie - 1, NULL), "text");
     assert_string_equal(chaptag_detect(json, sizeof json - 1, NULL), "json");
 }
@@ -127,7 +319,8 @@ static void parse_says_which_formats_it_tried(void **state)
     chaptag_chapters *list = (chaptag_chapters *)&list; /* must stay untouched */
     chaptag_error err = {0};
     assert_int_equal(chaptag_parse("hello\nworld\n", 12, NULL, &list, &err), CHAPTAG_ERR_INPUT);
-    assert_string_equal(err.msg, "not a chapter file in any known format (tried text, json)");
+    assert_string_equal(err.msg, "not a chapter file in any known format (tried text, json, psc, "
+                                 "ffmetadata, mp4chaps, audacity, cue, vtt, ogm)");
     assert_ptr_equal(list, (chaptag_chapters *)&list);
     assert_int_equal(chaptag_parse(NULL, 0, NULL, &list, &err), CHAPTAG_ERR_INPUT);
 }
@@ -138,7 +331,8 @@ static void parse_names_the_valid_formats_for_an_unknown_one(void **state)
     chaptag_chapters *list = NULL;
     chaptag_error err = {0};
     assert_int_equal(chaptag_parse("00:00 A", 7, "xml", &list, &err), CHAPTAG_ERR_INPUT);
-    assert_string_equal(err.msg, "unknown chapter format 'xml' (known: text, json)");
+    assert_string_equal(err.msg, "unknown chapter format 'xml' (known: text, json, psc, "
+                                 "ffmetadata, mp4chaps, audacity, cue, vtt, ogm)");
     assert_null(list);
 }
 
@@ -167,9 +361,10 @@ static void format_hands_over_a_nul_terminated_string_and_its_length(void **stat
     assert_int_equal(len, strlen(out));
     free(out);
     out = NULL;
-    assert_int_equal(chaptag_format(list, "cue", CHAPTAG_TIME_NONE, &out, &len, &err),
+    assert_int_equal(chaptag_format(list, "srt", CHAPTAG_TIME_NONE, &out, &len, &err),
                      CHAPTAG_ERR_INPUT);
-    assert_string_equal(err.msg, "unknown chapter format 'cue' (known: text, json)");
+    assert_string_equal(err.msg, "unknown chapter format 'srt' (known: text, json, psc, "
+                                 "ffmetadata, mp4chaps, audacity, cue, vtt, ogm)");
     assert_int_equal(chaptag_format(list, NULL, CHAPTAG_TIME_NONE, &out, &len, &err),
                      CHAPTAG_ERR_INPUT);
     assert_null(out);
@@ -199,9 +394,16 @@ int main(void)
         cmocka_unit_test(format_find_knows_nothing_else),
         cmocka_unit_test(lines_end_at_lf_or_crlf_and_keep_a_lone_cr),
         cmocka_unit_test(lines_count_from_one_and_add_none_after_a_final_lf),
+        cmocka_unit_test(excerpts_stay_on_one_line_cut_at_a_character_even_with_nul_bytes),
         cmocka_unit_test(detect_judges_by_content_before_the_extension),
         cmocka_unit_test(detect_falls_back_to_the_extension_then_to_nothing),
         cmocka_unit_test(detect_breaks_ties_by_table_order_and_lets_certainty_win),
+        cmocka_unit_test(detect_knows_every_format_by_its_content_whatever_the_name),
+        cmocka_unit_test(detect_takes_mp4chaps_only_when_every_time_has_three_decimals),
+        cmocka_unit_test(detect_by_extension_prefers_the_longest_match),
+        cmocka_unit_test(parse_with_a_named_format_overrides_detection),
+        cmocka_unit_test(format_warns_about_every_field_the_format_cannot_keep),
+        cmocka_unit_test(format_refuses_times_no_parser_would_take_back),
         cmocka_unit_test(parse_detects_the_format_when_none_is_given),
         cmocka_unit_test(parse_says_which_formats_it_tried),
         cmocka_unit_test(parse_names_the_valid_formats_for_an_unknown_one),
