@@ -34,6 +34,18 @@ struct ct_file {
 #define TABLE_BLOCK (64u << 10)
 
 #ifdef CHAPTAG_TESTING
+/* CHAPTAG_TEST_STEP_DELAY_MS pauses after every in-place step and every rewrite chunk, so
+   that the kill tests can land inside each window. Test builds only. */
+static void test_pause(void)
+{
+    const char *ms = getenv("CHAPTAG_TEST_STEP_DELAY_MS");
+    if (ms == NULL)
+        return;
+    long v = strtol(ms, NULL, 10);
+    struct timespec ts = {v / 1000, v % 1000 * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
 static unsigned long io_fail_at;
 
 void ct_fileio_fail_at(unsigned long n)
@@ -50,6 +62,10 @@ static bool inject(int e)
     return true;
 }
 #else
+static void test_pause(void)
+{
+}
+
 void ct_fileio_fail_at(unsigned long n)
 {
     (void)n;
@@ -90,6 +106,15 @@ static chaptag_status open_once(const char *path, ct_open_mode mode, ct_file *f,
     int fd = open(path, flags);
     if (fd < 0 && mode == CT_OPEN_EDIT && errno == EISDIR)
         return ct_fail(err, CHAPTAG_ERR_IO, 0, "is a directory");
+    if (fd < 0 && mode == CT_OPEN_EDIT && (errno == EACCES || errno == EROFS)) {
+        int e = errno, probe = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (probe >= 0) { /* readable, not writable: say so plainly */
+            close(probe);
+            return ct_fail(err, CHAPTAG_ERR_IO, 0, e == EROFS ? "is on a read-only file system"
+                                                                : "is read-only (no write permission)");
+        }
+        errno = e;
+    }
     if (fd < 0)
         return ct_fail_errno(err, "cannot open");
     if (fstat(fd, &f->st) != 0) {
@@ -286,6 +311,7 @@ static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out
         len -= (uint64_t)n;
         *out_pos += (uint64_t)n;
         flush_behind(out, *out_pos, started);
+        test_pause();
     }
     if (len == 0)
         return CHAPTAG_OK;
@@ -403,6 +429,7 @@ static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_apply_resu
         if (st == CHAPTAG_OK && sync_data(f->fd) != 0)
             st = ct_fail_errno(err, "cannot sync");
         written += pos - plan->steps[done].off;
+        test_pause();
     }
     if (st != CHAPTAG_OK && old != NULL && old_len != NULL) {
         /* the earliest step to cover a byte saved its original: restore latest first */

@@ -164,25 +164,49 @@ static uint64_t choose_padding(const ct_id3_tag *tag, uint64_t content,
     return ct_padding_for(content, 10);
 }
 
-/* The in-place steps from the old tag OLD to the new one NEW (same length): the header with
-   the first frame ID zeroed (the tag now reads as empty), then the frames that changed,
-   then that frame ID, so that a reader only ever sees the old tag, an empty one or the new. */
-static bool plan_steps(ct_plan *plan, const uint8_t *old, const uint8_t *new, size_t len,
-                       size_t frames_len)
+/* The offset in the new tag NEW (LEN bytes, frames of VERSION) where the frame holding byte
+   AT starts, or where the frames end when AT lies in the padding. */
+static size_t frame_start(const uint8_t *new, size_t len, int version, size_t at)
 {
-    size_t first = 14, last = len;
+    size_t pos = 10;
+    while (pos + 10 <= len && new[pos] != 0) {
+        const uint8_t *h = new + pos + 4;
+        uint32_t size = version == 4 ? ((uint32_t)h[0] << 21 | (uint32_t)h[1] << 14 |
+                                        (uint32_t)h[2] << 7 | h[3])
+                                     : ct_load_u32be(h);
+        if (at < pos + 10 + (size_t)size || pos + 10 + (size_t)size > len)
+            return pos;
+        pos += 10 + size;
+    }
+    return pos;
+}
+
+/* The in-place steps from the old tag OLD to the new one NEW (same length, same header):
+   the ID of the first frame that changes becomes four zero bytes, which every reader takes
+   for the start of the padding (mutagen wants all four; FFmpeg and TagLib look at the first),
+   so the frames before it, every tag chaptag does not own, stay visible; then the rest of the
+   new frames; then that ID. A reader only ever sees the old tag, the tag without its
+   chapters, or the new one. False when it cannot be done so: the header changes (a version
+   conversion), which is then done by a rewrite. */
+static bool plan_steps(ct_plan *plan, const uint8_t *old, const uint8_t *new, size_t len,
+                       int version, bool *nomem)
+{
+    *nomem = false;
+    if (memcmp(old, new, 10) != 0)
+        return false;
+    size_t first = 10, last = len;
     while (first < len && old[first] == new[first])
         first++;
     while (last > first && old[last - 1] == new[last - 1])
         last--;
-    if (frames_len < 4) /* no frame: nothing to hold back */
-        return ct_plan_step(plan, 0, new, len);
-    uint8_t head[14];
-    memcpy(head, new, 10);
-    memset(head + 10, 0, 4);
-    return ct_plan_step(plan, 0, head, sizeof head) &&
-           (first == last || ct_plan_step(plan, first, new + first, last - first)) &&
-           ct_plan_step(plan, 10, new + 10, 4);
+    size_t b = frame_start(new, len, version, first);
+    size_t id = len - b < 4 ? len - b : 4;
+    static const uint8_t zeros[4] = {0, 0, 0, 0};
+    bool ok = ct_plan_step(plan, b, zeros, id) &&
+              (last <= b + id || ct_plan_step(plan, b + id, new + b + id, last - b - id)) &&
+              ct_plan_step(plan, b, new + b, id);
+    *nomem = !ok;
+    return ok;
 }
 
 /* Adds to PLAN the edit that replaces the old tag (if any) with the new one: header, FRAMES,
@@ -209,8 +233,10 @@ static chaptag_status plan_tag(const mp3_file *m, int version, const ct_buf *fra
         free(bytes); /* the file already holds this tag: an empty plan */
         return CHAPTAG_OK;
     }
-    bool ok = !same_size || plan_steps(plan, m->raw, bytes, len, frames->len);
-    ok = ok && ct_plan_edit(plan, 0, old_len) && ct_plan_bytes_owned(plan, bytes, len);
+    bool nomem = false;
+    if (same_size)
+        plan_steps(plan, m->raw, bytes, len, version, &nomem);
+    bool ok = !nomem && ct_plan_edit(plan, 0, old_len) && ct_plan_bytes_owned(plan, bytes, len);
     return ok ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 

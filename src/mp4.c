@@ -3,12 +3,14 @@
    players and FFmpeg) and as Nero moov/udta/chpl (read by mutagen, TagLib, FFmpeg).
 
    Layout chaptag keeps: moov, then a small mdat holding the chapter titles, then a free box
-   of padding. The chapter track and udta stand last in moov, so a later edit only touches the
-   end of moov and what follows it:
-   - when the new boxes fit that region, they are written in place, in steps that leave a
-     valid file after each one (see plan_in_place);
-   - when moov is at the end of the file, a new moov is appended and the old one becomes
-     free space;
+   of padding; in moov, the chapter trak followed by a free box, and chpl last in udta followed
+   by a free box. Each of those three is a slot with room to grow, so that:
+   - a re-embed rewrites only the slots, each in steps that leave a valid file: the box is
+     retyped to free (hidden, an atomic 4-byte write), grown over its slack, given its new
+     content, and shown again; nothing chaptag does not own is ever hidden, and moov keeps
+     its size; strip retypes the chapter boxes to free and is done;
+   - otherwise the new moov is written as a copy where nothing reads (the padding after the
+     old region, or past the end of the file), exposed, and the old one retyped to free;
    - otherwise the file is rewritten once, everything after moov moved and every chunk offset
      table patched (stco widened to co64 where an offset passes 4 GiB). */
 #include <inttypes.h>
@@ -53,6 +55,8 @@ typedef struct {
     size_t n_tracks;
     uint64_t old_chunks[16]; /* first chunk offsets of the chapter tracks removed */
     size_t n_old_chunks;
+    size_t n_moov; /* more than 1: an edit was interrupted between its last two steps */
+    uint64_t stale_end; /* the end of the last moov after the first */
 } mp4_file;
 
 static void mp4_file_free(mp4_file *m)
@@ -170,17 +174,22 @@ static chaptag_status mp4_open(ct_file *f, mp4_file *m, chaptag_error *err)
 {
     memset(m, 0, sizeof *m);
     chaptag_status st = ct_box_scan(f, &m->tops, &m->n_tops, err);
+    /* two moovs: a shadow copy was written and not yet made the only one; the first is the
+       one every player reads (FFmpeg skips later ones), and the later one is free space */
     size_t n_moov = 0;
     for (size_t i = 0; st == CHAPTAG_OK && i < m->n_tops; i++) {
-        if (ct_box_is(&m->tops[i], "moov") && m->tops[i].hdr_len != 0) {
+        if (!ct_box_is(&m->tops[i], "moov") || m->tops[i].hdr_len == 0)
+            continue;
+        if (n_moov++ == 0) {
             m->moov = i;
-            n_moov++;
+        } else {
+            memcpy(m->tops[i].type, "free", 4); /* only for our reading: nothing is written */
+            m->stale_end = m->tops[i].off + m->tops[i].size;
         }
     }
-    if (st == CHAPTAG_OK && n_moov != 1)
-        st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, n_moov ? "the file has %zu moov boxes"
-                                                      : "no moov box (not a complete MP4 file)",
-                     n_moov);
+    m->n_moov = n_moov;
+    if (st == CHAPTAG_OK && n_moov == 0)
+        st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "no moov box (not a complete MP4 file)");
     if (st == CHAPTAG_OK)
         st = ct_box_parse(f, moov_of(m), err);
     if (st == CHAPTAG_OK)
@@ -633,6 +642,10 @@ static chaptag_status mp4_read(ct_file *f, const char *path, chaptag_chapters *l
         st = read_chpl(f, chpl, nero, err);
     if (st == CHAPTAG_OK && trak != NULL && chpl != NULL)
         compare_flavours(qt, nero, ct_chapters_warnings(list));
+    if (st == CHAPTAG_OK && m.n_moov > 1)
+        ct_warn(ct_chapters_warnings(list), 0, "the file has %zu moov boxes (an edit was "
+                "interrupted); the first is read, as players do, and the next embed or strip "
+                "turns the others into free space", m.n_moov);
     if (st == CHAPTAG_OK)
         st = copy_chapters(list, trak != NULL ? qt : nero, err);
     if (st == CHAPTAG_OK)
@@ -995,18 +1008,26 @@ static chaptag_status remove_chapters(ct_file *f, mp4_file *m, uint32_t *gone, s
         }
         gone[(*n_gone)++] = m->tracks[t].id;
         ct_box *trak = trak_by_id(m, m->tracks[t].id, NULL);
+        size_t at = (size_t)(trak - moov->kids);
         sample_tables tabs;
         if (load_tables(f, trak, &tabs, NULL) == CHAPTAG_OK && tabs.stco->len >= (tabs.co64 ? 16 : 12))
             m->old_chunks[m->n_old_chunks++] = tabs.co64 ? ct_load_u64be(tabs.stco->data + 8)
                                                          : ct_load_u32be(tabs.stco->data + 8);
-        ct_box_remove_child(moov, (size_t)(trak - moov->kids));
+        ct_box_remove_child(moov, at);
+        if (at < moov->n_kids && ct_box_is(&moov->kids[at], "free")) /* its slack goes too */
+            ct_box_remove_child(moov, at);
         memmove(&m->tracks[t], &m->tracks[t + 1], (m->n_tracks - t - 1) * sizeof *m->tracks);
         m->n_tracks--;
     }
     ct_box *udta = ct_box_child(moov, "udta");
-    for (size_t i = 0; udta != NULL && i < udta->n_kids; i++)
-        if (ct_box_is(&udta->kids[i], "chpl"))
-            ct_box_remove_child(udta, i--);
+    for (size_t i = 0; udta != NULL && i < udta->n_kids; i++) {
+        if (!ct_box_is(&udta->kids[i], "chpl"))
+            continue;
+        ct_box_remove_child(udta, i);
+        if (i < udta->n_kids && ct_box_is(&udta->kids[i], "free")) /* its slack */
+            ct_box_remove_child(udta, i);
+        i--;
+    }
     return CHAPTAG_OK;
 }
 
@@ -1053,32 +1074,39 @@ typedef struct {
     bool at_eof;
 } region;
 
+/* *HIT is true when a track other than SKIP (may be NULL) has a chunk in top-level box B. */
+static chaptag_status others_point_into(ct_file *f, const mp4_file *m, const ct_box *b,
+                                        const ct_box *skip, bool *hit, chaptag_error *err)
+{
+    ct_box *moov = moov_of(m);
+    *hit = false;
+    for (size_t i = 0; i < moov->n_kids && !*hit; i++) {
+        ct_box *stbl = ct_box_is(&moov->kids[i], "trak") && &moov->kids[i] != skip
+                           ? ct_box_path(&moov->kids[i], "mdia/minf/stbl") : NULL;
+        ct_box *co = stbl ? ct_box_child(stbl, "stco") : NULL;
+        co = co ? co : stbl ? ct_box_child(stbl, "co64") : NULL;
+        chaptag_status st = co ? ct_box_table_hits(f, co, b->off, b->off + b->size, hit, err)
+                               : CHAPTAG_OK;
+        if (st != CHAPTAG_OK)
+            return st;
+    }
+    return CHAPTAG_OK;
+}
+
 /* True when top-level box B is an mdat holding nothing but samples of removed chapter tracks:
    one of them pointed into it and no remaining track does. */
 static chaptag_status is_chapter_mdat(ct_file *f, const mp4_file *m, const ct_box *b, bool *yes,
                                       chaptag_error *err)
 {
     *yes = false;
-    bool held_chapters = false;
+    bool held_chapters = false, hit;
     for (size_t i = 0; i < m->n_old_chunks; i++)
         held_chapters |= m->old_chunks[i] >= b->off && m->old_chunks[i] < b->off + b->size;
     if (!ct_box_is(b, "mdat") || b->size > (1u << 20) || !held_chapters)
         return CHAPTAG_OK;
-    ct_box *moov = moov_of(m);
-    for (size_t i = 0; i < moov->n_kids; i++) {
-        ct_box *stbl = ct_box_is(&moov->kids[i], "trak")
-                           ? ct_box_path(&moov->kids[i], "mdia/minf/stbl") : NULL;
-        ct_box *co = stbl ? ct_box_child(stbl, "stco") : NULL;
-        co = co ? co : stbl ? ct_box_child(stbl, "co64") : NULL;
-        if (co == NULL)
-            continue;
-        bool hit;
-        chaptag_status st = ct_box_table_hits(f, co, b->off, b->off + b->size, &hit, err);
-        if (st != CHAPTAG_OK || hit)
-            return st;
-    }
-    *yes = true;
-    return CHAPTAG_OK;
+    chaptag_status st = others_point_into(f, m, b, NULL, &hit, err);
+    *yes = st == CHAPTAG_OK && !hit;
+    return st;
 }
 
 static chaptag_status find_region(ct_file *f, const mp4_file *m, region *r, chaptag_error *err)
@@ -1142,23 +1170,44 @@ typedef struct {
     uint64_t moov, mdat;
 } new_sizes;
 
-/* Writes the chapter trak (if Q) as the last child of MOOV with its samples at SAMPLES_OFF. */
+/* Room left after a chapter box for the next edit: a quarter of its size, at least MIN. */
+static size_t slack_for(size_t len, size_t min)
+{
+    return len / 4 > min ? len / 4 : min;
+}
+
+/* Appends to BOX a free box of LEN bytes (at least 8). */
+static bool add_free(ct_box *box, size_t len)
+{
+    uint8_t *zeros = ct_calloc(1, len - 8);
+    bool ok = zeros && ct_box_add_leaf(box, "free", zeros, len - 8);
+    free(zeros);
+    return ok;
+}
+
+/* Writes the chapter trak (if Q) and its slack as the last two children of MOOV with its
+   samples at SAMPLES_OFF. */
 static chaptag_status set_chapter_trak(ct_box *moov, const qt_samples *q, uint32_t id,
                                        uint64_t duration_ms, uint32_t movie_ts,
                                        uint64_t samples_off, bool *added, chaptag_error *err)
 {
     if (q == NULL)
         return CHAPTAG_OK;
-    if (*added)
+    if (*added) {
         ct_box_remove_child(moov, moov->n_kids - 1);
+        ct_box_remove_child(moov, moov->n_kids - 1);
+    }
     ct_buf b = CT_BUF_INIT;
     put_chapter_trak(&b, q, id, duration_ms, movie_ts, samples_off);
     if (!ct_buf_ok(&b))
         return ct_fail_nomem(err);
     /* the rendered trak is one new leaf: its bytes are final */
     ct_box *kid = ct_box_add_leaf(moov, "trak", b.data + 8, b.len - 8);
+    bool ok = kid != NULL && add_free(moov, slack_for(b.len, 512));
+    if (kid != NULL && !ok)
+        ct_box_remove_child(moov, moov->n_kids - 1);
     ct_buf_free(&b);
-    if (kid == NULL)
+    if (!ok)
         return ct_fail_nomem(err);
     *added = true;
     return CHAPTAG_OK;
@@ -1198,151 +1247,11 @@ static chaptag_status place_samples(const mp4_file *m, embed_job *j, uint64_t st
     return CHAPTAG_OK;
 }
 
-/* The in-place script (see the top of this file). S = moov's children before FIRST, unchanged
-   and in place; D = the rest. Each step leaves a valid file:
-   1. a free header at D's start hides D inside moov;           moov = S + free
-   2. moov's size shrinks to S;                                   that free is now top-level
-   3. the free grows over the whole rest of the region;          one top-level free
-   4. everything new after the first 8 bytes of D' is written;   hidden in that free
-   5. a free header of D' size at D's start;                      top-level free, mdat, free
-   6. moov's size grows over D';                                  moov = S + free
-   7. D''s real first header.                                     moov = S + D' */
-static chaptag_status plan_in_place(ct_file *f, const mp4_file *m, const region *r, size_t first,
-                                    const ct_buf *tail, uint64_t new_moov, ct_plan *plan,
-                                    chaptag_error *err)
-{
-    const ct_box *old = moov_of(m);
-    uint64_t d = r->start + old->hdr_len;
-    for (size_t i = 0; i < first; i++)
-        d += old->kids[i].size;
-    uint8_t h[16];
-    uint64_t s_size = d - r->start, d_new = new_moov - s_size;
-    (void)f;
-    bool ok = true;
-    if (d < r->start + old->size) {
-        put_free_header(h, r->start + old->size - d);
-        ok = ok && ct_plan_step(plan, d, h, 8);
-    }
-    /* moov headers keep their form: 8 bytes, or 16 with a 64-bit size */
-    unsigned hl = old->hdr_len;
-    if (hl == 16) {
-        ct_store_u32be(h, 1);
-        memcpy(h + 4, "moov", 4);
-        ct_store_u64be(h + 8, s_size);
-    } else {
-        ct_store_u32be(h, (uint32_t)s_size);
-        memcpy(h + 4, "moov", 4);
-    }
-    ok = ok && ct_plan_step(plan, r->start, h, hl);
-    put_free_header(h, r->end - d);
-    ok = ok && ct_plan_step(plan, d, h, 8);
-    /* only what matters: the padding's old bytes stay inside the free box */
-    ok = ok && (tail->len <= 8 || ct_plan_step(plan, d + 8, tail->data + 8, tail->len - 8));
-    if (d_new > 0) {
-        put_free_header(h, d_new);
-        ok = ok && ct_plan_step(plan, d, h, 8);
-    }
-    if (hl == 16)
-        ct_store_u64be(h + 8, new_moov);
-    else
-        ct_store_u32be(h, (uint32_t)new_moov);
-    memcpy(h + 4, "moov", 4);
-    if (hl == 16)
-        ct_store_u32be(h, 1);
-    ok = ok && ct_plan_step(plan, r->start, h, hl);
-    ok = ok && (tail->len < 8 || ct_plan_step(plan, d, tail->data, 8));
-    return ok ? CHAPTAG_OK : ct_fail_nomem(err);
-}
-
-/* Index of the first child of the new moov that is not an unchanged box at its old offset. */
-static size_t first_changed(const ct_box *moov)
-{
-    uint64_t pos = moov->off + moov->hdr_len;
-    size_t i = 0;
-    for (; i < moov->n_kids; i++) {
-        const ct_box *k = &moov->kids[i];
-        if (k->off != pos || !ct_box_stable(k))
-            break;
-        pos += k->size;
-    }
-    return i;
-}
-
-/* True when moov's children from FIRST on can be rewritten in place: none of them is mvhd or
-   a track of the file, which must stay in moov at every step. */
-static bool prefix_keeps_tracks(const ct_box *moov, size_t first)
-{
-    for (size_t i = first; i < moov->n_kids; i++) {
-        const ct_box *k = &moov->kids[i];
-        if (ct_box_is(k, "mvhd") || (ct_box_is(k, "trak") && k->off != CT_BOX_NEW))
-            return false;
-    }
-    return true;
-}
-
 /* True when a copy of NEED bytes, behind an 8-byte free box, fits in ROOM bytes with what is
    left over either nothing or a free box of its own. */
 static bool shadow_fits(uint64_t room, uint64_t need)
 {
     return room >= 8 + need && (room - 8 - need == 0 || room - 8 - need >= 8);
-}
-
-/* Appends a 16- or 8-byte moov header for SIZE to the plan's current edit. */
-static bool put_moov_header(ct_plan *plan, unsigned hdr_len, uint64_t size)
-{
-    uint8_t h[16];
-    if (hdr_len == 16) {
-        ct_store_u32be(h, 1);
-        memcpy(h + 4, "moov", 4);
-        ct_store_u64be(h + 8, size);
-    } else {
-        ct_store_u32be(h, (uint32_t)size);
-        memcpy(h + 4, "moov", 4);
-    }
-    return ct_plan_bytes(plan, h, hdr_len);
-}
-
-/* The new region fits the old one and moov keeps its first FIRST children: the tail is written
-   in place by plan_in_place(), retyped boxes before it by single 4-byte writes. */
-static chaptag_status plan_fit(ct_file *f, const mp4_file *m, embed_job *j, const region *r,
-                               const new_sizes *ns, size_t first, ct_plan *plan,
-                               struct chaptag_report *rep, chaptag_error *err)
-{
-    const ct_box *moov = moov_of(m);
-    uint64_t used = ns->moov + ns->mdat, pad = r->end - r->start - used;
-    ct_buf tail = CT_BUF_INIT;
-    chaptag_status st = render_tail(f, moov, first, &j->q, j->qt, pad, false, &tail, err);
-    uint64_t d_len = tail.len - ns->mdat - (pad ? 8 : 0), d = r->start + ns->moov - d_len;
-    bool retyped = false;
-    for (size_t i = 0; i < first; i++)
-        retyped |= ct_box_dirty(&moov->kids[i]);
-    /* the same bytes (the free box's content aside): nothing to do */
-    bool same = false;
-    if (st == CHAPTAG_OK && !retyped && moov->size == ns->moov) {
-        uint8_t *old = ct_malloc(tail.len ? tail.len : 1);
-        st = old ? ct_file_read(f, d, old, tail.len, NULL, err) : ct_fail_nomem(err);
-        same = st == CHAPTAG_OK && memcmp(old, tail.data, tail.len) == 0;
-        free(old);
-    }
-    bool ok = true;
-    for (size_t i = 0; st == CHAPTAG_OK && !same && i < first; i++)
-        ok = ok && ct_box_retype_steps(&moov->kids[i], plan);
-    if (st == CHAPTAG_OK && !same && ok)
-        st = plan_in_place(f, m, r, first, &tail, ns->moov, plan, err);
-    if (st == CHAPTAG_OK && !same) { /* the same result as one edit, for -o */
-        uint8_t *zeros = pad > 8 ? ct_calloc(1, (size_t)(pad - 8)) : NULL;
-        ok = ok && (pad <= 8 || zeros) && ct_plan_edit(plan, r->start, r->end - r->start) &&
-             put_moov_header(plan, moov->hdr_len, ns->moov);
-        for (size_t i = 0; i < first; i++)
-            ok = ok && ct_box_render(&moov->kids[i], plan);
-        ok = ok && ct_plan_bytes(plan, tail.data, tail.len) &&
-             (pad <= 8 || ct_plan_bytes_owned(plan, zeros, (size_t)(pad - 8)));
-        if (!ok)
-            st = ct_fail_nomem(err);
-    }
-    rep->padding = pad;
-    ct_buf_free(&tail);
-    return st;
 }
 
 /* The new moov is written as a copy where nothing reads: in the padding after the old region
@@ -1397,7 +1306,7 @@ static chaptag_status plan_rewrite(ct_file *f, const mp4_file *m, embed_job *j, 
         if (st != CHAPTAG_OK)
             return st;
         pad = padding >= 0 ? (uint64_t)padding
-                           : ct_padding_for(ns.mdat + (j->trak_added ? moov->kids[moov->n_kids - 1].len
+                           : ct_padding_for(ns.mdat + (j->trak_added ? moov->kids[moov->n_kids - 2].len
                                                                      : 0) + 1024,
                                             ns.moov + 8);
         pad = pad > 0 && pad < 8 ? 8 : pad;
@@ -1421,6 +1330,24 @@ static chaptag_status plan_rewrite(ct_file *f, const mp4_file *m, embed_job *j, 
     return ok ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 
+/* Adds to GONE the IDs that some tref/chap names but no track has (a chapter track retired
+   by an edit that was interrupted): they go, and the first is reused. */
+static void add_dangling(ct_file *f, const mp4_file *m, uint32_t *gone, size_t *n_gone)
+{
+    const ct_box *moov = moov_of(m);
+    for (size_t i = 0; i < moov->n_kids; i++) {
+        ct_box *chap = ct_box_is(&moov->kids[i], "trak") ? ct_box_path(&moov->kids[i], "tref/chap")
+                                                         : NULL;
+        if (chap == NULL || ct_box_load(f, chap, NULL) != CHAPTAG_OK)
+            continue;
+        uint32_t ids[64];
+        size_t n = chap_ids(chap, ids, 64);
+        for (size_t k = 0; k < n && *n_gone < 16; k++)
+            if (trak_by_id(m, ids[k], NULL) == NULL && !has_id(gone, *n_gone, ids[k]))
+                gone[(*n_gone)++] = ids[k];
+    }
+}
+
 /* Changes the tree for JOB: old chapters out, new ones in, udta and the chapter trak last. */
 static chaptag_status change_tree(ct_file *f, mp4_file *m, embed_job *j, ct_warnings *w,
                                   chaptag_error *err)
@@ -1429,6 +1356,8 @@ static chaptag_status change_tree(ct_file *f, mp4_file *m, embed_job *j, ct_warn
     uint32_t gone[16];
     size_t n_gone;
     chaptag_status st = remove_chapters(f, m, gone, &n_gone);
+    if (st == CHAPTAG_OK)
+        add_dangling(f, m, gone, &n_gone);
     long a = audio_track(m);
     if (st == CHAPTAG_OK && a < 0 && j->list != NULL)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the file has no audio track");
@@ -1455,7 +1384,8 @@ static chaptag_status change_tree(ct_file *f, mp4_file *m, embed_job *j, ct_warn
             return ct_fail_nomem(err);
         ct_buf b = CT_BUF_INIT;
         put_chpl(&b, j->list, w);
-        bool ok = ct_buf_ok(&b) && ct_box_add_leaf(udta, "chpl", b.data, b.len);
+        bool ok = ct_buf_ok(&b) && ct_box_add_leaf(udta, "chpl", b.data, b.len) &&
+                  add_free(udta, slack_for(b.len + 8, 256));
         ct_buf_free(&b);
         if (!ok)
             return ct_fail_nomem(err);
@@ -1463,6 +1393,275 @@ static chaptag_status change_tree(ct_file *f, mp4_file *m, embed_job *j, ct_warn
     if (st == CHAPTAG_OK)
         st = move_to_end(moov, "udta", err);
     return st;
+}
+
+/* ---- re-embeds in the slots, strip by retyping ---------------------------------------- */
+
+/* One of chaptag's boxes and the free box after it: ROOM bytes at OFF (the old box being
+   OLD_SIZE of them), to hold the new box BOX (LEN bytes, header included). */
+typedef struct {
+    uint64_t off, room, old_size;
+    uint8_t *box;
+    size_t len;
+} slot;
+
+static bool slot_fits(const slot *s)
+{
+    return s->len == s->room || s->len + 8 <= s->room;
+}
+
+/* The slot of box B among the children KIDS (N of them, B at index I): B and a free box right
+   after it. */
+static slot slot_of(const ct_box *kids, size_t n, size_t i)
+{
+    slot s = {kids[i].off, kids[i].size, kids[i].size, NULL, 0};
+    if (i + 1 < n && ct_box_is(&kids[i + 1], "free") && kids[i + 1].hdr_len == 8)
+        s.room += kids[i + 1].size;
+    return s;
+}
+
+/* The new bytes of S as they will stand in the file: the box, then a free header for what is
+   left (its payload is not written: a free box's content does not matter). */
+static bool slot_bytes(const slot *s, ct_buf *out)
+{
+    ct_buf_put(out, s->box, s->len);
+    if (s->room > s->len) {
+        ct_buf_put_u32be(out, (uint32_t)(s->room - s->len));
+        ct_buf_put(out, "free", 4);
+    }
+    return ct_buf_ok(out);
+}
+
+/* True when the file already holds S's new bytes. */
+static chaptag_status slot_same(ct_file *f, const slot *s, bool *same, chaptag_error *err)
+{
+    ct_buf want = CT_BUF_INIT;
+    uint8_t *have = NULL;
+    chaptag_status st = slot_bytes(s, &want) ? CHAPTAG_OK : ct_fail_nomem(err);
+    if (st == CHAPTAG_OK && (have = ct_malloc(want.len)) == NULL)
+        st = ct_fail_nomem(err);
+    if (st == CHAPTAG_OK)
+        st = ct_file_read(f, s->off, have, want.len, NULL, err);
+    *same = st == CHAPTAG_OK && memcmp(have, want.data, want.len) == 0;
+    free(have);
+    ct_buf_free(&want);
+    return st;
+}
+
+/* Steps 1 and 2: hide the old box (retype it to free), then grow it over its slack. */
+static bool slot_hide(ct_plan *p, const slot *s)
+{
+    uint8_t size[4];
+    ct_store_u32be(size, (uint32_t)s->room);
+    return ct_plan_step(p, s->off + 4, "free", 4) &&
+           (s->room == s->old_size || ct_plan_step(p, s->off, size, 4));
+}
+
+/* Step 3: the new content and the new slack's header, inside the hidden box. */
+static bool slot_fill(ct_plan *p, const slot *s)
+{
+    ct_buf b = CT_BUF_INIT;
+    bool ok = slot_bytes(s, &b) && ct_plan_step(p, s->off + 8, b.data + 8, b.len - 8);
+    ct_buf_free(&b);
+    return ok;
+}
+
+/* Step 4: the new box's header: the box appears, complete. */
+static bool slot_show(ct_plan *p, const slot *s)
+{
+    return ct_plan_step(p, s->off, s->box, 8);
+}
+
+/* The same change as an edit, for -o and for the file's final bytes. */
+static bool slot_edit(ct_plan *p, const slot *s)
+{
+    ct_buf b = CT_BUF_INIT;
+    bool ok = slot_bytes(s, &b);
+    if (ok && s->room > s->len)
+        ct_buf_put_zeros(&b, (size_t)(s->room - s->len - 8));
+    ok = ok && ct_buf_ok(&b) && ct_plan_edit(p, s->off, s->room) &&
+         ct_plan_bytes(p, b.data, b.len);
+    ct_buf_free(&b);
+    return ok;
+}
+
+/* A whole box of TYPE around PAYLOAD, new. */
+static uint8_t *make_box(const char *type, const uint8_t *payload, size_t len, size_t *out_len)
+{
+    ct_buf b = CT_BUF_INIT;
+    ct_buf_put_u32be(&b, (uint32_t)(len + 8));
+    ct_buf_put(&b, type, 4);
+    ct_buf_put(&b, payload, len);
+    return ct_buf_take(&b, out_len);
+}
+
+/* The slots of a file chaptag laid out, for JOB: the chapter trak (named by the audio
+   track's tref alone), the mdat of its titles right after moov, chpl in udta. False when
+   the file is not laid out so, or JOB wants other flavours than it has. */
+static chaptag_status find_slots(ct_file *f, const mp4_file *m, const embed_job *j, slot *trak,
+                                 slot *mdat, slot *chpl, bool *found, chaptag_error *err)
+{
+    const ct_box *moov = moov_of(m);
+    size_t index = 0;
+    ct_box *t = find_chapter_trak(f, m, &index);
+    ct_box *udta = ct_box_child(moov, "udta");
+    size_t ci = udta ? child_index(udta, "chpl") : 0;
+    *found = false;
+    if ((t != NULL) != j->qt || (udta != NULL && ci < udta->n_kids) != j->nero)
+        return CHAPTAG_OK;
+    if (j->nero)
+        *chpl = slot_of(udta->kids, udta->n_kids, ci);
+    if (!j->qt) {
+        *found = true;
+        return CHAPTAG_OK;
+    }
+    long a = audio_track(m);
+    ct_box *chap = a >= 0 ? ct_box_path(trak_by_id(m, m->tracks[a].id, NULL), "tref/chap") : NULL;
+    if (chap == NULL || chap->len != 4 || ct_load_u32be(chap->data) != m->tracks[index].id ||
+        m->moov + 1 >= m->n_tops || !ct_box_is(&m->tops[m->moov + 1], "mdat"))
+        return CHAPTAG_OK;
+    /* the mdat after moov holds the chapter titles (the trak's one chunk) and nothing else */
+    const ct_box *md = &m->tops[m->moov + 1];
+    sample_tables tabs;
+    if (md->size > (1u << 20) || load_tables(f, t, &tabs, NULL) != CHAPTAG_OK ||
+        tabs.stco->len < (tabs.co64 ? 16u : 12u) || ct_load_u32be(tabs.stco->data + 4) != 1)
+        return CHAPTAG_OK;
+    uint64_t chunk = tabs.co64 ? ct_load_u64be(tabs.stco->data + 8)
+                               : ct_load_u32be(tabs.stco->data + 8);
+    bool hit;
+    chaptag_status st = others_point_into(f, m, md, t, &hit, err);
+    if (st != CHAPTAG_OK || hit || chunk != md->off + md->hdr_len)
+        return st;
+    *trak = slot_of(moov->kids, moov->n_kids, (size_t)(t - moov->kids));
+    *mdat = slot_of(m->tops, m->n_tops, m->moov + 1);
+    *found = true;
+    return CHAPTAG_OK;
+}
+
+/* A re-embed into the slots of FILE, when everything fits; *DONE false otherwise. */
+static chaptag_status plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan *plan,
+                                 struct chaptag_report *rep, bool *done, chaptag_error *err)
+{
+    slot sl[3]; /* trak, mdat, chpl */
+    bool found;
+    memset(sl, 0, sizeof sl);
+    *done = false;
+    chaptag_status st = find_slots(f, m, j, &sl[0], &sl[1], &sl[2], &found, err);
+    if (st != CHAPTAG_OK || !found)
+        return st;
+    size_t index = 0;
+    if (j->qt) {
+        find_chapter_trak(f, m, &index);
+        j->chapter_id = m->tracks[index].id;
+        ct_buf b = CT_BUF_INIT;
+        st = make_samples(j->list, j->duration_ms, &j->q, &rep->warnings, err);
+        put_chapter_trak(&b, &j->q, j->chapter_id, j->duration_ms, m->movie_timescale,
+                         sl[1].off + 8);
+        sl[0].box = ct_buf_take(&b, &sl[0].len);
+        sl[1].box = make_box("mdat", j->q.data.data, j->q.data.len, &sl[1].len);
+    }
+    if (st == CHAPTAG_OK && j->nero) {
+        ct_buf b = CT_BUF_INIT;
+        put_chpl(&b, j->list, &rep->warnings);
+        sl[2].box = ct_buf_ok(&b) ? make_box("chpl", b.data, b.len, &sl[2].len) : NULL;
+        ct_buf_free(&b);
+    }
+    bool fits = true, any = false;
+    for (int i = 0; i < 3 && st == CHAPTAG_OK; i++) {
+        if (sl[i].room == 0)
+            continue;
+        if (sl[i].box == NULL) {
+            st = ct_fail_nomem(err);
+            break;
+        }
+        fits = fits && slot_fits(&sl[i]);
+        bool same = false;
+        if (fits)
+            st = slot_same(f, &sl[i], &same, err);
+        if (same)
+            sl[i].room = 0; /* nothing to write there */
+        any = any || !same;
+    }
+    if (st == CHAPTAG_OK && fits) {
+        /* the trak hidden while its titles change, so no reader pairs old sizes and new text */
+        bool ok = (!sl[0].room || slot_hide(plan, &sl[0])) &&
+                  (!sl[1].room || (slot_hide(plan, &sl[1]) && slot_fill(plan, &sl[1]) &&
+                                   slot_show(plan, &sl[1]))) &&
+                  (!sl[0].room || (slot_fill(plan, &sl[0]) && slot_show(plan, &sl[0]))) &&
+                  (!sl[2].room || (slot_hide(plan, &sl[2]) && slot_fill(plan, &sl[2]) &&
+                                   slot_show(plan, &sl[2])));
+        int order[3] = {0, 1, 2}; /* the edits in file order */
+        for (int a = 0; a < 3; a++)
+            for (int b = a + 1; b < 3; b++)
+                if (sl[order[b]].off < sl[order[a]].off) {
+                    int t = order[a];
+                    order[a] = order[b];
+                    order[b] = t;
+                }
+        for (int i = 0; i < 3 && ok && any; i++)
+            ok = !sl[order[i]].room || slot_edit(plan, &sl[order[i]]);
+        st = ok ? CHAPTAG_OK : ct_fail_nomem(err);
+        *done = st == CHAPTAG_OK;
+        rep->padding = sl[1].room > sl[1].len ? sl[1].room - sl[1].len : 0;
+    }
+    for (int i = 0; i < 3; i++)
+        free(sl[i].box);
+    if (!*done) { /* a new layout makes the samples again */
+        free_samples(&j->q);
+        memset(&j->q, 0, sizeof j->q);
+    }
+    return st;
+}
+
+/* Strip by retyping: every chapter track, every chpl and every tref/chap that names only
+   chapter tracks becomes free space of the same size, each by one atomic write. *DONE false
+   when a chap also names other tracks (it must shrink: a rewrite). */
+static chaptag_status plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *done,
+                                 chaptag_error *err)
+{
+    uint64_t at[64];
+    size_t n = 0;
+    uint32_t ids[16];
+    size_t n_ids = 0;
+    ct_box *moov = moov_of(m);
+    *done = false;
+    for (size_t t = 0; t < m->n_tracks && n_ids < 16 && n < 64; t++)
+        if (is_chapter_track(f, m, &m->tracks[t])) {
+            ids[n_ids++] = m->tracks[t].id;
+            at[n++] = trak_by_id(m, m->tracks[t].id, NULL)->off + 4;
+        }
+    for (size_t i = 0; i < moov->n_kids && n < 64; i++) {
+        ct_box *trak = &moov->kids[i], *tref = ct_box_child(trak, "tref");
+        ct_box *chap = ct_box_is(trak, "trak") && tref ? ct_box_child(tref, "chap") : NULL;
+        if (chap == NULL || ct_box_load(f, chap, err) != CHAPTAG_OK)
+            continue;
+        uint32_t listed[64];
+        size_t k = chap_ids(chap, listed, 64), hits = 0;
+        for (size_t x = 0; x < k; x++)
+            hits += has_id(ids, n_ids, listed[x]);
+        if (hits == 0)
+            continue;
+        if (hits < k)
+            return CHAPTAG_OK; /* names other tracks too */
+        at[n++] = (tref->n_kids == 1 ? tref : chap)->off + 4;
+    }
+    ct_box *udta = ct_box_child(moov, "udta");
+    for (size_t i = 0; udta != NULL && i < udta->n_kids && n < 64; i++)
+        if (ct_box_is(&udta->kids[i], "chpl"))
+            at[n++] = udta->kids[i].off + 4;
+    for (size_t a = 0; a < n; a++) /* the edits go in file order */
+        for (size_t b = a + 1; b < n; b++)
+            if (at[b] < at[a]) {
+                uint64_t t = at[a];
+                at[a] = at[b];
+                at[b] = t;
+            }
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++)
+        ok = ct_plan_step(plan, at[i], "free", 4) && ct_plan_edit(plan, at[i], 4) &&
+             ct_plan_bytes(plan, "free", 4);
+    *done = ok;
+    return ok ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 
 /* Adds the dry-run description of JOB to the report. */
@@ -1485,6 +1684,44 @@ static void describe(const embed_job *j, const new_sizes *ns, struct chaptag_rep
         ct_buf_printf(&rep->plan, "  chapter %zu: %s \"%s\"\n", i + 1, ct_time_str(ch->start_ms, a),
                       ch->title);
     }
+}
+
+/* A new layout: the tree changed, then the new moov written as a shadow copy (in the padding
+   after the old one, or past the end of the file) or the file rewritten. */
+static chaptag_status plan_layout(ct_file *f, mp4_file *m, embed_job *j,
+                                  const chaptag_embed_opts *opts, new_sizes *ns, ct_plan *plan,
+                                  struct chaptag_report *rep, chaptag_error *err)
+{
+    region r = {0, 0, false};
+    chaptag_status st = change_tree(f, m, j, &rep->warnings, err);
+    if (st == CHAPTAG_OK)
+        st = find_region(f, m, &r, err);
+    if (st == CHAPTAG_OK && j->list == NULL && !ct_box_dirty(moov_of(m)))
+        return CHAPTAG_OK; /* nothing to strip */
+    uint64_t asked = opts->padding > 0 && opts->padding < 8 ? 8 : (uint64_t)opts->padding;
+    uint64_t old_end = moov_of(m)->off + moov_of(m)->size, eof = ct_file_size(f);
+    /* a second moov must go: only a rewrite of a region that holds it is sure to */
+    bool stale = m->n_moov > 1;
+    if (st == CHAPTAG_OK && stale && m->stale_end > r.end)
+        st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the file has %zu moov boxes, apart from each "
+                     "other; remux it (ffmpeg -i IN -c copy OUT) first", m->n_moov);
+    if (st != CHAPTAG_OK) {
+    } else if (stale) {
+        st = plan_rewrite(f, m, j, &r, opts->padding, plan, rep, err);
+        ns->moov = ct_box_size(moov_of(m));
+    } else if ((st = place_samples(m, j, old_end + 8, ns, err)) != CHAPTAG_OK) {
+    } else if (opts->padding < 0 && shadow_fits(r.end - old_end, ns->moov + ns->mdat)) {
+        rep->padding = r.end - old_end - 8 - ns->moov - ns->mdat;
+        st = plan_shadow(f, m, j, old_end, r.end, false, rep->padding, plan, err);
+    } else if (r.at_eof && (st = place_samples(m, j, eof + 8, ns, err)) == CHAPTAG_OK) {
+        rep->padding = opts->padding >= 0 ? asked : ct_padding_for(ns->mdat + 1024, ns->moov + 8);
+        st = plan_shadow(f, m, j, eof, eof + 8 + ns->moov + ns->mdat + rep->padding, true,
+                         rep->padding, plan, err);
+    } else if (st == CHAPTAG_OK) {
+        st = plan_rewrite(f, m, j, &r, opts->padding, plan, rep, err);
+        ns->moov = ct_box_size(moov_of(m));
+    }
+    return st;
 }
 
 static chaptag_status mp4_plan(ct_file *f, const chaptag_chapters *list,
@@ -1514,37 +1751,15 @@ static chaptag_status mp4_plan(ct_file *f, const chaptag_chapters *list,
         st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "fragmented MP4 files are not supported");
     if (st == CHAPTAG_OK && list != NULL)
         st = chaptag_chapters_validate(list, j.duration_ms, err);
-    if (st == CHAPTAG_OK)
-        st = change_tree(f, &m, &j, &rep->warnings, err);
-    region r = {0, 0, false};
-    if (st == CHAPTAG_OK)
-        st = find_region(f, &m, &r, err);
-    new_sizes ns = {0, 0};
-    if (st == CHAPTAG_OK)
-        st = place_samples(&m, &j, r.start, &ns, err);
-    if (st == CHAPTAG_OK && list == NULL && ns.moov == moov_of(&m)->size &&
-        !ct_box_dirty(moov_of(&m)))
-        goto out; /* nothing to strip */
-    uint64_t room = r.end - r.start, used = ns.moov + ns.mdat;
-    uint64_t asked = opts->padding > 0 && opts->padding < 8 ? 8 : (uint64_t)opts->padding;
-    bool fits = opts->padding >= 0 ? used + asked == room : used == room || used + 8 <= room;
-    size_t first = first_changed(moov_of(&m));
-    uint64_t old_end = moov_of(&m)->off + moov_of(&m)->size, eof = ct_file_size(f);
-    if (st != CHAPTAG_OK) {
-    } else if (fits && prefix_keeps_tracks(moov_of(&m), first)) {
-        st = plan_fit(f, &m, &j, &r, &ns, first, plan, rep, err);
-    } else if ((st = place_samples(&m, &j, old_end + 8, &ns, err)) != CHAPTAG_OK) {
-    } else if (opts->padding < 0 && shadow_fits(r.end - old_end, ns.moov + ns.mdat)) {
-        rep->padding = r.end - old_end - 8 - ns.moov - ns.mdat;
-        st = plan_shadow(f, &m, &j, old_end, r.end, false, rep->padding, plan, err);
-    } else if (r.at_eof && (st = place_samples(&m, &j, eof + 8, &ns, err)) == CHAPTAG_OK) {
-        rep->padding = opts->padding >= 0 ? asked : ct_padding_for(ns.mdat + 1024, ns.moov + 8);
-        st = plan_shadow(f, &m, &j, eof, eof + 8 + ns.moov + ns.mdat + rep->padding, true,
-                         rep->padding, plan, err);
-    } else if (st == CHAPTAG_OK) {
-        st = plan_rewrite(f, &m, &j, &r, opts->padding, plan, rep, err);
-        ns.moov = ct_box_size(moov_of(&m));
-    }
+    bool done = false;
+    /* with a second moov left by an interrupted edit, only a new layout clears it away */
+    if (st == CHAPTAG_OK && list == NULL && m.n_moov == 1)
+        st = plan_strip(f, &m, plan, &done, err);
+    else if (st == CHAPTAG_OK && opts->padding < 0 && m.n_moov == 1)
+        st = plan_slots(f, &m, &j, plan, rep, &done, err);
+    new_sizes ns = {moov_of(&m)->size, 0};
+    if (st == CHAPTAG_OK && !done)
+        st = plan_layout(f, &m, &j, opts, &ns, plan, rep, err);
     if (st == CHAPTAG_OK) {
         describe(&j, &ns, rep);
         rep->tag_size = ns.moov + ns.mdat;
@@ -1555,7 +1770,6 @@ static chaptag_status mp4_plan(ct_file *f, const chaptag_chapters *list,
                       plan->n == 0 ? "unchanged"
                       : plan->n_steps ? "written in place" : "the file is rewritten");
     }
-out:
     free_samples(&j.q);
     mp4_file_free(&m);
     return st;

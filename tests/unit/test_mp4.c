@@ -445,6 +445,47 @@ static void re_embed_in_place_leaves_a_valid_file_after_every_step(void **state)
     re_embed_in_steps(&last, true); /* moov last: appended, the old one freed */
 }
 
+static void a_shadow_copy_cut_short_leaves_two_moovs_that_read_and_mend(void **state)
+{
+    (void)state;
+    spec s = {true, 0, 20000};
+    size_t len, cut_len, mended_len;
+    uint8_t *data = make_mp4(&s, &len);
+    chaptag_chapters *a = chapters(3, 0, "Old"), *b = chapters(3, 0, "New");
+    uint8_t *once = embed(data, len, a, &cut_len);
+    free(data);
+    data = once;
+    len = cut_len;
+    /* lay out anew (strip, then embed into the room left): a shadow copy whose last step,
+       the old moov retyped to free, never happens */
+    spec roomy = {true, 0, 20000};
+    size_t fresh_len;
+    uint8_t *fresh = make_mp4(&roomy, &fresh_len);
+    planned p;
+    plan_embed(fresh, fresh_len, b, CHAPTAG_MP4_BOTH, &p);
+    assert_true(p.plan.n_steps >= 2);
+    p.plan.n_steps--; /* cut short */
+    uint8_t *cut = ct_test_apply_steps(fresh, fresh_len, &p.plan, &cut_len, check_valid);
+    planned_free(&p);
+    chaptag_file_info info;
+    chaptag_chapters *back = read_back(cut, cut_len, &info);
+    assert_int_equal(chaptag_chapters_count(back), 0); /* the first moov: the old one */
+    assert_true(chaptag_chapters_warning_count(back) > 0);
+    chaptag_chapters_free(back);
+    uint8_t *mended = embed(cut, cut_len, b, &mended_len);
+    back = read_back(mended, mended_len, &info);
+    assert_int_equal(chaptag_chapters_count(back), 3);
+    assert_int_equal(chaptag_chapters_warning_count(back), 0); /* one moov again */
+    check_audio_chunks(mended, mended_len);
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+    free(mended);
+    free(cut);
+    free(fresh);
+    free(data);
+}
+
 static void strip_removes_the_track_its_reference_and_chpl(void **state)
 {
     (void)state;
@@ -480,6 +521,7 @@ int main(void)
         cmocka_unit_test(more_than_255_chapters_leave_chpl_out_with_a_warning),
         cmocka_unit_test(chunk_offsets_past_4_gib_make_the_audio_table_co64),
         cmocka_unit_test(re_embed_in_place_leaves_a_valid_file_after_every_step),
+        cmocka_unit_test(a_shadow_copy_cut_short_leaves_two_moovs_that_read_and_mend),
         cmocka_unit_test(strip_removes_the_track_its_reference_and_chpl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
