@@ -511,6 +511,25 @@ static chaptag_status chapter_json(const chaptag_chapters *list, size_t i, uint6
     return CHAPTAG_OK;
 }
 
+/* What an audio file's standard tags add (dump): its artist as the author when the list has
+   none, its album and year, and the audio duration in seconds, as keys beside the chapters
+   (Podcasting 2.0 readers skip keys they do not know). */
+static chaptag_status put_file_tags(json_t *root, const chaptag_chapters *list,
+                                    uint64_t duration_ms, chaptag_error *err)
+{
+    chaptag_status st = CHAPTAG_OK;
+    if (chaptag_chapters_meta(list, "author") == NULL)
+        st = put_string(root, "author", chaptag_chapters_meta(list, "artist"), 0, err);
+    if (st == CHAPTAG_OK)
+        st = put_string(root, "album", chaptag_chapters_meta(list, "album"), 0, err);
+    if (st == CHAPTAG_OK)
+        st = put_string(root, "year", chaptag_chapters_meta(list, "year"), 0, err);
+    if (st == CHAPTAG_OK && duration_ms != CHAPTAG_TIME_NONE && duration_ms > 0 &&
+        !put(root, "duration", seconds_json(duration_ms)))
+        st = ct_fail_nomem(err);
+    return st;
+}
+
 /* The top-level object: version, the episode-wide metadata, then the chapters. */
 static chaptag_status document_json(const chaptag_chapters *list, uint64_t duration_ms,
                                     json_t **out, chaptag_error *err)
@@ -522,6 +541,8 @@ static chaptag_status document_json(const chaptag_chapters *list, uint64_t durat
                             : ct_fail_nomem(err);
     for (size_t k = 0; st == CHAPTAG_OK && k < COUNT(meta_keys); k++)
         st = put_string(root, meta_keys[k], chaptag_chapters_meta(list, meta_keys[k]), 0, err);
+    if (st == CHAPTAG_OK)
+        st = put_file_tags(root, list, duration_ms, err);
     for (size_t i = 0; st == CHAPTAG_OK && i < chaptag_chapters_count(list); i++) {
         json_t *obj = NULL;
         st = chapter_json(list, i, duration_ms, &obj, err);

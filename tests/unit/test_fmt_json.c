@@ -331,6 +331,7 @@ static void json_format_writes_the_documented_shape(void **state)
                              "  \"version\": \"1.2.0\",\n"
                              "  \"title\": \"Episode 7\",\n"
                              "  \"author\": \"John Doe\",\n"
+                             "  \"duration\": 5000.001,\n" /* the audio's, beside the chapters */
                              "  \"chapters\": [\n"
                              "    {\n"
                              "      \"startTime\": 0,\n"
@@ -356,6 +357,24 @@ static void json_format_writes_the_documented_shape(void **state)
                              "    }\n"
                              "  ]\n"
                              "}\n");
+    free(out);
+    chaptag_chapters_free(list);
+}
+
+static void json_format_adds_a_files_tags_beside_the_chapters(void **state)
+{
+    (void)state;
+    chaptag_chapters *list = chaptag_chapters_new();
+    chaptag_chapter ch = {.start_ms = 0, .end_ms = CHAPTAG_TIME_NONE, .title = "Intro"};
+    chaptag_chapters_add(list, &ch, NULL);
+    chaptag_chapters_set_meta(list, "artist", "A Podcaster", NULL);
+    chaptag_chapters_set_meta(list, "album", "The Show", NULL);
+    chaptag_chapters_set_meta(list, "year", "2024", NULL);
+    char *out = format_json(list, 60000);
+    assert_non_null(strstr(out, "\"author\": \"A Podcaster\""));
+    assert_non_null(strstr(out, "\"album\": \"The Show\""));
+    assert_non_null(strstr(out, "\"year\": \"2024\""));
+    assert_non_null(strstr(out, "\"duration\": 60,"));
     free(out);
     chaptag_chapters_free(list);
 }
@@ -561,6 +580,7 @@ int main(void)
         cmocka_unit_test(json_finds_chapter_lines_past_strings_escapes_and_nesting),
         cmocka_unit_test(json_counts_columns_in_characters_like_jansson),
         cmocka_unit_test(json_format_writes_the_documented_shape),
+        cmocka_unit_test(json_format_adds_a_files_tags_beside_the_chapters),
         cmocka_unit_test(json_format_prints_milliseconds_without_float_noise),
         cmocka_unit_test(json_round_trips_url_img_hidden_and_end_times),
         cmocka_unit_test(json_round_trips_the_seeds),
