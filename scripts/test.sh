@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds with -Werror, runs the unit and
-# integration tests through ctest, then builds again with AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs them all once more.
+# Runs every test: installs what is missing, builds with -Werror (gcc), runs the unit,
+# integration and fuzz-replay tests through ctest, fuzzes every parser for a few seconds
+# (clang, which also checks the build is warning-free there), then builds again with
+# AddressSanitizer and UndefinedBehaviorSanitizer and runs every test once more.
 #
 #   scripts/test.sh
 set -euo pipefail
@@ -25,6 +26,9 @@ echo "== build (gcc, -Werror)"
 build build
 echo "== tests"
 ctest --test-dir build -j "$jobs" --output-on-failure
+
+echo "== fuzz every parser for ${CHAPTAG_FUZZ_SECONDS:-10} s (clang, ASan, UBSan, libFuzzer)"
+scripts/fuzz.sh "${CHAPTAG_FUZZ_SECONDS:-10}"
 
 echo "== build (ASan + UBSan)"
 build build-asan -DCHAPTAG_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

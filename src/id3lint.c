@@ -25,15 +25,18 @@ typedef struct {
     bool extra_ids;     /* CTOC: more IDs after the count: a wrapped count byte */
     uint32_t start_ms;  /* CHAP */
     bool listed;        /* CHAP: some CTOC lists it */
+    bool walked;        /* CTOC: its children marked already (a cycle ends here) */
 } element;
 
 typedef struct {
     element *v;
     size_t n, cap;
+    size_t *by_id; /* indices of V sorted by element ID, for find() */
 } elements;
 
 static void elements_free(elements *e)
 {
+    free(e->by_id);
     for (size_t i = 0; i < e->n; i++) {
         for (size_t k = 0; k < e->v[i].n_children; k++)
             free(e->v[i].children[k]);
@@ -123,18 +126,18 @@ static chaptag_status read_chap(const ct_id3_frame *f, elements *e, ct_findings 
     return lint_subframes(f, r.p + r.pos, ct_reader_left(&r), owner, true, out, err);
 }
 
+static element *find(elements *e, const char *id);
+
 /* True when the LEFT bytes at R begin with a NUL-terminated string that is an element ID of
    E: what follows a CTOC's last counted child when its count byte wrapped past 255. */
-static bool names_an_element(const ct_reader *r, const elements *e)
+static bool names_an_element(const ct_reader *r, elements *e)
 {
     ct_reader copy = *r;
     char id[64];
     if (!read_id(&copy, id, sizeof id))
         return false;
-    for (size_t i = 0; i < e->n; i++)
-        if (!e->v[i].is_toc && strcmp(e->v[i].eid, id) == 0)
-            return true;
-    return false;
+    const element *x = find(e, id);
+    return x != NULL && !x->is_toc;
 }
 
 /* Reads CTOC frame F: ID, flags, the children its count byte announces. CHAPs come first in
@@ -182,19 +185,51 @@ static chaptag_status read_ctoc(const ct_id3_frame *f, elements *e, ct_findings 
                        : lint_subframes(f, r.p + r.pos, ct_reader_left(&r), owner, false, out, err);
 }
 
+static const elements *sorting; /* qsort has no context argument */
+
+static int cmp_index(const void *a, const void *b)
+{
+    return strcmp(sorting->v[*(const size_t *)a].eid, sorting->v[*(const size_t *)b].eid);
+}
+
+/* Sorts E's elements by ID: a tag of 100 000 chapters is looked up in it 100 000 times. */
+static bool index_elements(elements *e)
+{
+    e->by_id = ct_malloc(e->n * sizeof *e->by_id);
+    if (e->by_id == NULL)
+        return false;
+    for (size_t i = 0; i < e->n; i++)
+        e->by_id[i] = i;
+    sorting = e;
+    qsort(e->by_id, e->n, sizeof *e->by_id, cmp_index);
+    return true;
+}
+
 /* The element with ID, or NULL. */
 static element *find(elements *e, const char *id)
 {
-    for (size_t i = 0; i < e->n; i++)
-        if (strcmp(e->v[i].eid, id) == 0)
-            return &e->v[i];
+    size_t lo = 0, hi = e->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(e->v[e->by_id[mid]].eid, id);
+        if (c == 0)
+            return &e->v[e->by_id[mid]];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
 }
 
-/* Marks the CHAPs reachable from CTOC T (depth-limited: a cycle is a damaged tag). */
-static void mark(elements *e, const element *t, unsigned depth, bool *nested)
+/* Marks the CHAPs reachable from CTOC T. Each CTOC is walked once, so a CTOC that lists
+   itself (or a cycle of them) ends; depth is bounded for the stack's sake. */
+static void mark(elements *e, element *t, unsigned depth, bool *nested)
 {
-    for (size_t k = 0; k < t->n_children && depth < 16; k++) {
+    if (t->walked || depth >= 64)
+        return;
+    t->walked = true;
+    for (size_t k = 0; k < t->n_children; k++) {
         element *c = find(e, t->children[k]);
         if (c == NULL)
             continue;
@@ -213,7 +248,7 @@ static void lint_toc(elements *e, ct_findings *out)
     size_t n_chap = 0, n_toc = 0, n_top = 0, unlisted = 0;
     bool nested = false;
     for (size_t i = 0; i < e->n; i++) {
-        const element *x = &e->v[i];
+        element *x = &e->v[i];
         n_chap += !x->is_toc;
         n_toc += x->is_toc;
         if (!x->is_toc || !(x->flags & 0x02))
@@ -294,10 +329,12 @@ static void lint_tlen(const ct_id3_tag *tag, uint64_t duration_ms, ct_findings *
 chaptag_status ct_id3v2_lint(const ct_id3_tag *tag, uint64_t duration_ms, ct_findings *out,
                              chaptag_error *err)
 {
-    elements e = {NULL, 0, 0};
+    elements e = {NULL, 0, 0, NULL};
     chaptag_status st = CHAPTAG_OK;
-    /* CHAPs first, so that a CTOC's extra IDs can be recognised as chapters */
-    for (int pass = 0; pass < 2 && st == CHAPTAG_OK; pass++)
+    /* CHAPs first (then indexed), so that a CTOC's extra IDs can be recognised as chapters */
+    for (int pass = 0; pass < 2 && st == CHAPTAG_OK; pass++) {
+        if (pass == 1 && !index_elements(&e))
+            st = ct_fail_nomem(err);
         for (size_t i = 0; i < tag->n_frames && st == CHAPTAG_OK; i++) {
             const ct_id3_frame *f = &tag->frames[i];
             bool chap = strcmp(f->id, "CHAP") == 0, toc = strcmp(f->id, "CTOC") == 0;
@@ -313,6 +350,11 @@ chaptag_status ct_id3v2_lint(const ct_id3_tag *tag, uint64_t duration_ms, ct_fin
                         "avoids it", "a %s frame is %zu bytes in an ID3v2.4 tag", f->id, f->len);
             st = chap ? read_chap(f, &e, out, err) : read_ctoc(f, &e, out, err);
         }
+    }
+    free(e.by_id); /* the CTOCs join the index */
+    e.by_id = NULL;
+    if (st == CHAPTAG_OK && e.n > 0 && !index_elements(&e))
+        st = ct_fail_nomem(err);
     if (st == CHAPTAG_OK && e.n > 0) {
         lint_toc(&e, out);
         lint_order(&e, out);

@@ -258,6 +258,10 @@ class Robustness(unittest.TestCase):
         self.assertLess(int(p.stderr.strip().splitlines()[-1]), 200 * 1024)  # KiB
         self.assertLess(took, 30)
         self.assertEqual(len(ID3(path).getall("CHAP")), 100000)
+        t0 = time.monotonic()
+        rc, out, err = chaptag("verify", path, many)
+        self.assertEqual(rc, 0, out[-500:] + err)
+        self.assertLess(time.monotonic() - t0, 30)
 
 
 if __name__ == "__main__":
