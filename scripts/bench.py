@@ -152,6 +152,29 @@ def bench_first_embed(chaptag, bare, lists, reps, work):
     return ct, cp, cps
 
 
+def bench_chapter_counts(chaptag, pristine, reps, work):
+    """Re-embed time and peak memory as the chapter count grows, on one file: the cost of an
+    in-place edit is the cost of the chapters, so it grows with them, not with the audio."""
+    rows = []
+    path = os.path.join(work, "counts" + os.path.splitext(pristine)[1])
+    for n in (30, 300, 3000):
+        shutil.copyfile(pristine, path)
+        lists = []
+        for variant in ("A", "B"):
+            text = os.path.join(work, f"count-{n}-{variant}.txt")
+            with open(text, "w") as t:
+                for i in range(n):
+                    ms = i * 100
+                    t.write(f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}."
+                            f"{ms % 1000:03d} Chapter {i + 1} variant {variant}\n")
+            lists.append(text)
+        sh(chaptag, "embed", "-q", path, lists[0])
+        samples = [run([chaptag, "embed", "-q", path, lists[(i + 1) % 2]]) for i in range(reps)]
+        rows.append((n, median_ms(samples), peak_mb(samples)))
+    os.remove(path)
+    return rows
+
+
 def bench_parse(chaptag, work):
     rows = []
     for n in (10000, 100000):
@@ -205,6 +228,13 @@ def main():
         print(f"{name:10} {median_ms(ct):7.1f}ms {peak_mb(ct):5.1f}MB {median_ms(cp):7.1f}ms "
               f"{median_ms(ct) / median_ms(cp):6.2f}x {median_ms(cps):7.1f}ms "
               f"{median_ms(ct) / median_ms(cps):6.2f}x")
+    for name in ("mp3-10m", "m4b-10m"):
+        kind, _ = BENCH_FILES[name]
+        pristine = os.path.join(a.dir, f"{name}.{kind}")
+        if os.path.exists(pristine):
+            print(f"\n== re-embed as the chapter count grows ({name})")
+            for n, ms, mb in bench_chapter_counts(a.chaptag, pristine, a.reps, work):
+                print(f"{n:6} chapters: {ms:7.2f} ms, {mb:.1f} MB peak RSS")
     print("\n== parsing a long chapter file (convert --to text: parse, check, print)")
     for n, ms, mb in bench_parse(a.chaptag, work):
         print(f"{n:7} lines: {ms:7.1f} ms, {mb:.1f} MB peak RSS")
