@@ -268,26 +268,6 @@ void ct_box_retype(ct_box *box, const char *type)
     box->retyped = true;
 }
 
-bool ct_box_stable(const ct_box *box)
-{
-    if (box->changed || box->off == CT_BOX_NEW || box->shift != 0 || box->widen)
-        return false;
-    for (size_t i = 0; i < box->n_kids; i++)
-        if (!ct_box_stable(&box->kids[i]))
-            return false;
-    return true;
-}
-
-bool ct_box_retype_steps(const ct_box *box, ct_plan *plan)
-{
-    if (box->retyped && !ct_plan_step(plan, box->off + 4, box->type, 4))
-        return false;
-    for (size_t i = 0; i < box->n_kids; i++)
-        if (!ct_box_retype_steps(&box->kids[i], plan))
-            return false;
-    return true;
-}
-
 bool ct_box_dirty(const ct_box *box)
 {
     if (box->changed || box->retyped || box->off == CT_BOX_NEW || box->shift != 0 || box->widen)

@@ -80,12 +80,7 @@ void ct_box_retype(ct_box *box, const char *type);
 /* True when BOX or anything in it was changed. */
 bool ct_box_dirty(const ct_box *box);
 
-/* True when BOX is from the file, keeps its size, and differs from it at most by retyped
-   boxes: it can stay where it is, the retypes written as 4-byte steps. */
-bool ct_box_stable(const ct_box *box);
 
-/* Adds to PLAN a 4-byte step for every retyped box under BOX (BOX included). */
-bool ct_box_retype_steps(const ct_box *box, ct_plan *plan);
 
 /* The size BOX renders to. */
 uint64_t ct_box_size(const ct_box *box);
