@@ -422,7 +422,8 @@ static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_apply_resu
     for (; done < n && st == CHAPTAG_OK; done++) {
         uint64_t pos = plan->steps[done].off;
         st = write_pieces(f, &plan->steps[done], f->fd, &pos, NULL, err);
-        if (st == CHAPTAG_OK && sync_data(f->fd) != 0)
+        bool last = done + 1 == n;
+        if (st == CHAPTAG_OK && (last || !plan->steps[done].no_sync) && sync_data(f->fd) != 0)
             st = ct_fail_errno(err, "cannot sync");
         written += pos - plan->steps[done].off;
         test_pause();

@@ -1448,16 +1448,17 @@ static chaptag_status slot_same(ct_file *f, const slot *s, bool *same, chaptag_e
     return st;
 }
 
-/* Steps 1 and 2: hide the old box (retype it to free), then grow it over its slack. */
+/* Step 1: hide the old box: retype it to free and grow it over its slack, in one 8-byte
+   write (size and type side by side, so the box is never half changed). */
 static bool slot_hide(ct_plan *p, const slot *s)
 {
-    uint8_t size[4];
-    ct_store_u32be(size, (uint32_t)s->room);
-    return ct_plan_step(p, s->off + 4, "free", 4) &&
-           (s->room == s->old_size || ct_plan_step(p, s->off, size, 4));
+    uint8_t h[8];
+    ct_store_u32be(h, (uint32_t)s->room);
+    memcpy(h + 4, "free", 4);
+    return ct_plan_step(p, s->off, h, 8);
 }
 
-/* Step 3: the new content and the new slack's header, inside the hidden box. */
+/* Step 2: the new content and the new slack's header, inside the hidden box. */
 static bool slot_fill(ct_plan *p, const slot *s)
 {
     ct_buf b = CT_BUF_INIT;
@@ -1466,7 +1467,7 @@ static bool slot_fill(ct_plan *p, const slot *s)
     return ok;
 }
 
-/* Step 4: the new box's header: the box appears, complete. */
+/* Step 3: the new box's header: the box appears, complete. */
 static bool slot_show(ct_plan *p, const slot *s)
 {
     return ct_plan_step(p, s->off, s->box, 8);
@@ -1583,13 +1584,25 @@ static chaptag_status plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan 
         any = any || !same;
     }
     if (st == CHAPTAG_OK && fits) {
-        /* the trak hidden while its titles change, so no reader pairs old sizes and new text */
-        bool ok = (!sl[0].room || slot_hide(plan, &sl[0])) &&
-                  (!sl[1].room || (slot_hide(plan, &sl[1]) && slot_fill(plan, &sl[1]) &&
-                                   slot_show(plan, &sl[1]))) &&
-                  (!sl[0].room || (slot_fill(plan, &sl[0]) && slot_show(plan, &sl[0]))) &&
-                  (!sl[2].room || (slot_hide(plan, &sl[2]) && slot_fill(plan, &sl[2]) &&
-                                   slot_show(plan, &sl[2])));
+        /* Four syncs whatever the slots: every hide is valid alone, every fill is hidden, the
+           titles are shown before the trak that points at them. */
+        bool ok = true;
+        for (int i = 0; i < 3 && ok; i++)
+            if (sl[i].room && (ok = slot_hide(plan, &sl[i])))
+                ct_plan_step_shares_sync(plan);
+        if (plan->n_steps > 0) /* hidden on disk before anything is written inside */
+            plan->steps[plan->n_steps - 1].no_sync = false;
+        for (int i = 0; i < 3 && ok; i++)
+            if (sl[i].room && (ok = slot_fill(plan, &sl[i])))
+                ct_plan_step_shares_sync(plan);
+        if (plan->n_steps > 0) /* a sync after the fills */
+            plan->steps[plan->n_steps - 1].no_sync = false;
+        for (int i = 1; i < 3 && ok; i++)
+            if (sl[i].room && (ok = slot_show(plan, &sl[i])))
+                ct_plan_step_shares_sync(plan);
+        if (plan->n_steps > 0) /* and one before the trak is shown */
+            plan->steps[plan->n_steps - 1].no_sync = false;
+        ok = ok && (!sl[0].room || slot_show(plan, &sl[0]));
         int order[3] = {0, 1, 2}; /* the edits in file order */
         for (int a = 0; a < 3; a++)
             for (int b = a + 1; b < 3; b++)

@@ -127,6 +127,12 @@ ct_edit *ct_plan_add(ct_plan *p, uint64_t off, uint64_t old_len, const void *dat
     return e;
 }
 
+void ct_plan_step_shares_sync(ct_plan *p)
+{
+    if (p->n_steps > 0)
+        p->steps[p->n_steps - 1].no_sync = true;
+}
+
 bool ct_plan_step(ct_plan *p, uint64_t off, const void *data, size_t len)
 {
     return ct_plan_step_begin(p, off) && ct_plan_bytes(p, data, len);

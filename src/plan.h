@@ -29,6 +29,8 @@ typedef struct {
     uint64_t old_len; /* bytes of the original replaced (0: insert at OFF) */
     ct_piece *pieces;
     size_t n_pieces, cap_pieces;
+    bool no_sync;     /* a step that shares the next one's sync: the file is valid in any
+                         order these two writes reach the disk */
 } ct_edit;
 
 typedef struct {
@@ -70,6 +72,9 @@ bool ct_plan_copy_table(ct_plan *p, uint64_t src_off, uint64_t len, unsigned wid
 
 /* Shorthand: an edit whose content is a copy of LEN bytes at DATA. */
 ct_edit *ct_plan_add(ct_plan *p, uint64_t off, uint64_t old_len, const void *data, size_t len);
+
+/* Marks the last step as sharing the next step's sync (no barrier in between). */
+void ct_plan_step_shares_sync(ct_plan *p);
 
 /* Shorthand: a step writing a copy of LEN bytes at DATA at OFF. */
 bool ct_plan_step(ct_plan *p, uint64_t off, const void *data, size_t len);
