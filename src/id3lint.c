@@ -31,7 +31,8 @@ typedef struct {
 typedef struct {
     element *v;
     size_t n, cap;
-    size_t *by_id; /* indices of V sorted by element ID, for find() */
+    size_t *by_id; /* indices of the first N_INDEXED of V sorted by ID, for find() */
+    size_t n_indexed;
 } elements;
 
 static void elements_free(elements *e)
@@ -202,13 +203,14 @@ static bool index_elements(elements *e)
         e->by_id[i] = i;
     sorting = e;
     qsort(e->by_id, e->n, sizeof *e->by_id, cmp_index);
+    e->n_indexed = e->n; /* elements added later are not in it until it is made again */
     return true;
 }
 
 /* The element with ID, or NULL. */
 static element *find(elements *e, const char *id)
 {
-    size_t lo = 0, hi = e->n;
+    size_t lo = 0, hi = e->n_indexed;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = strcmp(e->v[e->by_id[mid]].eid, id);
@@ -329,7 +331,7 @@ static void lint_tlen(const ct_id3_tag *tag, uint64_t duration_ms, ct_findings *
 chaptag_status ct_id3v2_lint(const ct_id3_tag *tag, uint64_t duration_ms, ct_findings *out,
                              chaptag_error *err)
 {
-    elements e = {NULL, 0, 0, NULL};
+    elements e = {NULL, 0, 0, NULL, 0};
     chaptag_status st = CHAPTAG_OK;
     /* CHAPs first (then indexed), so that a CTOC's extra IDs can be recognised as chapters */
     for (int pass = 0; pass < 2 && st == CHAPTAG_OK; pass++) {
@@ -353,6 +355,7 @@ chaptag_status ct_id3v2_lint(const ct_id3_tag *tag, uint64_t duration_ms, ct_fin
     }
     free(e.by_id); /* the CTOCs join the index */
     e.by_id = NULL;
+    e.n_indexed = 0;
     if (st == CHAPTAG_OK && e.n > 0 && !index_elements(&e))
         st = ct_fail_nomem(err);
     if (st == CHAPTAG_OK && e.n > 0) {
