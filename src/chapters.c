@@ -64,14 +64,10 @@ static bool copy_str(const char **dst, const char *s)
 chaptag_status chaptag_chapters_add(chaptag_chapters *list, const chaptag_chapter *ch,
                                     chaptag_error *err)
 {
-    if (list->n == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 16;
-        chaptag_chapter *v = ct_realloc(list->v, cap * sizeof *v);
-        if (v == NULL)
-            return ct_fail_nomem(err);
-        list->v = v;
-        list->cap = cap;
-    }
+    chaptag_chapter *v = ct_grow(list->v, list->n, &list->cap, sizeof *v);
+    if (v == NULL)
+        return ct_fail_nomem(err);
+    list->v = v;
     chaptag_chapter c = *ch;
     bool ok = copy_str(&c.title, ch->title ? ch->title : "");
     ok = copy_str(&c.url, ch->url) && ok;
@@ -198,14 +194,10 @@ chaptag_status chaptag_chapters_set_meta(chaptag_chapters *list, const char *key
     }
     if (value == NULL)
         return CHAPTAG_OK;
-    if (list->n_meta == list->cap_meta) {
-        size_t cap = list->cap_meta ? list->cap_meta * 2 : 8;
-        meta_entry *m = ct_realloc(list->meta, cap * sizeof *m);
-        if (m == NULL)
-            return ct_fail_nomem(err);
-        list->meta = m;
-        list->cap_meta = cap;
-    }
+    meta_entry *m = ct_grow(list->meta, list->n_meta, &list->cap_meta, sizeof *m);
+    if (m == NULL)
+        return ct_fail_nomem(err);
+    list->meta = m;
     char *k = ct_strdup(key), *v = ct_strdup(value);
     if (k == NULL || v == NULL) {
         free(k);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 const char *chaptag_status_name(chaptag_status st)
@@ -80,14 +81,10 @@ chaptag_status ct_fail_nomem(chaptag_error *err)
 
 void ct_warn(ct_warnings *w, unsigned line, const char *fmt, ...)
 {
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 8;
-        chaptag_warning *v = ct_realloc(w->v, cap * sizeof *v);
-        if (v == NULL)
-            return;
-        w->v = v;
-        w->cap = cap;
-    }
+    chaptag_warning *v = ct_grow(w->v, w->n, &w->cap, sizeof *v);
+    if (v == NULL)
+        return;
+    w->v = v;
     chaptag_warning *x = &w->v[w->n++];
     x->line = line;
     va_list ap;
@@ -153,6 +150,19 @@ void *ct_calloc(size_t count, size_t size)
 void *ct_realloc(void *p, size_t n)
 {
     return alloc_should_fail() ? NULL : realloc(p, n ? n : 1);
+}
+
+void *ct_grow(void *v, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return v;
+    size_t c = *cap ? *cap * 2 : 8;
+    if (c > SIZE_MAX / size)
+        return NULL;
+    void *p = ct_realloc(v, c * size);
+    if (p != NULL)
+        *cap = c;
+    return p;
 }
 
 char *ct_strndup(const char *s, size_t n)

@@ -53,4 +53,9 @@ char *ct_strdup(const char *s);
 char *ct_strndup(const char *s, size_t n);
 void ct_alloc_fail_at(unsigned long n);
 
+/* Room for one more element in the array V of N elements of SIZE bytes (capacity *CAP):
+   V itself when there is room, else a grown copy (*CAP updated); NULL when memory runs out,
+   V then untouched and still the caller's. */
+void *ct_grow(void *v, size_t n, size_t *cap, size_t size);
+
 #endif

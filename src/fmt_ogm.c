@@ -61,14 +61,10 @@ static int chapter_key(const char *key, size_t n, uint64_t *number, int *kind)
 
 static bool push(entries *e, const entry *x)
 {
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 32;
-        entry *v = ct_realloc(e->v, cap * sizeof *v);
-        if (v == NULL)
-            return false;
-        e->v = v;
-        e->cap = cap;
-    }
+    entry *v = ct_grow(e->v, e->n, &e->cap, sizeof *v);
+    if (v == NULL)
+        return false;
+    e->v = v;
     e->v[e->n++] = *x;
     return true;
 }

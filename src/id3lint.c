@@ -48,14 +48,10 @@ static void elements_free(elements *e)
 
 static element *new_element(elements *e)
 {
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 32;
-        element *v = ct_realloc(e->v, cap * sizeof *v);
-        if (v == NULL)
-            return NULL;
-        e->v = v;
-        e->cap = cap;
-    }
+    element *v = ct_grow(e->v, e->n, &e->cap, sizeof *v);
+    if (v == NULL)
+        return NULL;
+    e->v = v;
     element *x = &e->v[e->n++];
     memset(x, 0, sizeof *x);
     return x;

@@ -73,21 +73,6 @@ static bool valid_id(const uint8_t *p, size_t n)
     return true;
 }
 
-/* Returns V, grown when N elements of SIZE fill its *CAP, or NULL when memory runs out (V is
-   then untouched). */
-static void *grow_array(void *v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return v;
-    size_t c = *cap ? *cap * 2 : 16;
-    if (c > SIZE_MAX / size)
-        return NULL;
-    void *p = ct_realloc(v, c * size);
-    if (p != NULL)
-        *cap = c;
-    return p;
-}
-
 /* A NUL-terminated string at R: its start and length *N, R advanced past the NUL; NULL (and
    R bad) when there is no NUL. */
 static const uint8_t *read_cstr(ct_reader *r, size_t *n)
@@ -135,7 +120,7 @@ static void frame_list_free(frame_list *fl)
 /* Appends F and takes over its body (freed when memory runs out). */
 static chaptag_status frame_list_push(frame_list *fl, const ct_id3_frame *f, chaptag_error *err)
 {
-    ct_id3_frame *v = grow_array(fl->v, &fl->cap, fl->n, sizeof *v);
+    ct_id3_frame *v = ct_grow(fl->v, fl->n, &fl->cap, sizeof *v);
     if (v == NULL) {
         free(f->body);
         return ct_fail_nomem(err);
@@ -878,7 +863,7 @@ static chaptag_status read_chap(chap_set *set, const ct_id3_frame *f, chaptag_er
         ct_warn(set->w, 0, "a CHAP frame without a complete element ID and times was skipped");
         return CHAPTAG_OK;
     }
-    chap_entry *chaps = grow_array(set->chaps, &set->cap_chaps, set->n_chaps, sizeof *chaps);
+    chap_entry *chaps = ct_grow(set->chaps, set->n_chaps, &set->cap_chaps, sizeof *chaps);
     if (chaps == NULL)
         return ct_fail_nomem(err);
     set->chaps = chaps;
@@ -920,7 +905,7 @@ static chaptag_status read_ctoc(chap_set *set, const ct_id3_frame *f, chaptag_er
         ct_warn(set->w, 0, "a CTOC frame of %zu bytes could not be read and was skipped", f->len);
         return CHAPTAG_OK;
     }
-    toc_entry *tocs = grow_array(set->tocs, &set->cap_tocs, set->n_tocs, sizeof *tocs);
+    toc_entry *tocs = ct_grow(set->tocs, set->n_tocs, &set->cap_tocs, sizeof *tocs);
     if (tocs == NULL)
         return ct_fail_nomem(err);
     set->tocs = tocs;

@@ -69,14 +69,10 @@ static chaptag_status read_header(ct_file *f, uint64_t off, uint64_t end, ct_box
 /* Appends a zeroed child to BOX; NULL when memory runs out. */
 static ct_box *new_kid(ct_box *box)
 {
-    if (box->n_kids == box->cap_kids) {
-        size_t cap = box->cap_kids ? box->cap_kids * 2 : 8;
-        ct_box *k = ct_realloc(box->kids, cap * sizeof *k);
-        if (k == NULL)
-            return NULL;
-        box->kids = k;
-        box->cap_kids = cap;
-    }
+    ct_box *k = ct_grow(box->kids, box->n_kids, &box->cap_kids, sizeof *k);
+    if (k == NULL)
+        return NULL;
+    box->kids = k;
     ct_box *kid = &box->kids[box->n_kids++];
     memset(kid, 0, sizeof *kid);
     return kid;

@@ -8,18 +8,13 @@
 
 #include "error.h"
 
-/* Grows *V (of *CAP elements of SIZE bytes) to hold one more; false when memory runs out. */
+/* Grows *V (of N elements of SIZE bytes, capacity *CAP) to hold one more. */
 static bool grow(void **v, size_t n, size_t *cap, size_t size)
 {
-    if (n < *cap)
-        return true;
-    size_t c = *cap ? *cap * 2 : 4;
-    void *nv = ct_realloc(*v, c * size);
-    if (nv == NULL)
-        return false;
-    *v = nv;
-    *cap = c;
-    return true;
+    void *nv = ct_grow(*v, n, cap, size);
+    if (nv != NULL)
+        *v = nv;
+    return nv != NULL;
 }
 
 ct_edit *ct_plan_edit(ct_plan *p, uint64_t off, uint64_t old_len)

@@ -19,16 +19,12 @@ static chaptag_finding *add(ct_findings *f)
 {
     if (f->failed)
         return NULL;
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 16;
-        chaptag_finding *v = ct_realloc(f->v, cap * sizeof *v);
-        if (v == NULL) {
-            f->failed = true;
-            return NULL;
-        }
-        f->v = v;
-        f->cap = cap;
+    chaptag_finding *v = ct_grow(f->v, f->n, &f->cap, sizeof *v);
+    if (v == NULL) {
+        f->failed = true;
+        return NULL;
     }
+    f->v = v;
     chaptag_finding *x = &f->v[f->n++];
     memset(x, 0, sizeof *x);
     return x;

@@ -9,22 +9,13 @@
 
 static chaptag_chapters *parse_ok(const char *text)
 {
-    chaptag_chapters *list = NULL;
-    chaptag_error err = {0};
-    if (chaptag_parse(text, strlen(text), "cue", &list, &err) != CHAPTAG_OK)
-        fail_msg("%u: %s", err.line, err.msg);
-    return list;
+    return ct_test_parse("cue", text, strlen(text));
 }
 
 /* Fails unless TEXT is rejected at LINE with exactly MSG. */
 static void assert_rejected(const char *text, unsigned line, const char *msg)
 {
-    chaptag_chapters *list = NULL;
-    chaptag_error err = {0};
-    assert_int_equal(chaptag_parse(text, strlen(text), "cue", &list, &err), CHAPTAG_ERR_INPUT);
-    assert_null(list);
-    assert_string_equal(err.msg, msg);
-    assert_int_equal(err.line, line);
+    ct_test_rejects("cue", text, strlen(text), line, 0, msg);
 }
 
 static const char reference_example[] = "PERFORMER \"John Doe\"\n"

@@ -9,23 +9,13 @@
 
 static chaptag_chapters *parse_ok(const char *text)
 {
-    chaptag_chapters *list = NULL;
-    chaptag_error err = {0};
-    if (chaptag_parse(text, strlen(text), "ffmetadata", &list, &err) != CHAPTAG_OK)
-        fail_msg("%u: %s", err.line, err.msg);
-    return list;
+    return ct_test_parse("ffmetadata", text, strlen(text));
 }
 
 /* Fails unless TEXT is rejected at LINE with exactly MSG. */
 static void assert_rejected(const char *text, unsigned line, const char *msg)
 {
-    chaptag_chapters *list = NULL;
-    chaptag_error err = {0};
-    assert_int_equal(chaptag_parse(text, strlen(text), "ffmetadata", &list, &err),
-                     CHAPTAG_ERR_INPUT);
-    assert_null(list);
-    assert_string_equal(err.msg, msg);
-    assert_int_equal(err.line, line);
+    ct_test_rejects("ffmetadata", text, strlen(text), line, 0, msg);
 }
 
 static void ffmetadata_reads_the_example_of_the_reference(void **state)

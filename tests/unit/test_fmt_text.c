@@ -7,27 +7,15 @@
 
 #include "formats.h"
 
-/* Parses the string TEXT as `text`; fails the test on an error. */
 static chaptag_chapters *parse_ok(const char *text)
 {
-    chaptag_chapters *list = NULL;
-    chaptag_error err = {0};
-    chaptag_status st = chaptag_parse(text, strlen(text), "text", &list, &err);
-    if (st != CHAPTAG_OK)
-        fail_msg("line %u: %s", err.line, err.msg);
-    return list;
+    return ct_test_parse("text", text, strlen(text));
 }
 
 /* Fails unless TEXT is rejected at LINE with exactly MSG. */
 static void assert_rejected(const char *text, unsigned line, const char *msg)
 {
-    chaptag_chapters *list = NULL;
-    chaptag_error err = {0};
-    assert_int_equal(chaptag_parse(text, strlen(text), "text", &list, &err), CHAPTAG_ERR_INPUT);
-    assert_null(list);
-    assert_int_equal(err.code, CHAPTAG_ERR_INPUT);
-    assert_int_equal(err.line, line);
-    assert_string_equal(err.msg, msg);
+    ct_test_rejects("text", text, strlen(text), line, 0, msg);
 }
 
 /* Fails unless the one-chapter TEXT starts at MS with TITLE. */

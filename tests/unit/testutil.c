@@ -141,3 +141,26 @@ uint8_t *ct_test_apply_steps(const uint8_t *orig, size_t len, const void *plan_,
     assert_true(ct_buf_ok(&file));
     return ct_buf_take(&file, out_len);
 }
+
+chaptag_chapters *ct_test_parse(const char *fmt, const char *data, size_t len)
+{
+    chaptag_chapters *list = NULL;
+    chaptag_error err = {0};
+    if (chaptag_parse(data, len, fmt, &list, &err) != CHAPTAG_OK)
+        fail_msg("%s: line %u:%u: %s", fmt, err.line, err.column, err.msg);
+    return list;
+}
+
+void ct_test_rejects(const char *fmt, const char *data, size_t len, unsigned line,
+                     unsigned column, const char *msg)
+{
+    chaptag_chapters *list = NULL;
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_parse(data, len, fmt, &list, &err), CHAPTAG_ERR_INPUT);
+    assert_null(list);
+    assert_int_equal(err.code, CHAPTAG_ERR_INPUT);
+    assert_string_equal(err.msg, msg);
+    assert_int_equal(err.line, line);
+    if (column != 0)
+        assert_int_equal(err.column, column);
+}

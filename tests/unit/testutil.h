@@ -24,6 +24,17 @@ char *ct_test_read_file(const char *path, size_t *len);
 char *ct_test_tmpdir(void);
 void ct_test_rmdir(char *dir);
 
+#include "chaptag/chaptag.h"
+
+/* The list FMT parses the LEN bytes at DATA into; fails the test, naming the error, when it
+   does not parse. */
+chaptag_chapters *ct_test_parse(const char *fmt, const char *data, size_t len);
+
+/* Fails unless FMT rejects the LEN bytes at DATA as invalid input at LINE (and COLUMN, when
+   not 0) with exactly MSG. */
+void ct_test_rejects(const char *fmt, const char *data, size_t len, unsigned line,
+                     unsigned column, const char *msg);
+
 /* The file that applying PLAN's edits to the LEN bytes at ORIG gives (a new buffer of *OUT_LEN
    bytes; free() it), as a rewrite would write it. */
 uint8_t *ct_test_apply_edits(const uint8_t *orig, size_t len, const void *plan, size_t *out_len);
