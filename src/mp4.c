@@ -329,7 +329,8 @@ static chaptag_status expand_samples(const sample_tables *t, sample_ref **out, s
         while (sc_next < n_sc && ct_load_u32be(t->stsc->data + 8 + 12 * (size_t)sc_next) <= chunk)
             per_chunk = ct_load_u32be(t->stsc->data + 8 + 12 * (size_t)sc_next++ + 4);
         for (chunk_left = per_chunk; chunk_left > 0 && i < count; chunk_left--, i++) {
-            while (run == 0 && n_tt-- > 0) {
+            while (run == 0 && n_tt > 0) { /* runs of 0 samples are skipped */
+                n_tt--;
                 run = ct_reader_u32be(&tt);
                 delta = ct_reader_u32be(&tt);
             }
