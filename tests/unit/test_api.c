@@ -1,0 +1,267 @@
+/* Tests of src/api.c, src/avformat.c and src/taglib.c through the public API on files in a
+   temporary directory: embed, read, verify and strip; the output, dry-run and error paths that
+   must leave the input untouched; libavformat and TagLib for what the native backends do not
+   cover. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "taglib.h"
+
+#define FRAME_LEN 417 /* MPEG-1 Layer III, 128 kbit/s, 44.1 kHz */
+
+static char *dir;
+
+static int make_dir(void **state)
+{
+    (void)state;
+    dir = ct_test_tmpdir();
+    return 0;
+}
+
+static int remove_dir(void **state)
+{
+    (void)state;
+    ct_test_rmdir(dir);
+    return 0;
+}
+
+/* DIR/NAME, in a static buffer (one at a time per SLOT). */
+static const char *path_of(const char *name, int slot)
+{
+    static char paths[3][512];
+    snprintf(paths[slot], sizeof paths[slot], "%s/%s", dir, name);
+    return paths[slot];
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* An MP3 of N_FRAMES silent frames (about 26 ms each) after a v2.3 tag with TPE1 "Host". */
+static void write_mp3(const char *path, size_t n_frames)
+{
+    static const uint8_t tag[] = {'I', 'D', '3', 3, 0, 0, 0, 0, 0, 15, 'T', 'P', 'E', '1', 0,
+                                  0,   0,   5,   0, 0, 0, 'H', 'o', 's', 't'};
+    size_t len = sizeof tag + n_frames * FRAME_LEN;
+    uint8_t *p = calloc(1, len);
+    memcpy(p, tag, sizeof tag);
+    for (size_t i = 0; i < n_frames; i++) {
+        uint8_t *f = p + sizeof tag + i * FRAME_LEN;
+        f[0] = 0xFF, f[1] = 0xFB, f[2] = 0x90, f[3] = 0x00;
+    }
+    write_file(path, p, len);
+    free(p);
+}
+
+/* One second of 8 kHz mono 16-bit silence as a WAV file: no native backend reads it. */
+static void write_wav(const char *path)
+{
+    static const uint32_t rate = 8000, bytes = 16000;
+    uint8_t h[44] = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E', 'f', 'm', 't', ' ',
+                     16,  0,   0,   0,   1, 0, 1, 0};
+    uint32_t riff = 36 + bytes, byte_rate = rate * 2;
+    memcpy(h + 4, &riff, 4); /* little-endian host, as the build machines are */
+    memcpy(h + 24, &rate, 4);
+    memcpy(h + 28, &byte_rate, 4);
+    h[32] = 2, h[34] = 16;
+    memcpy(h + 36, "data", 4);
+    memcpy(h + 40, &bytes, 4);
+    uint8_t *p = calloc(1, sizeof h + bytes);
+    memcpy(p, h, sizeof h);
+    write_file(path, p, sizeof h + bytes);
+    free(p);
+}
+
+static chaptag_chapters *chapters(size_t n, const char *prefix)
+{
+    chaptag_chapters *l = chaptag_chapters_new();
+    chaptag_error err;
+    for (size_t i = 0; i < n; i++) {
+        char title[64];
+        snprintf(title, sizeof title, "%s %zu", prefix, i + 1);
+        chaptag_chapter ch = {.start_ms = i * 1000, .end_ms = CHAPTAG_TIME_NONE, .title = title,
+                              .line = (unsigned)(i + 1)};
+        assert_int_equal(chaptag_chapters_add(l, &ch, &err), CHAPTAG_OK);
+    }
+    return l;
+}
+
+static chaptag_chapters *read_ok(const char *path, chaptag_file_info *info)
+{
+    chaptag_chapters *l = NULL;
+    chaptag_error err = {0};
+    if (chaptag_read(path, &l, info, &err) != CHAPTAG_OK)
+        fail_msg("read %s: %s", path, err.msg);
+    return l;
+}
+
+static void embed_read_verify_strip_an_mp3(void **state)
+{
+    (void)state;
+    const char *mp3 = path_of("ep.mp3", 0);
+    write_mp3(mp3, 200); /* 5.2 s */
+    chaptag_chapters *l = chapters(4, "Part");
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    chaptag_report *rep = NULL;
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_embed(mp3, l, &o, &rep, &err), CHAPTAG_OK);
+    assert_int_equal(chaptag_report_kind(rep), CHAPTAG_WROTE_FILE); /* the tag had no room */
+    assert_string_equal(chaptag_report_what(rep), "ID3v2.3 tag");
+    assert_true(chaptag_report_padding(rep) > 0); /* room for the next edit */
+    chaptag_report_free(rep);
+
+    chaptag_chapters *back = read_ok(mp3, NULL);
+    assert_int_equal(chaptag_chapters_count(back), 4);
+    assert_string_equal(chaptag_chapters_get(back, 2)->title, "Part 3");
+    chaptag_chapters_free(back);
+
+    chaptag_chapters *again = chapters(4, "Renamed");
+    assert_int_equal(chaptag_embed(mp3, again, &o, &rep, &err), CHAPTAG_OK);
+    assert_int_equal(chaptag_report_kind(rep), CHAPTAG_WROTE_IN_PLACE);
+    assert_true(chaptag_report_in_place(rep));
+    chaptag_report_free(rep);
+
+    chaptag_verdict *v = NULL;
+    assert_int_equal(chaptag_verify(mp3, again, &v, &err), CHAPTAG_OK);
+    for (size_t i = 0; i < chaptag_verdict_count(v); i++)
+        assert_int_not_equal(chaptag_verdict_get(v, i)->severity, CHAPTAG_ERROR);
+    assert_string_equal(chaptag_verdict_info(v)->container, "MP3");
+    char *json = NULL;
+    assert_int_equal(chaptag_verdict_json(v, mp3, 1, &json, &err), CHAPTAG_OK);
+    assert_non_null(strstr(json, "\"ok\": true"));
+    free(json);
+    chaptag_verdict_free(v);
+
+    assert_int_equal(chaptag_verify(mp3, l, &v, &err), CHAPTAG_OK); /* the old titles */
+    bool differs = false;
+    for (size_t i = 0; i < chaptag_verdict_count(v); i++)
+        differs |= strcmp(chaptag_verdict_get(v, i)->code, "title-differs") == 0;
+    assert_true(differs);
+    chaptag_verdict_free(v);
+
+    assert_int_equal(chaptag_strip(mp3, &o, &rep, &err), CHAPTAG_OK);
+    chaptag_report_free(rep);
+    chaptag_file_info info;
+    back = read_ok(mp3, &info);
+    assert_int_equal(chaptag_chapters_count(back), 0);
+    assert_string_equal(chaptag_chapters_meta(back, "artist"), "Host"); /* not ours: kept */
+    chaptag_chapters_free(back);
+    assert_false(ct_avformat_loaded()); /* MP3 never needs FFmpeg */
+    chaptag_chapters_free(l);
+    chaptag_chapters_free(again);
+}
+
+static void output_and_dry_run_leave_the_input_untouched(void **state)
+{
+    (void)state;
+    const char *mp3 = path_of("in.mp3", 0), *out = path_of("out.mp3", 1);
+    write_mp3(mp3, 100);
+    size_t before_len, after_len;
+    char *before = ct_test_read_file(mp3, &before_len);
+    chaptag_chapters *l = chapters(2, "Chapter");
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    chaptag_report *rep = NULL;
+    chaptag_error err = {0};
+    o.dry_run = 1;
+    assert_int_equal(chaptag_embed(mp3, l, &o, &rep, &err), CHAPTAG_OK);
+    assert_int_equal(chaptag_report_bytes_written(rep), 0);
+    assert_non_null(strstr(chaptag_report_plan(rep), "CHAP"));
+    chaptag_report_free(rep);
+    o.dry_run = 0;
+    o.output = out;
+    assert_int_equal(chaptag_embed(mp3, l, &o, &rep, &err), CHAPTAG_OK);
+    chaptag_report_free(rep);
+    char *after = ct_test_read_file(mp3, &after_len);
+    assert_bytes_equal(after, after_len, before, before_len);
+    chaptag_chapters *back = read_ok(out, NULL);
+    assert_int_equal(chaptag_chapters_count(back), 2);
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(l);
+    free(before);
+    free(after);
+}
+
+static void bad_input_fails_with_its_status_and_touches_nothing(void **state)
+{
+    (void)state;
+    chaptag_chapters *l = chapters(3, "Chapter");
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    chaptag_report *rep = NULL;
+    chaptag_error err = {0};
+
+    assert_int_equal(chaptag_embed(path_of("missing.mp3", 0), l, &o, &rep, &err), CHAPTAG_ERR_IO);
+    assert_int_equal(err.sys_errno, ENOENT);
+    assert_null(rep);
+
+    const char *short_mp3 = path_of("short.mp3", 0); /* 0.26 s: chapter 3 starts past the end */
+    write_mp3(short_mp3, 10);
+    size_t before_len, after_len;
+    char *before = ct_test_read_file(short_mp3, &before_len);
+    assert_int_equal(chaptag_embed(short_mp3, l, &o, &rep, &err), CHAPTAG_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "past the end"));
+    char *after = ct_test_read_file(short_mp3, &after_len);
+    assert_bytes_equal(after, after_len, before, before_len);
+    free(before);
+    free(after);
+
+    const char *text = path_of("notes.mp3", 0);
+    write_file(text, "00:00 this is a chapter list, not audio\n", 40);
+    chaptag_chapters *none = NULL;
+    assert_int_equal(chaptag_read(text, &none, NULL, &err), CHAPTAG_ERR_AUDIO);
+    assert_null(none);
+    assert_true(err.msg[0] != '\0');
+    chaptag_chapters_free(l);
+}
+
+static void taglib_reads_the_standard_tags(void **state)
+{
+    (void)state;
+    const char *mp3 = path_of("tags.mp3", 0);
+    write_mp3(mp3, 20);
+    chaptag_chapters *l = chaptag_chapters_new();
+    chaptag_error err = {0};
+    assert_int_equal(ct_taglib_tags(mp3, l, &err), CHAPTAG_OK);
+    assert_true(ct_taglib_loaded());
+    assert_string_equal(chaptag_chapters_meta(l, "artist"), "Host");
+    assert_int_equal(ct_taglib_tags(path_of("missing.mp3", 0), l, &err), CHAPTAG_ERR_AUDIO);
+    chaptag_chapters_free(l);
+}
+
+static void other_containers_go_through_libavformat(void **state)
+{
+    (void)state;
+    const char *wav = path_of("tone.wav", 0);
+    write_wav(wav);
+    chaptag_file_info info;
+    chaptag_chapters *l = read_ok(wav, &info);
+    assert_true(ct_avformat_loaded());
+    assert_int_equal(chaptag_chapters_count(l), 0);
+    assert_true(info.duration_ms >= 990 && info.duration_ms <= 1010);
+    assert_string_not_equal(info.container, "MP3");
+    assert_string_not_equal(info.container, "MP4");
+    chaptag_chapters_free(l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(embed_read_verify_strip_an_mp3), /* first: checks FFmpeg is not loaded */
+        cmocka_unit_test(output_and_dry_run_leave_the_input_untouched),
+        cmocka_unit_test(bad_input_fails_with_its_status_and_touches_nothing),
+        cmocka_unit_test(taglib_reads_the_standard_tags),
+        cmocka_unit_test(other_containers_go_through_libavformat),
+    };
+    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+}
