@@ -1,4 +1,4 @@
-/* Tests of src/buf.c and src/error.c: the growable buffer, the bounded reader, errors. */
+/* Tests of src/buf.c: the growable buffer and the bounded reader. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -83,33 +83,6 @@ static void reader_rejects_a_sync_safe_byte_with_its_top_bit_set(void **state)
     assert_true(r.bad);
 }
 
-static void fail_fills_the_record_and_returns_the_code(void **state)
-{
-    (void)state;
-    chaptag_error err;
-    assert_int_equal(ct_fail(&err, CHAPTAG_ERR_INPUT, 12, "%s is not after %s", "a", "b"),
-                     CHAPTAG_ERR_INPUT);
-    assert_int_equal(err.line, 12);
-    assert_string_equal(err.msg, "a is not after b");
-    assert_int_equal(ct_fail(NULL, CHAPTAG_ERR_AUDIO, 0, "no record"), CHAPTAG_ERR_AUDIO);
-    assert_string_equal(chaptag_status_name(CHAPTAG_ERR_IO), "input/output error");
-}
-
-static void warnings_collect_and_copy(void **state)
-{
-    (void)state;
-    ct_warnings a = {0}, b = {0};
-    for (int i = 0; i < 20; i++)
-        ct_warn(&a, (unsigned)i, "warning %d", i);
-    ct_warnings_append(&b, &a);
-    assert_int_equal(b.n, 20);
-    assert_int_equal(b.v[19].line, 19);
-    assert_string_equal(b.v[19].msg, "warning 19");
-    ct_warnings_clear(&a);
-    ct_warnings_clear(&b);
-    assert_int_equal(a.n, 0);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,8 +91,6 @@ int main(void)
         cmocka_unit_test(buf_remembers_a_failed_growth),
         cmocka_unit_test(reader_yields_zeros_and_marks_itself_bad_past_the_end),
         cmocka_unit_test(reader_rejects_a_sync_safe_byte_with_its_top_bit_set),
-        cmocka_unit_test(fail_fills_the_record_and_returns_the_code),
-        cmocka_unit_test(warnings_collect_and_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
