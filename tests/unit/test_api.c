@@ -81,20 +81,6 @@ static void write_wav(const char *path)
     free(p);
 }
 
-static chaptag_chapters *chapters(size_t n, const char *prefix)
-{
-    chaptag_chapters *l = chaptag_chapters_new();
-    chaptag_error err;
-    for (size_t i = 0; i < n; i++) {
-        char title[64];
-        snprintf(title, sizeof title, "%s %zu", prefix, i + 1);
-        chaptag_chapter ch = {.start_ms = i * 1000, .end_ms = CHAPTAG_TIME_NONE, .title = title,
-                              .line = (unsigned)(i + 1)};
-        assert_int_equal(chaptag_chapters_add(l, &ch, &err), CHAPTAG_OK);
-    }
-    return l;
-}
-
 static chaptag_chapters *read_ok(const char *path, chaptag_file_info *info)
 {
     chaptag_chapters *l = NULL;
@@ -109,7 +95,7 @@ static void embed_read_verify_strip_an_mp3(void **state)
     (void)state;
     const char *mp3 = path_of("ep.mp3", 0);
     write_mp3(mp3, 200); /* 5.2 s */
-    chaptag_chapters *l = chapters(4, "Part");
+    chaptag_chapters *l = ct_test_chapters(4, 1000, "Part");
     chaptag_embed_opts o;
     chaptag_embed_opts_init(&o);
     chaptag_report *rep = NULL;
@@ -125,7 +111,7 @@ static void embed_read_verify_strip_an_mp3(void **state)
     assert_string_equal(chaptag_chapters_get(back, 2)->title, "Part 3");
     chaptag_chapters_free(back);
 
-    chaptag_chapters *again = chapters(4, "Renamed");
+    chaptag_chapters *again = ct_test_chapters(4, 1000, "Renamed");
     assert_int_equal(chaptag_embed(mp3, again, &o, &rep, &err), CHAPTAG_OK);
     assert_int_equal(chaptag_report_kind(rep), CHAPTAG_WROTE_IN_PLACE);
     assert_true(chaptag_report_in_place(rep));
@@ -168,7 +154,7 @@ static void output_and_dry_run_leave_the_input_untouched(void **state)
     write_mp3(mp3, 100);
     size_t before_len, after_len;
     char *before = ct_test_read_file(mp3, &before_len);
-    chaptag_chapters *l = chapters(2, "Chapter");
+    chaptag_chapters *l = ct_test_chapters(2, 1000, "Chapter");
     chaptag_embed_opts o;
     chaptag_embed_opts_init(&o);
     chaptag_report *rep = NULL;
@@ -195,7 +181,7 @@ static void output_and_dry_run_leave_the_input_untouched(void **state)
 static void bad_input_fails_with_its_status_and_touches_nothing(void **state)
 {
     (void)state;
-    chaptag_chapters *l = chapters(3, "Chapter");
+    chaptag_chapters *l = ct_test_chapters(3, 1000, "Chapter");
     chaptag_embed_opts o;
     chaptag_embed_opts_init(&o);
     chaptag_report *rep = NULL;

@@ -47,19 +47,6 @@ static uint8_t *tpe1_tag(size_t padding, size_t *len)
     return ct_buf_take(&b, len);
 }
 
-static chaptag_chapters *chapters(size_t n, const char *prefix)
-{
-    chaptag_chapters *l = chaptag_chapters_new();
-    chaptag_error err;
-    for (size_t i = 0; i < n; i++) {
-        char title[64];
-        snprintf(title, sizeof title, "%s %zu", prefix, i + 1);
-        chaptag_chapter ch = {.start_ms = i * 500, .end_ms = CHAPTAG_TIME_NONE, .title = title};
-        assert_int_equal(chaptag_chapters_add(l, &ch, &err), CHAPTAG_OK);
-    }
-    return l;
-}
-
 /* Plans writing L (NULL: strip) into DATA and applies it; returns the new file. *IN_PLACE
    tells whether the plan kept every size. */
 static uint8_t *embed(const uint8_t *data, size_t len, const chaptag_chapters *l, int version,
@@ -85,19 +72,6 @@ static uint8_t *embed(const uint8_t *data, size_t len, const chaptag_chapters *l
     ct_buf_free(&rep.plan);
     ct_warnings_clear(&rep.warnings);
     return out;
-}
-
-static chaptag_chapters *read_back(const uint8_t *data, size_t len, chaptag_file_info *info)
-{
-    chaptag_chapters *l = chaptag_chapters_new();
-    ct_file *f = ct_file_memory(data, len);
-    chaptag_error err = {0};
-    chaptag_file_info scratch;
-    chaptag_status st = ct_backend_mp3.read(f, "mem.mp3", l, info ? info : &scratch, &err);
-    if (st != CHAPTAG_OK)
-        fail_msg("read: %s", err.msg);
-    ct_file_close(f);
-    return l;
 }
 
 /* The tag at the start of DATA, parsed. */
@@ -130,7 +104,7 @@ static void an_untagged_file_gets_a_v23_tag_and_keeps_its_audio(void **state)
     (void)state;
     size_t len, out_len;
     uint8_t *data = make_mp3(NULL, 0, 400, true, &len);
-    chaptag_chapters *l = chapters(4, "Part");
+    chaptag_chapters *l = ct_test_chapters(4, 500, "Part");
     bool in_place;
     uint8_t *out = embed(data, len, l, 3, &out_len, &in_place);
     assert_false(in_place); /* a tag had to be inserted */
@@ -138,7 +112,7 @@ static void an_untagged_file_gets_a_v23_tag_and_keeps_its_audio(void **state)
     uint64_t tag_size = ct_id3v2_tag_size(out);
     assert_bytes_equal(out + tag_size, out_len - tag_size, data, len); /* audio and ID3v1 */
     chaptag_file_info info;
-    chaptag_chapters *back = read_back(out, out_len, &info);
+    chaptag_chapters *back = ct_test_read(&ct_backend_mp3, out, out_len, &info);
     assert_int_equal(chaptag_chapters_count(back), 4);
     assert_string_equal(chaptag_chapters_get(back, 3)->title, "Part 4");
     assert_int_equal(chaptag_chapters_get(back, 3)->start_ms, 1500);
@@ -157,14 +131,14 @@ static void a_re_embed_that_fits_the_padding_is_in_place(void **state)
     (void)state;
     size_t len, out_len, again_len;
     uint8_t *data = make_mp3(NULL, 0, 100, false, &len);
-    chaptag_chapters *first = chapters(3, "First");
+    chaptag_chapters *first = ct_test_chapters(3, 500, "First");
     uint8_t *out = embed(data, len, first, 3, &out_len, NULL);
-    chaptag_chapters *second = chapters(5, "Second");
+    chaptag_chapters *second = ct_test_chapters(5, 500, "Second");
     bool in_place;
     uint8_t *again = embed(out, out_len, second, 3, &again_len, &in_place);
     assert_true(in_place);
     assert_int_equal(again_len, out_len);
-    chaptag_chapters *back = read_back(again, again_len, NULL);
+    chaptag_chapters *back = ct_test_read(&ct_backend_mp3, again, again_len, NULL);
     assert_int_equal(chaptag_chapters_count(back), 5);
     assert_string_equal(chaptag_chapters_get(back, 0)->title, "Second 1");
     chaptag_chapters_free(back);
@@ -181,7 +155,7 @@ static void frames_chaptag_does_not_own_survive_embed_and_strip(void **state)
     size_t tag_len, len, out_len, stripped_len;
     uint8_t *tag = tpe1_tag(64, &tag_len);
     uint8_t *data = make_mp3(tag, tag_len, 50, false, &len);
-    chaptag_chapters *l = chapters(2, "Chapter");
+    chaptag_chapters *l = ct_test_chapters(2, 500, "Chapter");
     for (int version = 3; version <= 4; version++) {
         uint8_t *out = embed(data, len, l, version, &out_len, NULL);
         assert_int_equal(out[3], version);
@@ -199,7 +173,7 @@ static void frames_chaptag_does_not_own_survive_embed_and_strip(void **state)
         assert_true(ct_id3v2_text(t, "TPE1", &artist));
         ct_buf_free(&artist);
         ct_id3v2_tag_free(t);
-        chaptag_chapters *back = read_back(stripped, stripped_len, NULL);
+        chaptag_chapters *back = ct_test_read(&ct_backend_mp3, stripped, stripped_len, NULL);
         assert_int_equal(chaptag_chapters_count(back), 0);
         chaptag_chapters_free(back);
         uint64_t size = ct_id3v2_tag_size(stripped);

@@ -186,16 +186,7 @@ static uint8_t *embed(const uint8_t *data, size_t len, const chaptag_chapters *l
 
 static chaptag_chapters *read_back(const uint8_t *data, size_t len, chaptag_file_info *info)
 {
-    chaptag_chapters *l = chaptag_chapters_new();
-    ct_file *f = ct_file_memory(data, len);
-    chaptag_error err = {0};
-    chaptag_file_info scratch;
-    chaptag_status st = ct_backend_mp4.read(f, "mem", l, info ? info : &scratch, &err);
-    if (st != CHAPTAG_OK)
-        fprintf(stderr, "read: %s\n", err.msg);
-    assert_int_equal(st, CHAPTAG_OK);
-    ct_file_close(f);
-    return l;
+    return ct_test_read(&ct_backend_mp4, data, len, info);
 }
 
 /* Every chunk of the audio track still points at the audio bytes it pointed at. */

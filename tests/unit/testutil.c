@@ -1,6 +1,7 @@
 /* Shared helpers of the cmocka unit tests. */
 #include "testutil.h"
 
+#include "backend.h"
 #include "buf.h"
 #include "plan.h"
 
@@ -163,4 +164,35 @@ void ct_test_rejects(const char *fmt, const char *data, size_t len, unsigned lin
     assert_int_equal(err.line, line);
     if (column != 0)
         assert_int_equal(err.column, column);
+}
+
+chaptag_chapters *ct_test_chapters(size_t n, uint64_t step_ms, const char *prefix)
+{
+    chaptag_chapters *l = chaptag_chapters_new();
+    assert_non_null(l);
+    for (size_t i = 0; i < n; i++) {
+        char title[600];
+        snprintf(title, sizeof title, "%s %zu", prefix, i + 1);
+        chaptag_chapter ch = {.start_ms = i * step_ms, .end_ms = CHAPTAG_TIME_NONE,
+                              .title = title, .line = (unsigned)(i + 1)};
+        chaptag_error err = {0};
+        if (chaptag_chapters_add(l, &ch, &err) != CHAPTAG_OK)
+            fail_msg("add: %s", err.msg);
+    }
+    return l;
+}
+
+chaptag_chapters *ct_test_read(const void *backend, const uint8_t *data, size_t len,
+                               chaptag_file_info *info)
+{
+    const ct_backend *b = backend;
+    chaptag_chapters *l = chaptag_chapters_new();
+    ct_file *f = ct_file_memory(data, len);
+    chaptag_error err = {0};
+    chaptag_file_info scratch;
+    chaptag_status st = b->read(f, "memory", l, info ? info : &scratch, &err);
+    ct_file_close(f);
+    if (st != CHAPTAG_OK)
+        fail_msg("%s read: %s", b->name, err.msg);
+    return l;
 }

@@ -44,4 +44,13 @@ uint8_t *ct_test_apply_edits(const uint8_t *orig, size_t len, const void *plan, 
 uint8_t *ct_test_apply_steps(const uint8_t *orig, size_t len, const void *plan, size_t *out_len,
                              void (*check)(const uint8_t *data, size_t len, size_t step));
 
+/* A new list of N chapters STEP_MS apart from 0, titled "PREFIX 1", "PREFIX 2"..., each on
+   line i + 1. */
+chaptag_chapters *ct_test_chapters(size_t n, uint64_t step_ms, const char *prefix);
+
+/* The chapters BACKEND (a const ct_backend *) reads from the LEN bytes at DATA, with INFO (may
+   be NULL) filled in; fails the test, naming the error, when it cannot read them. */
+chaptag_chapters *ct_test_read(const void *backend, const uint8_t *data, size_t len,
+                               chaptag_file_info *info);
+
 #endif
