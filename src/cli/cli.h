@@ -17,6 +17,9 @@ enum {
     EXIT_IO = 5         /* I/O error */
 };
 
+/* Runs the command line ARGV (ARGV[0] is the program); returns the exit status. */
+int cli_main(int argc, char **argv);
+
 int cmd_embed(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_strip(int argc, char **argv);

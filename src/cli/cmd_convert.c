@@ -29,7 +29,7 @@ int cmd_convert(int argc, char **argv)
     const char *from = NULL, *to = NULL;
     uint64_t duration = CHAPTAG_TIME_NONE;
     int c;
-    optind = 1;
+    optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
     while ((c = getopt_long(argc, argv, "f:t:qh", options, NULL)) != -1) {
         switch (c) {
         case 'f': from = optarg; break;

@@ -72,7 +72,7 @@ int cmd_dump(int argc, char **argv)
 {
     const char *fmt = "text";
     int c;
-    optind = 1;
+    optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
     while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
         switch (c) {
         case 'F': fmt = optarg; break;

@@ -124,7 +124,7 @@ int cmd_embed(int argc, char **argv)
     const char *fmt = NULL;
     chaptag_embed_opts_init(&o);
     int c;
-    optind = 1;
+    optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
     while ((c = getopt_long(argc, argv, "o:f:nqvh", options, NULL)) != -1) {
         int rc = take_option(c, optarg, &o, &fmt);
         if (rc >= 0)

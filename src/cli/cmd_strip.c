@@ -48,7 +48,7 @@ int cmd_strip(int argc, char **argv)
     chaptag_embed_opts o;
     chaptag_embed_opts_init(&o);
     int c;
-    optind = 1;
+    optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
     while ((c = getopt_long(argc, argv, "nqvh", options, NULL)) != -1) {
         switch (c) {
         case 'n': o.dry_run = 1; break;

@@ -55,9 +55,11 @@ static int report_text(const char *path, const chaptag_verdict *v, const verify_
         printf(" [%s]\n", x->code);
     }
     int bad = counts[CHAPTAG_ERROR] > 0 || (o->strict && counts[CHAPTAG_WARNING] > 0);
-    printf("%s: %s: %zu chapters, %zu errors, %zu warnings, %zu notes%s\n", path,
-           bad ? "FAILED" : "ok", chaptag_chapters_count(chaptag_verdict_chapters(v)),
-           counts[CHAPTAG_ERROR], counts[CHAPTAG_WARNING], counts[CHAPTAG_NOTE],
+    size_t n = chaptag_chapters_count(chaptag_verdict_chapters(v)), e = counts[CHAPTAG_ERROR],
+           w = counts[CHAPTAG_WARNING], no = counts[CHAPTAG_NOTE];
+    printf("%s: %s: %zu chapter%s, %zu error%s, %zu warning%s, %zu note%s%s\n", path,
+           bad ? "FAILED" : "ok", n, n == 1 ? "" : "s", e, e == 1 ? "" : "s", w,
+           w == 1 ? "" : "s", no, no == 1 ? "" : "s",
            o->expected ? bad ? "" : "; carries exactly the expected chapters" : "");
     return bad ? EXIT_DIFFERENT : EXIT_OK;
 }
@@ -94,7 +96,7 @@ int cmd_verify(int argc, char **argv)
     verify_opts o = {0, 0, NULL, NULL};
     const char *from = NULL;
     int c;
-    optind = 1;
+    optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
     while ((c = getopt_long(argc, argv, "sf:c:qh", options, NULL)) != -1) {
         switch (c) {
         case 's': o.strict = 1; break;

@@ -1,0 +1,140 @@
+/* chaptag: the command table, help texts and dispatch; main.c only calls cli_main, so the
+   unit tests can run every command in-process. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+    const char *help;
+} command;
+
+static const command commands[] = {
+    {"embed", cmd_embed, "write chapters into an audio file",
+     "Usage: chaptag embed [options] AUDIO CHAPTERS\n"
+     "\n"
+     "Writes the chapters of the chapter file CHAPTERS ('-': standard input) into AUDIO,\n"
+     "replacing the chapters it had. MP3 gets ID3v2 CHAP frames and a CTOC; M4A, M4B and\n"
+     "MP4 get a QuickTime chapter track and Nero chpl. Everything\n"
+     "else in the file is kept; when the new tag fits the old one's padding only the tag\n"
+     "is written, else the file is rewritten once with padding left for the next edit.\n"
+     "\n"
+     "Options:\n"
+     "  -o, --output PATH        write the result to PATH and leave AUDIO untouched\n"
+     "  -f, --from FORMAT        format of CHAPTERS (default: detected)\n"
+     "      --id3v2-version 3|4  ID3v2 version to write (default 3: what players read)\n"
+     "      --mp4-style STYLE    MP4 chapters: both (default), qt (QuickTime track) or\n"
+     "                           nero (chpl)\n"
+     "      --toc-title TEXT     title of the table of contents (default \"Chapters\")\n"
+     "      --padding BYTES      leave exactly BYTES of padding in the tag\n"
+     "      --duration TIME      audio duration to use instead of measuring it\n"
+     "  -n, --dry-run            check everything and print the plan; write nothing\n"
+     "  -q, --quiet              print errors only\n"
+     "  -v, --verbose            print the frames written and the duration used\n"},
+    {"dump", cmd_dump, "print the chapters of audio files",
+     "Usage: chaptag dump [--format FORMAT] AUDIO...\n"
+     "\n"
+     "Prints the chapters of each AUDIO file. The default text format starts with '#'\n"
+     "comment lines (file, container, tag, duration, chapter count) and is itself a\n"
+     "chapter file that 'chaptag embed' reads.\n"
+     "\n"
+     "Options:\n"
+     "      --format FORMAT      text (default) or json (Podcasting 2.0 chapters)\n"
+     "  -q, --quiet              print no warnings\n"},
+    {"verify", cmd_verify, "check chapters the way players read them",
+     "Usage: chaptag verify [options] AUDIO... [CHAPTERS]\n"
+     "\n"
+     "Lints the chapters of each AUDIO file for what players trip on (no CTOC, ID3v2.4\n"
+     "size traps, untitled chapters, chapters past the end, the two MP4 flavours\n"
+     "disagreeing, ...), each finding with its severity and why. With a chapter file\n"
+     "(CHAPTERS, a second argument that is text, or --chapters), also checks that the\n"
+     "file carries exactly those chapters: starts to the millisecond, titles, and url and\n"
+     "image where given. Exit 1 on any error (with --strict, on any warning too).\n"
+     "\n"
+     "Options:\n"
+     "  -c, --chapters FILE      the chapters the file must carry\n"
+     "  -f, --from FORMAT        format of the chapter file (default: detected)\n"
+     "      --strict             warnings fail too\n"
+     "      --format FORMAT      text (default) or json\n"},
+    {"strip", cmd_strip, "remove the chapters from audio files",
+     "Usage: chaptag strip [options] AUDIO...\n"
+     "\n"
+     "Removes every chapter flavour (ID3v2 CHAP/CTOC; the QuickTime chapter track and Nero\n"
+     "chpl) from each AUDIO file and keeps everything else, with embed's guarantees: in\n"
+     "place when possible, never half-written. The exit status is the worst of the files'.\n"
+     "\n"
+     "Options:\n"
+     "  -n, --dry-run            print what would be removed; write nothing\n"
+     "  -q, --quiet              print errors only\n"
+     "  -v, --verbose            print the frames or boxes written\n"},
+    {"convert", cmd_convert, "convert a chapter file to another format",
+     "Usage: chaptag convert [--from FORMAT] --to FORMAT CHAPTERS\n"
+     "\n"
+     "Reads the chapter file CHAPTERS ('-': standard input) and prints it in FORMAT. The\n"
+     "input format is detected from the content, then the file name, unless --from says.\n"
+     "Formats: text, json, psc, ffmetadata, mp4chaps, audacity, cue, vtt, ogm.\n"
+     "\n"
+     "Options:\n"
+     "  -f, --from FORMAT        format of CHAPTERS\n"
+     "  -t, --to FORMAT          format to print\n"
+     "      --duration TIME      end of the last chapter, for formats that need one\n"
+     "  -q, --quiet              print no warnings\n"},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int cli_help(const char *name)
+{
+    const command *c = name ? find_command(name) : NULL;
+    if (c != NULL) {
+        fputs(c->help, stdout);
+        return EXIT_OK;
+    }
+    printf("Usage: chaptag COMMAND [options] ...\n\n"
+           "chaptag puts chapter markers into podcast and audiobook files and reads them "
+           "back.\n\nCommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+    printf("\n'chaptag help COMMAND' shows a command's options.\n"
+           "Exit status: 0 success, 1 verify found a difference, 2 usage error, 3 invalid\n"
+           "chapter input, 4 unsupported or damaged audio file, 5 I/O error.\n");
+    return name == NULL ? EXIT_OK : EXIT_USAGE;
+}
+
+int cli_main(int argc, char **argv)
+{
+    cli_verbosity = 0; /* -q or -v of an earlier in-process run must not carry over */
+    if (argc < 2)
+        return cli_help(NULL), EXIT_USAGE;
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        return cli_help(NULL);
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("chaptag %s\n", chaptag_version());
+        return EXIT_OK;
+    }
+    if (strcmp(name, "help") == 0) {
+        if (argc > 2 && find_command(argv[2]) == NULL) {
+            fprintf(stderr, "chaptag: no command '%s'; try 'chaptag --help'\n", argv[2]);
+            return EXIT_USAGE;
+        }
+        return cli_help(argc > 2 ? argv[2] : NULL);
+    }
+    const command *c = find_command(name);
+    if (c == NULL) {
+        fprintf(stderr, "chaptag: no command '%s'; try 'chaptag --help'\n", name);
+        return EXIT_USAGE;
+    }
+    return c->run(argc - 1, argv + 1);
+}
