@@ -162,9 +162,16 @@ static chaptag_status read_tracks(ct_file *f, mp4_file *m, chaptag_error *err)
     for (size_t i = 0; i < moov->n_kids; i++) {
         if (!ct_box_is(&moov->kids[i], "trak"))
             continue;
-        chaptag_status st = read_track(f, &moov->kids[i], &m->tracks[m->n_tracks], err);
+        mp4_track *t = &m->tracks[m->n_tracks];
+        chaptag_status st = read_track(f, &moov->kids[i], t, err);
         if (st != CHAPTAG_OK)
             return st;
+        /* tref and the chapter track are found by ID: with two tracks of one ID, an edit
+           could hit the wrong one (or the same one twice) */
+        for (size_t k = 0; k < m->n_tracks; k++)
+            if (m->tracks[k].id == t->id)
+                return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "two tracks have the ID %" PRIu32
+                               " (the file is damaged)", t->id);
         m->n_tracks++;
     }
     return CHAPTAG_OK;

@@ -505,6 +505,45 @@ static void strip_removes_the_track_its_reference_and_chpl(void **state)
     free(data);
 }
 
+/* Found by fuzzing: two tracks of one ID made strip retype the same trak twice. The reader
+   refuses such a file, since tref and the chapter track are found by ID. */
+static void two_tracks_with_one_id_are_refused(void **state)
+{
+    (void)state;
+    spec s = {1, 0, 0};
+    size_t len, out_len;
+    uint8_t *data = make_mp4(&s, &len);
+    chaptag_chapters *l = chapters(2, 0, "Chapter");
+    uint8_t *out = embed(data, len, l, &out_len);
+    uint8_t *tkhd = NULL; /* the second tkhd: the chapter track's */
+    for (size_t i = 0, seen = 0; i + 4 <= out_len && tkhd == NULL; i++)
+        if (memcmp(out + i, "tkhd", 4) == 0 && ++seen == 2)
+            tkhd = out + i;
+    assert_non_null(tkhd);
+    assert_int_equal(ct_load_u32be(tkhd + 16), 2);
+    ct_store_u32be(tkhd + 16, 1); /* the audio track's ID */
+
+    ct_file *f = ct_file_memory(out, out_len);
+    chaptag_chapters *back = chaptag_chapters_new();
+    chaptag_file_info info;
+    chaptag_error err = {0};
+    assert_int_equal(ct_backend_mp4.read(f, "t.m4a", back, &info, &err), CHAPTAG_ERR_AUDIO);
+    assert_string_equal(err.msg, "two tracks have the ID 1 (the file is damaged)");
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    ct_plan plan = CT_PLAN_INIT;
+    struct chaptag_report rep = {0};
+    assert_int_equal(ct_backend_mp4.plan(f, NULL, &o, &plan, &rep, &err), CHAPTAG_ERR_AUDIO);
+    ct_plan_free(&plan);
+    ct_buf_free(&rep.plan);
+    ct_warnings_clear(&rep.warnings);
+    ct_file_close(f);
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -516,6 +555,7 @@ int main(void)
         cmocka_unit_test(re_embed_in_place_leaves_a_valid_file_after_every_step),
         cmocka_unit_test(a_shadow_copy_cut_short_leaves_two_moovs_that_read_and_mend),
         cmocka_unit_test(strip_removes_the_track_its_reference_and_chpl),
+        cmocka_unit_test(two_tracks_with_one_id_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
