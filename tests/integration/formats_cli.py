@@ -8,6 +8,7 @@ import unittest
 
 from mutagen.id3 import ID3, CTOCFlags
 
+import ctcheck
 from ctcheck import TempDir, chaptag, ffprobe_chapters, run, seed_chapters, SEEDS
 
 FORMATS = ["text", "json", "psc", "ffmetadata", "mp4chaps", "audacity", "cue", "vtt", "ogm"]
@@ -108,4 +109,4 @@ class FormatsCli(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ctcheck.main()

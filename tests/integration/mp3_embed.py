@@ -10,6 +10,7 @@ import unittest
 
 from mutagen.id3 import ID3, CTOCFlags
 
+import ctcheck
 from ctcheck import (TempDir, audio_md5, chaptag, ffprobe_chapters, ffprobe_duration_ms,
                      id3tag_frames, seed_chapters, sha256, SEEDS, SEED_FILES)
 
@@ -315,4 +316,4 @@ class Mp3Embed(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ctcheck.main()

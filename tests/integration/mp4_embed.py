@@ -8,6 +8,7 @@ import unittest
 
 import mutagen.mp4
 
+import ctcheck
 from ctcheck import (TempDir, audio_md5, chaptag, ffprobe_chapters, run, seed_chapters,
                      sha256, SEEDS, SEED_FILES)
 
@@ -234,4 +235,4 @@ class Mp4Embed(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ctcheck.main()

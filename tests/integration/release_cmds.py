@@ -11,6 +11,7 @@ import unittest
 
 from mutagen.id3 import ID3, CHAP, CTOC, TIT2, TLEN, CTOCFlags
 
+import ctcheck
 from ctcheck import (TempDir, audio_md5, chaptag, ffprobe_chapters, run, seed_chapters, sha256,
                      SEEDS)
 from mp4_embed import Structure, boxes, child
@@ -281,4 +282,4 @@ class ReleaseCommands(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ctcheck.main()

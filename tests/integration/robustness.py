@@ -11,6 +11,7 @@ import unittest
 
 from mutagen.id3 import ID3
 
+import ctcheck
 from ctcheck import CHAPTAG, TempDir, audio_md5, chaptag, ffprobe_chapters, run, sha256, SEEDS
 from mp4_embed import Structure
 
@@ -265,4 +266,4 @@ class Robustness(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ctcheck.main()
