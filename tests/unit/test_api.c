@@ -12,54 +12,14 @@
 #include "backend.h"
 #include "taglib.h"
 
-#define FRAME_LEN 417 /* MPEG-1 Layer III, 128 kbit/s, 44.1 kHz */
+/* A v2.3 tag with TPE1 "Host", before the frames of the MP3s written here. */
+static const uint8_t host_tag[] = {'I', 'D', '3', 3,   0,   0,   0,   0,   0,   15,  'T', 'P',
+                                   'E', '1', 0,   0,   0,   5,   0,   0,   0,   'H', 'o', 's',
+                                   't'};
 
-static char *dir;
-
-static int make_dir(void **state)
-{
-    (void)state;
-    dir = ct_test_tmpdir();
-    return 0;
-}
-
-static int remove_dir(void **state)
-{
-    (void)state;
-    ct_test_rmdir(dir);
-    return 0;
-}
-
-/* DIR/NAME, in a static buffer (one at a time per SLOT). */
-static const char *path_of(const char *name, int slot)
-{
-    static char paths[3][512];
-    snprintf(paths[slot], sizeof paths[slot], "%s/%s", dir, name);
-    return paths[slot];
-}
-
-static void write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-}
-
-/* An MP3 of N_FRAMES silent frames (about 26 ms each) after a v2.3 tag with TPE1 "Host". */
 static void write_mp3(const char *path, size_t n_frames)
 {
-    static const uint8_t tag[] = {'I', 'D', '3', 3, 0, 0, 0, 0, 0, 15, 'T', 'P', 'E', '1', 0,
-                                  0,   0,   5,   0, 0, 0, 'H', 'o', 's', 't'};
-    size_t len = sizeof tag + n_frames * FRAME_LEN;
-    uint8_t *p = calloc(1, len);
-    memcpy(p, tag, sizeof tag);
-    for (size_t i = 0; i < n_frames; i++) {
-        uint8_t *f = p + sizeof tag + i * FRAME_LEN;
-        f[0] = 0xFF, f[1] = 0xFB, f[2] = 0x90, f[3] = 0x00;
-    }
-    write_file(path, p, len);
-    free(p);
+    ct_test_write_mp3(path, host_tag, sizeof host_tag, n_frames);
 }
 
 /* One second of 8 kHz mono 16-bit silence as a WAV file: no native backend reads it. */
@@ -77,7 +37,7 @@ static void write_wav(const char *path)
     memcpy(h + 40, &bytes, 4);
     uint8_t *p = calloc(1, sizeof h + bytes);
     memcpy(p, h, sizeof h);
-    write_file(path, p, sizeof h + bytes);
+    ct_test_write_file(path, p, sizeof h + bytes);
     free(p);
 }
 
@@ -93,7 +53,7 @@ static chaptag_chapters *read_ok(const char *path, chaptag_file_info *info)
 static void embed_read_verify_strip_an_mp3(void **state)
 {
     (void)state;
-    const char *mp3 = path_of("ep.mp3", 0);
+    const char *mp3 = ct_test_path("ep.mp3", 0);
     write_mp3(mp3, 200); /* 5.2 s */
     chaptag_chapters *l = ct_test_chapters(4, 1000, "Part");
     chaptag_embed_opts o;
@@ -150,7 +110,7 @@ static void embed_read_verify_strip_an_mp3(void **state)
 static void output_and_dry_run_leave_the_input_untouched(void **state)
 {
     (void)state;
-    const char *mp3 = path_of("in.mp3", 0), *out = path_of("out.mp3", 1);
+    const char *mp3 = ct_test_path("in.mp3", 0), *out = ct_test_path("out.mp3", 1);
     write_mp3(mp3, 100);
     size_t before_len, after_len;
     char *before = ct_test_read_file(mp3, &before_len);
@@ -187,11 +147,11 @@ static void bad_input_fails_with_its_status_and_touches_nothing(void **state)
     chaptag_report *rep = NULL;
     chaptag_error err = {0};
 
-    assert_int_equal(chaptag_embed(path_of("missing.mp3", 0), l, &o, &rep, &err), CHAPTAG_ERR_IO);
+    assert_int_equal(chaptag_embed(ct_test_path("missing.mp3", 0), l, &o, &rep, &err), CHAPTAG_ERR_IO);
     assert_int_equal(err.sys_errno, ENOENT);
     assert_null(rep);
 
-    const char *short_mp3 = path_of("short.mp3", 0); /* 0.26 s: chapter 3 starts past the end */
+    const char *short_mp3 = ct_test_path("short.mp3", 0); /* 0.26 s: chapter 3 starts past the end */
     write_mp3(short_mp3, 10);
     size_t before_len, after_len;
     char *before = ct_test_read_file(short_mp3, &before_len);
@@ -202,8 +162,8 @@ static void bad_input_fails_with_its_status_and_touches_nothing(void **state)
     free(before);
     free(after);
 
-    const char *text = path_of("notes.mp3", 0);
-    write_file(text, "00:00 this is a chapter list, not audio\n", 40);
+    const char *text = ct_test_path("notes.mp3", 0);
+    ct_test_write_file(text, "00:00 this is a chapter list, not audio\n", 40);
     chaptag_chapters *none = NULL;
     assert_int_equal(chaptag_read(text, &none, NULL, &err), CHAPTAG_ERR_AUDIO);
     assert_null(none);
@@ -214,21 +174,21 @@ static void bad_input_fails_with_its_status_and_touches_nothing(void **state)
 static void taglib_reads_the_standard_tags(void **state)
 {
     (void)state;
-    const char *mp3 = path_of("tags.mp3", 0);
+    const char *mp3 = ct_test_path("tags.mp3", 0);
     write_mp3(mp3, 20);
     chaptag_chapters *l = chaptag_chapters_new();
     chaptag_error err = {0};
     assert_int_equal(ct_taglib_tags(mp3, l, &err), CHAPTAG_OK);
     assert_true(ct_taglib_loaded());
     assert_string_equal(chaptag_chapters_meta(l, "artist"), "Host");
-    assert_int_equal(ct_taglib_tags(path_of("missing.mp3", 0), l, &err), CHAPTAG_ERR_AUDIO);
+    assert_int_equal(ct_taglib_tags(ct_test_path("missing.mp3", 0), l, &err), CHAPTAG_ERR_AUDIO);
     chaptag_chapters_free(l);
 }
 
 static void other_containers_go_through_libavformat(void **state)
 {
     (void)state;
-    const char *wav = path_of("tone.wav", 0);
+    const char *wav = ct_test_path("tone.wav", 0);
     write_wav(wav);
     chaptag_file_info info;
     chaptag_chapters *l = read_ok(wav, &info);
@@ -249,5 +209,5 @@ int main(void)
         cmocka_unit_test(taglib_reads_the_standard_tags),
         cmocka_unit_test(other_containers_go_through_libavformat),
     };
-    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+    return cmocka_run_group_tests(tests, ct_test_group_tmpdir, ct_test_group_rmdir);
 }

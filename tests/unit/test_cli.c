@@ -11,54 +11,15 @@
 
 #include "cli.h"
 
-#define FRAME_LEN 417 /* MPEG-1 Layer III, 128 kbit/s, 44.1 kHz */
-
-static char *dir;
-
-static int make_dir(void **state)
-{
-    (void)state;
-    dir = ct_test_tmpdir();
-    return 0;
-}
-
-static int remove_dir(void **state)
-{
-    (void)state;
-    ct_test_rmdir(dir);
-    return 0;
-}
-
-/* DIR/NAME, in a static buffer (one per SLOT). */
-static const char *path_of(const char *name, int slot)
-{
-    static char paths[4][512];
-    snprintf(paths[slot], sizeof paths[slot], "%s/%s", dir, name);
-    return paths[slot];
-}
-
-static void write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-}
-
 static void write_text(const char *path, const char *text)
 {
-    write_file(path, text, strlen(text));
+    ct_test_write_file(path, text, strlen(text));
 }
 
 /* An MP3 of N_FRAMES silent frames (about 26 ms each), no tag. */
 static void write_mp3(const char *path, size_t n_frames)
 {
-    uint8_t *p = calloc(n_frames, FRAME_LEN);
-    assert_non_null(p);
-    for (size_t i = 0; i < n_frames; i++)
-        p[i * FRAME_LEN] = 0xFF, p[i * FRAME_LEN + 1] = 0xFB, p[i * FRAME_LEN + 2] = 0x90;
-    write_file(path, p, n_frames * FRAME_LEN);
-    free(p);
+    ct_test_write_mp3(path, NULL, 0, n_frames);
 }
 
 typedef struct {
@@ -211,8 +172,8 @@ static void usage_errors_are_status_2_and_name_the_command(void **state)
 static void embed_dump_verify_strip_through_the_command_line(void **state)
 {
     (void)state;
-    const char *mp3 = path_of("ep.mp3", 0), *chapters = path_of("chapters.txt", 1),
-               *other = path_of("other.txt", 2);
+    const char *mp3 = ct_test_path("ep.mp3", 0), *chapters = ct_test_path("chapters.txt", 1),
+               *other = ct_test_path("other.txt", 2);
     write_mp3(mp3, 600); /* about 15.7 s */
     write_text(chapters, "0:00 Intro\n0:05 Middle part\n0:10 Outro\n");
     write_text(other, "0:00 Intro\n0:06 Middle part\n0:10 Outro\n");
@@ -270,8 +231,8 @@ static void embed_dump_verify_strip_through_the_command_line(void **state)
 static void each_outcome_has_its_exit_status(void **state)
 {
     (void)state;
-    const char *mp3 = path_of("st.mp3", 0), *bad = path_of("bad.txt", 1),
-               *good = path_of("good.txt", 2), *missing = path_of("missing.mp3", 3);
+    const char *mp3 = ct_test_path("st.mp3", 0), *bad = ct_test_path("bad.txt", 1),
+               *good = ct_test_path("good.txt", 2), *missing = ct_test_path("missing.mp3", 3);
     write_mp3(mp3, 200);
     write_text(bad, "0:00 Intro\nno time here\n");
     write_text(good, "0:00 Intro\n0:02 More\n");
@@ -351,5 +312,5 @@ int main(void)
         cmocka_unit_test(each_outcome_has_its_exit_status),
         cmocka_unit_test(messages_and_helpers),
     };
-    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+    return cmocka_run_group_tests(tests, ct_test_group_tmpdir, ct_test_group_rmdir);
 }

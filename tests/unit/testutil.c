@@ -77,6 +77,54 @@ void ct_test_rmdir(char *dir)
     free(dir);
 }
 
+static char *group_dir;
+
+int ct_test_group_tmpdir(void **state)
+{
+    (void)state;
+    group_dir = ct_test_tmpdir();
+    return 0;
+}
+
+int ct_test_group_rmdir(void **state)
+{
+    (void)state;
+    ct_test_rmdir(group_dir);
+    group_dir = NULL;
+    return 0;
+}
+
+const char *ct_test_path(const char *name, int slot)
+{
+    static char paths[4][512];
+    assert_true(group_dir != NULL && slot >= 0 && slot < 4);
+    snprintf(paths[slot], sizeof paths[slot], "%s/%s", group_dir, name);
+    return paths[slot];
+}
+
+void ct_test_write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+void ct_test_write_mp3(const char *path, const void *tag, size_t tag_len, size_t n_frames)
+{
+    enum { FRAME = 417 };
+    uint8_t *p = calloc(1, tag_len + n_frames * FRAME);
+    assert_non_null(p);
+    if (tag_len > 0)
+        memcpy(p, tag, tag_len);
+    for (size_t i = 0; i < n_frames; i++) {
+        uint8_t *f = p + tag_len + i * FRAME;
+        f[0] = 0xFF, f[1] = 0xFB, f[2] = 0x90, f[3] = 0x00;
+    }
+    ct_test_write_file(path, p, tag_len + n_frames * FRAME);
+    free(p);
+}
+
 /* Appends the content of edit or step E, reading ranges from SRC (LEN bytes). */
 static void put_pieces(const ct_edit *e, const uint8_t *src, size_t len, ct_buf *out)
 {

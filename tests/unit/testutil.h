@@ -24,6 +24,19 @@ char *ct_test_read_file(const char *path, size_t *len);
 char *ct_test_tmpdir(void);
 void ct_test_rmdir(char *dir);
 
+/* Group setup and teardown that make and remove one directory for a whole test program;
+   ct_test_path(NAME, SLOT) is NAME in it, in a static buffer per SLOT (0 to 3). */
+int ct_test_group_tmpdir(void **state);
+int ct_test_group_rmdir(void **state);
+const char *ct_test_path(const char *name, int slot);
+
+/* Writes the LEN bytes at DATA to PATH, replacing it; fails the test when it cannot. */
+void ct_test_write_file(const char *path, const void *data, size_t len);
+
+/* Writes an MP3 to PATH: the TAG_LEN bytes at TAG (may be NULL), then N_FRAMES silent
+   MPEG-1 Layer III frames of 417 bytes (128 kbit/s, 44.1 kHz: about 26 ms each). */
+void ct_test_write_mp3(const char *path, const void *tag, size_t tag_len, size_t n_frames);
+
 #include "chaptag/chaptag.h"
 
 /* The list FMT parses the LEN bytes at DATA into; fails the test, naming the error, when it
