@@ -150,12 +150,20 @@ static chaptag_status read_track(ct_file *f, ct_box *trak, mp4_track *t, chaptag
     return CHAPTAG_OK;
 }
 
+/* Tracks are matched to each other by ID and tref pairwise; real files hold a handful (a
+   film with every subtitle language a few dozen), a crafted moov up to 100,000: refused, so
+   that the pairwise work stays small. */
+#define MAX_TRACKS 1024
+
 static chaptag_status read_tracks(ct_file *f, mp4_file *m, chaptag_error *err)
 {
     ct_box *moov = moov_of(m);
     size_t n = 0;
     for (size_t i = 0; i < moov->n_kids; i++)
         n += ct_box_is(&moov->kids[i], "trak");
+    if (n > MAX_TRACKS)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%zu tracks: more than the %d a real file has "
+                       "(the file is damaged)", n, MAX_TRACKS);
     m->tracks = ct_calloc(n, sizeof *m->tracks);
     if (m->tracks == NULL)
         return ct_fail_nomem(err);

@@ -544,6 +544,57 @@ static void two_tracks_with_one_id_are_refused(void **state)
     free(data);
 }
 
+/* A crafted moov of thousands of tracks is refused before any pairwise work on them (found
+   in review: 99,000 text tracks kept dump busy for minutes). */
+static void more_tracks_than_a_real_file_are_refused(void **state)
+{
+    (void)state;
+    ct_buf b = CT_BUF_INIT;
+    size_t at = begin(&b, "ftyp");
+    ct_buf_put(&b, "M4A \0\0\0\0M4A isom", 16);
+    end(&b, at);
+    size_t moov = begin(&b, "moov");
+    at = begin(&b, "mvhd");
+    ct_buf_put_zeros(&b, 12);
+    ct_buf_put_u32be(&b, 1000);
+    ct_buf_put_u32be(&b, 60000);
+    ct_buf_put_zeros(&b, 80);
+    end(&b, at);
+    for (uint32_t id = 1; id <= 1025; id++) {
+        size_t trak = begin(&b, "trak");
+        at = begin(&b, "tkhd");
+        ct_buf_put_u32be(&b, 3);
+        ct_buf_put_zeros(&b, 8);
+        ct_buf_put_u32be(&b, id);
+        ct_buf_put_zeros(&b, 68);
+        end(&b, at);
+        size_t mdia = begin(&b, "mdia");
+        at = begin(&b, "mdhd");
+        ct_buf_put_zeros(&b, 12);
+        ct_buf_put_u32be(&b, 1000);
+        ct_buf_put_zeros(&b, 8);
+        end(&b, at);
+        at = begin(&b, "hdlr");
+        ct_buf_put_zeros(&b, 8);
+        ct_buf_put(&b, "text", 4);
+        ct_buf_put_zeros(&b, 13);
+        end(&b, at);
+        end(&b, mdia);
+        end(&b, trak);
+    }
+    end(&b, moov);
+    ct_file *f = ct_file_memory(b.data, b.len);
+    chaptag_chapters *back = chaptag_chapters_new();
+    chaptag_file_info info;
+    chaptag_error err = {0};
+    assert_int_equal(ct_backend_mp4.read(f, "t.m4a", back, &info, &err), CHAPTAG_ERR_AUDIO);
+    assert_string_equal(err.msg, "1025 tracks: more than the 1024 a real file has (the file is "
+                                 "damaged)");
+    ct_file_close(f);
+    chaptag_chapters_free(back);
+    ct_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -556,6 +607,7 @@ int main(void)
         cmocka_unit_test(a_shadow_copy_cut_short_leaves_two_moovs_that_read_and_mend),
         cmocka_unit_test(strip_removes_the_track_its_reference_and_chpl),
         cmocka_unit_test(two_tracks_with_one_id_are_refused),
+        cmocka_unit_test(more_tracks_than_a_real_file_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
