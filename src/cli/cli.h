@@ -50,6 +50,9 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* N with thousands separators ("2,114") in BUF (at least 32 bytes). */
 const char *cli_count(uint64_t n, char *buf);
 
+/* "s" unless N is 1: for "%zu chapter%s". */
+const char *cli_s(uint64_t n);
+
 /* Parses a non-negative decimal integer; 0 when S is not one. */
 int cli_parse_u64(const char *s, uint64_t *v);
 

@@ -86,26 +86,26 @@ static void say_what_happened(const char *audio, const chaptag_embed_opts *o, si
     cli_count(chaptag_report_tag_size(rep), a);
     cli_count(chaptag_report_padding(rep), b);
     if (o->dry_run) {
-        printf("%s: %zu chapters; dry run, nothing written: would %s (%s bytes, %s of them "
-               "padding)\n", audio, n,
+        printf("%s: %zu chapter%s; dry run, nothing written: would %s (%s bytes, %s of them "
+               "padding)\n", audio, n, cli_s(n),
                chaptag_report_in_place(rep) ? "write the tag in place" : "rewrite the file", a, b);
     } else if (o->output != NULL) {
-        printf("%s: %zu chapters; written from %s: %s of %s bytes (%s of them padding); "
-               "%s untouched\n", o->output, n, audio, what, a, b, audio);
+        printf("%s: %zu chapter%s; written from %s: %s of %s bytes (%s of them padding); "
+               "%s untouched\n", o->output, n, cli_s(n), audio, what, a, b, audio);
     } else if (chaptag_report_kind(rep) == CHAPTAG_WROTE_NOTHING) {
-        printf("%s: %zu chapters; the file already holds exactly this %s, nothing written\n",
-               audio, n, what);
+        printf("%s: %zu chapter%s; the file already holds exactly this %s, nothing written\n",
+               audio, n, cli_s(n), what);
     } else if (chaptag_report_kind(rep) == CHAPTAG_WROTE_IN_PLACE) {
         char w[32];
-        printf("%s: %zu chapters; %s rewritten in place (%s bytes written, tag %s bytes with %s "
-               "of padding), audio untouched\n", audio, n, what,
+        printf("%s: %zu chapter%s; %s rewritten in place (%s bytes written, tag %s bytes with %s "
+               "of padding), audio untouched\n", audio, n, cli_s(n), what,
                cli_count(chaptag_report_bytes_written(rep), w), a, b);
     } else if (chaptag_report_tag_size(rep) == 0) { /* a remux by libavformat */
-        printf("%s: %zu chapters; file rewritten by libavformat (%s, every stream copied)\n",
-               audio, n, what);
+        printf("%s: %zu chapter%s; file rewritten by libavformat (%s, every stream copied)\n",
+               audio, n, cli_s(n), what);
     } else {
-        printf("%s: %zu chapters; file rewritten: %s of %s bytes, %s bytes of padding left "
-               "for later edits\n", audio, n, what, a, b);
+        printf("%s: %zu chapter%s; file rewritten: %s of %s bytes, %s bytes of padding left "
+               "for later edits\n", audio, n, cli_s(n), what, a, b);
     }
 }
 

@@ -58,8 +58,7 @@ static int report_text(const char *path, const chaptag_verdict *v, const verify_
     size_t n = chaptag_chapters_count(chaptag_verdict_chapters(v)), e = counts[CHAPTAG_ERROR],
            w = counts[CHAPTAG_WARNING], no = counts[CHAPTAG_NOTE];
     printf("%s: %s: %zu chapter%s, %zu error%s, %zu warning%s, %zu note%s%s\n", path,
-           bad ? "FAILED" : "ok", n, n == 1 ? "" : "s", e, e == 1 ? "" : "s", w,
-           w == 1 ? "" : "s", no, no == 1 ? "" : "s",
+           bad ? "FAILED" : "ok", n, cli_s(n), e, cli_s(e), w, cli_s(w), no, cli_s(no),
            o->expected ? bad ? "" : "; carries exactly the expected chapters" : "");
     return bad ? EXIT_DIFFERENT : EXIT_OK;
 }

@@ -71,6 +71,11 @@ const char *cli_count(uint64_t n, char *buf)
     return buf;
 }
 
+const char *cli_s(uint64_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 int cli_parse_u64(const char *s, uint64_t *v)
 {
     if (*s < '0' || *s > '9')

@@ -40,20 +40,17 @@ static char *take(int fd)
     return s;
 }
 
-/* Runs "chaptag ARGS..." (NULL-terminated) in-process; its standard output and error are
-   captured into the result (free with done()). */
-static result run(const char *first, ...)
+/* Runs "chaptag FIRST AP..." (NULL-terminated) in-process; its standard output and error
+   are captured into the result (free with done()). */
+static result vrun(const char *first, va_list ap)
 {
     char *argv[32];
     int argc = 0;
     argv[argc++] = "chaptag";
-    va_list ap;
-    va_start(ap, first);
     for (const char *a = first; a != NULL; a = va_arg(ap, const char *)) {
         assert_true(argc < 31);
         argv[argc++] = strdup(a);
     }
-    va_end(ap);
     argv[argc] = NULL;
 
     char out_path[64], err_path[64];
@@ -79,6 +76,15 @@ static result run(const char *first, ...)
     return r;
 }
 
+static result run(const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    result r = vrun(first, ap);
+    va_end(ap);
+    return r;
+}
+
 static void done(result *r)
 {
     free(r->out);
@@ -91,49 +97,47 @@ static void done(result *r)
             fail_msg("\"%s\" not found in:\n%s", (needle), (haystack));                    \
     } while (0)
 
+/* Runs "chaptag FIRST..." (NULL-terminated) and checks its exit STATUS, and that standard
+   output holds OUT and standard error ERR (NULL: not checked; "": must be empty). */
+static void expect(int status, const char *out, const char *err, const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    result r = vrun(first, ap);
+    va_end(ap);
+    if (r.status != status)
+        fail_msg("chaptag %s ...: status %d, not %d; stderr: %s", first ? first : "", r.status,
+                 status, r.err);
+    const char *want[2] = {out, err}, *got[2] = {r.out, r.err};
+    for (int i = 0; i < 2; i++) {
+        if (want[i] != NULL && want[i][0] == '\0')
+            assert_string_equal(got[i], "");
+        else if (want[i] != NULL)
+            assert_contains(got[i], want[i]);
+    }
+    done(&r);
+}
+
 static void help_version_and_unknown_commands(void **state)
 {
     (void)state;
-    result r = run("--version", NULL);
-    assert_int_equal(r.status, EXIT_OK);
-    char want[64];
-    snprintf(want, sizeof want, "chaptag %s\n", chaptag_version());
-    assert_string_equal(r.out, want);
-    done(&r);
+    char version[64];
+    snprintf(version, sizeof version, "chaptag %s\n", chaptag_version());
+    expect(EXIT_OK, version, "", "--version", NULL);
 
-    r = run("--help", NULL);
+    result r = run("--help", NULL);
     assert_int_equal(r.status, EXIT_OK);
     for (const char *c = "embed\0dump\0verify\0strip\0convert\0"; *c; c += strlen(c) + 1)
         assert_contains(r.out, c);
     assert_contains(r.out, "5 I/O error");
     done(&r);
 
-    r = run(NULL);
-    assert_int_equal(r.status, EXIT_USAGE);
-    assert_contains(r.out, "Usage: chaptag COMMAND");
-    done(&r);
-
-    r = run("help", "embed", NULL);
-    assert_int_equal(r.status, EXIT_OK);
-    assert_contains(r.out, "Usage: chaptag embed");
-    assert_contains(r.out, "--id3v2-version");
-    done(&r);
-
-    r = run("help", "tag", NULL);
-    assert_int_equal(r.status, EXIT_USAGE);
-    assert_string_equal(r.err, "chaptag: no command 'tag'; try 'chaptag --help'\n");
-    done(&r);
-
-    r = run("chapters", "x.mp3", NULL);
-    assert_int_equal(r.status, EXIT_USAGE);
-    assert_contains(r.err, "no command 'chapters'");
-    assert_string_equal(r.out, "");
-    done(&r);
-
-    r = run("dump", "--help", NULL);
-    assert_int_equal(r.status, EXIT_OK);
-    assert_contains(r.out, "Usage: chaptag dump");
-    done(&r);
+    expect(EXIT_USAGE, "Usage: chaptag COMMAND", NULL, NULL);
+    expect(EXIT_OK, "--id3v2-version", NULL, "help", "embed", NULL);
+    expect(EXIT_USAGE, "", "chaptag: no command 'tag'; try 'chaptag --help'\n", "help", "tag",
+           NULL);
+    expect(EXIT_USAGE, "", "no command 'chapters'", "chapters", "x.mp3", NULL);
+    expect(EXIT_OK, "Usage: chaptag dump", "", "dump", "--help", NULL);
 }
 
 static void usage_errors_are_status_2_and_name_the_command(void **state)
@@ -178,50 +182,22 @@ static void embed_dump_verify_strip_through_the_command_line(void **state)
     write_text(chapters, "0:00 Intro\n0:05 Middle part\n0:10 Outro\n");
     write_text(other, "0:00 Intro\n0:06 Middle part\n0:10 Outro\n");
 
-    result r = run("embed", mp3, chapters, NULL);
-    assert_int_equal(r.status, EXIT_OK);
-    assert_contains(r.out, "3 chapters; file rewritten");
-    assert_string_equal(r.err, "");
-    done(&r);
+    expect(EXIT_OK, "3 chapters; file rewritten", "", "embed", mp3, chapters, NULL);
+    expect(EXIT_OK, "nothing written", "", "embed", mp3, chapters, NULL); /* the same again */
+    expect(EXIT_OK, "", "", "embed", "-q", mp3, other, NULL);
+    expect(EXIT_OK, "# container: MP3, tag: ID3v2.3\n", "", "dump", mp3, NULL);
+    expect(EXIT_OK, "00:00:00 Intro\n00:00:06 Middle part\n00:00:10 Outro\n", "", "dump", mp3,
+           NULL);
+    expect(EXIT_OK, "\"startTime\": 6", "", "dump", "--format", "json", mp3, NULL);
+    expect(EXIT_OK, "\"title\": \"Middle part\"", "", "dump", "--format", "json", mp3, NULL);
+    expect(EXIT_OK, "ok: 3 chapters, 0 errors, 0 warnings, 0 notes; carries exactly", "",
+           "verify", mp3, other, NULL);
+    /* the file has 0:06, the list says 0:05 */
+    expect(EXIT_DIFFERENT, "FAILED: 3 chapters, 1 error, ", NULL, "verify", mp3, chapters, NULL);
+    expect(EXIT_DIFFERENT, "chapters.txt:2: error: ", NULL, "verify", mp3, chapters, NULL);
+    expect(EXIT_OK, NULL, "", "strip", mp3, NULL);
 
-    r = run("embed", mp3, chapters, NULL); /* the same again: nothing to write */
-    assert_int_equal(r.status, EXIT_OK);
-    assert_contains(r.out, "nothing written");
-    done(&r);
-
-    r = run("embed", "-q", mp3, other, NULL);
-    assert_int_equal(r.status, EXIT_OK);
-    assert_string_equal(r.out, "");
-    done(&r);
-
-    r = run("dump", mp3, NULL);
-    assert_int_equal(r.status, EXIT_OK);
-    assert_contains(r.out, "# container: MP3, tag: ID3v2.3\n");
-    assert_contains(r.out, "00:00:00 Intro\n00:00:06 Middle part\n00:00:10 Outro\n");
-    done(&r);
-
-    r = run("dump", "--format", "json", mp3, NULL);
-    assert_int_equal(r.status, EXIT_OK);
-    assert_contains(r.out, "\"startTime\": 6");
-    assert_contains(r.out, "\"title\": \"Middle part\"");
-    done(&r);
-
-    r = run("verify", mp3, other, NULL);
-    assert_int_equal(r.status, EXIT_OK);
-    assert_contains(r.out, "ok: 3 chapters, 0 errors, 0 warnings, 0 notes; carries exactly");
-    done(&r);
-
-    r = run("verify", mp3, chapters, NULL); /* the file has 0:06, the list says 0:05 */
-    assert_int_equal(r.status, EXIT_DIFFERENT);
-    assert_contains(r.out, "FAILED: 3 chapters, 1 error, ");
-    assert_contains(r.out, "chapters.txt:2: error: ");
-    done(&r);
-
-    r = run("strip", mp3, NULL);
-    assert_int_equal(r.status, EXIT_OK);
-    done(&r);
-
-    r = run("dump", mp3, NULL);
+    result r = run("dump", mp3, NULL);
     assert_int_equal(r.status, EXIT_OK);
     assert_contains(r.out, "# chapters: 0");
     assert_null(strstr(r.out, "Intro"));
@@ -237,37 +213,17 @@ static void each_outcome_has_its_exit_status(void **state)
     write_text(bad, "0:00 Intro\nno time here\n");
     write_text(good, "0:00 Intro\n0:02 More\n");
 
-    result r = run("embed", mp3, bad, NULL);
-    assert_int_equal(r.status, EXIT_INPUT);
-    assert_contains(r.err, "bad.txt:2: no time at the start of the line");
-    assert_string_equal(r.out, "");
-    done(&r);
-
-    r = run("embed", missing, good, NULL);
-    assert_int_equal(r.status, EXIT_IO);
-    assert_contains(r.err, "missing.mp3: ");
-    done(&r);
-
-    r = run("embed", good, good, NULL); /* a text file is no audio */
-    assert_int_equal(r.status, EXIT_AUDIO);
-    done(&r);
-
+    expect(EXIT_INPUT, "", "bad.txt:2: no time at the start of the line", "embed", mp3, bad,
+           NULL);
+    expect(EXIT_IO, "", "missing.mp3: ", "embed", missing, good, NULL);
+    expect(EXIT_AUDIO, "", NULL, "embed", good, good, NULL); /* a text file is no audio */
     /* Several files: each is reported, the status is the worst. */
-    r = run("dump", mp3, missing, NULL);
-    assert_int_equal(r.status, EXIT_IO);
-    assert_contains(r.out, "# chaptag dump of ");
-    assert_contains(r.err, "missing.mp3");
-    done(&r);
-
-    r = run("convert", "--to", "ffmetadata", bad, NULL);
-    assert_int_equal(r.status, EXIT_INPUT);
-    done(&r);
-
-    r = run("convert", "--to", "ffmetadata", "--duration", "0:05", good, NULL);
-    assert_int_equal(r.status, EXIT_OK);
-    assert_contains(r.out, ";FFMETADATA1\n");
-    assert_contains(r.out, "START=2000\nEND=5000\ntitle=More\n");
-    done(&r);
+    expect(EXIT_IO, "# chaptag dump of ", "missing.mp3", "dump", mp3, missing, NULL);
+    expect(EXIT_INPUT, "", NULL, "convert", "--to", "ffmetadata", bad, NULL);
+    expect(EXIT_OK, ";FFMETADATA1\n", "", "convert", "--to", "ffmetadata", "--duration", "0:05",
+           good, NULL);
+    expect(EXIT_OK, "START=2000\nEND=5000\ntitle=More\n", "", "convert", "--to", "ffmetadata",
+           "--duration", "0:05", good, NULL);
 }
 
 static void messages_and_helpers(void **state)
