@@ -17,19 +17,19 @@ static const ct_backend *const backends[] = {&ct_backend_mp3, &ct_backend_mp4,
 /* The backend for F, judged by its first bytes. */
 static chaptag_status pick_backend(ct_file *f, const ct_backend **out, chaptag_error *err)
 {
-    uint8_t head[16];
+    uint8_t head[CT_SNIFF_HEAD];
     size_t got;
     chaptag_status st = ct_file_read(f, 0, head, sizeof head, &got, err);
     if (st != CHAPTAG_OK)
         return st;
+    if (got == 0) /* before any backend: libavformat has nothing to say about it */
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "empty file");
     for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
-        if (backends[i]->sniff(head, got)) {
+        if (backends[i]->sniff(f, head, got)) {
             *out = backends[i];
             return CHAPTAG_OK;
         }
     }
-    if (got == 0)
-        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the file is empty");
     return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "not an audio file chaptag can read (MP3, MP4/M4A/M4B)");
 }
 

@@ -131,8 +131,9 @@ static chaptag_status fail_av(chaptag_error *err, int code, const char *what)
     return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%s: %s (libavformat)", what, reason);
 }
 
-static bool av_sniff(const uint8_t *head, size_t n)
+static bool av_sniff(ct_file *f, const uint8_t *head, size_t n)
 {
+    (void)f;
     (void)head;
     (void)n;
     return true; /* the last backend: whatever the native ones do not recognise */

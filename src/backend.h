@@ -9,6 +9,9 @@
 #include "plan.h"
 #include "verify.h"
 
+/* How much of a file's start the sniffers are given. */
+#define CT_SNIFF_HEAD 4096
+
 struct chaptag_report {
     chaptag_write_kind kind;
     uint64_t bytes_written;
@@ -23,8 +26,9 @@ struct chaptag_report {
 
 typedef struct {
     const char *name; /* "MP3" */
-    /* True when the first N bytes of a file (up to 16) look like this container. */
-    bool (*sniff)(const uint8_t *head, size_t n);
+    /* True when F looks like this container. HEAD holds its first N bytes (up to
+       CT_SNIFF_HEAD; fewer only when the file is shorter); a sniffer may read further. */
+    bool (*sniff)(ct_file *f, const uint8_t *head, size_t n);
     /* Reads the chapters of F (opened from PATH) into LIST (warnings and standard tags too)
        and fills INFO. */
     chaptag_status (*read)(ct_file *f, const char *path, chaptag_chapters *list,

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 typedef struct {
     char *key;
     char *value;
@@ -240,6 +242,34 @@ const chaptag_warning *chaptag_chapters_warning(const chaptag_chapters *list, si
 ct_warnings *ct_chapters_warnings(chaptag_chapters *list)
 {
     return &list->warnings;
+}
+
+bool ct_chapters_match(const chaptag_chapters *want, const chaptag_chapters *got,
+                       size_t title_max, char *why, size_t n)
+{
+    size_t a = chaptag_chapters_count(want), b = chaptag_chapters_count(got);
+    char x[CT_TIME_STR_MAX], y[CT_TIME_STR_MAX];
+    if (a != b) {
+        snprintf(why, n, "%zu chapters were written but %zu read back", a, b);
+        return false;
+    }
+    for (size_t i = 0; i < a; i++) {
+        const chaptag_chapter *w = chaptag_chapters_get(want, i), *g = chaptag_chapters_get(got, i);
+        size_t len = strlen(w->title);
+        if (title_max != SIZE_MAX)
+            len = ct_utf8_cut(w->title, len, title_max);
+        if (w->start_ms != g->start_ms) {
+            snprintf(why, n, "chapter %zu was written at %s but reads back at %s", i + 1,
+                     ct_time_str_ms(w->start_ms, x), ct_time_str_ms(g->start_ms, y));
+            return false;
+        }
+        if (strlen(g->title) != len || memcmp(w->title, g->title, len) != 0) {
+            snprintf(why, n, "chapter %zu was written as \"%.60s\" but reads back as \"%.60s\"",
+                     i + 1, w->title, g->title);
+            return false;
+        }
+    }
+    return true;
 }
 
 const char *ct_time_str_ms(uint64_t ms, char *buf)

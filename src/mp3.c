@@ -15,8 +15,9 @@
 /* ID3v2 sizes are 28-bit sync-safe numbers. */
 #define ID3_MAX_BODY 0x0FFFFFFFu
 
-static bool mp3_sniff(const uint8_t *head, size_t n)
+static bool mp3_sniff(ct_file *f, const uint8_t *head, size_t n)
 {
+    (void)f;
     ct_mpeg_frame fr;
     return (n >= 10 && ct_id3v2_tag_size(head) > 0) || (n >= 4 && ct_mpeg_header_parse(head, &fr));
 }

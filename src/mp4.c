@@ -71,8 +71,9 @@ static ct_box *moov_of(const mp4_file *m)
     return &m->tops[m->moov];
 }
 
-static bool mp4_sniff(const uint8_t *head, size_t n)
+static bool mp4_sniff(ct_file *f, const uint8_t *head, size_t n)
 {
+    (void)f;
     static const char *const first[] = {"ftyp", "moov", "mdat", "free", "wide", "skip"};
     if (n < 8 || ct_load_u32be(head) == 0 || (ct_load_u32be(head) < 8 && ct_load_u32be(head) != 1))
         return false;

@@ -9,15 +9,16 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const ct_backend *be = NULL;
-    if (ct_backend_mp3.sniff(data, size < 16 ? size : 16))
+    ct_file *f = ct_file_memory(data, size);
+    size_t head = size < CT_SNIFF_HEAD ? size : CT_SNIFF_HEAD;
+    if (f != NULL && ct_backend_mp3.sniff(f, data, head))
         be = &ct_backend_mp3;
-    else if (ct_backend_mp4.sniff(data, size < 16 ? size : 16))
+    else if (f != NULL && ct_backend_mp4.sniff(f, data, head))
         be = &ct_backend_mp4;
-    ct_file *f = be ? ct_file_memory(data, size) : NULL;
     chaptag_chapters *list = chaptag_chapters_new();
     chaptag_error err;
     chaptag_file_info info;
-    if (f != NULL && list != NULL && be->read(f, "fuzz", list, &info, &err) == CHAPTAG_OK) {
+    if (be != NULL && list != NULL && be->read(f, "fuzz", list, &info, &err) == CHAPTAG_OK) {
         ct_findings findings = {0};
         if (be->lint != NULL)
             be->lint(f, &findings, &err);

@@ -92,11 +92,11 @@ static void mp3_files_are_recognised_by_their_first_bytes(void **state)
     static const uint8_t frame[] = {0xFF, 0xFB, 0x90, 0x00};
     static const uint8_t mp4[] = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'M', '4', 'A', ' '};
     static const uint8_t text[] = "00:00 Intro\n";
-    assert_true(ct_backend_mp3.sniff(id3, sizeof id3));
-    assert_true(ct_backend_mp3.sniff(frame, sizeof frame));
-    assert_false(ct_backend_mp3.sniff(mp4, sizeof mp4));
-    assert_false(ct_backend_mp3.sniff(text, sizeof text - 1));
-    assert_false(ct_backend_mp3.sniff(id3, 0));
+    assert_true(ct_backend_mp3.sniff(NULL, id3, sizeof id3));
+    assert_true(ct_backend_mp3.sniff(NULL, frame, sizeof frame));
+    assert_false(ct_backend_mp3.sniff(NULL, mp4, sizeof mp4));
+    assert_false(ct_backend_mp3.sniff(NULL, text, sizeof text - 1));
+    assert_false(ct_backend_mp3.sniff(NULL, id3, 0));
 }
 
 static void an_untagged_file_gets_a_v23_tag_and_keeps_its_audio(void **state)
