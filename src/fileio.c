@@ -477,6 +477,11 @@ struct ct_tmpfile {
     char *dir;
 };
 
+const char *ct_tmp_path(const ct_tmpfile *t)
+{
+    return t->path;
+}
+
 void ct_tmp_abort(ct_tmpfile *t)
 {
     if (t == NULL)

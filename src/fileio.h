@@ -66,6 +66,9 @@ chaptag_status ct_tmp_open(const char *target, ct_tmpfile **out, int *fd, chapta
    its target and syncs the folder; frees T. On failure the temporary file is removed. */
 chaptag_status ct_tmp_commit(ct_tmpfile *t, const ct_file *like, chaptag_error *err);
 
+/* The temporary file's path (borrowed from T), e.g. to read what was written back. */
+const char *ct_tmp_path(const ct_tmpfile *t);
+
 /* Removes the temporary file and frees T. NULL does nothing. */
 void ct_tmp_abort(ct_tmpfile *t);
 
