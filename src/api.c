@@ -73,6 +73,41 @@ void chaptag_report_free(chaptag_report *report)
     free(report);
 }
 
+/* What a write must read back as: BE's reading of the new file holds exactly WANT (NULL: no
+   chapters), titles cut to TITLE_MAX bytes where the container cuts them. */
+typedef struct {
+    const ct_backend *be;
+    const char *path;
+    const chaptag_chapters *want;
+    size_t title_max;
+} proof;
+
+/* The check every native write passes before it is reported done: the new file parses with
+   the backend's own reader and holds exactly the intended chapters. A failure is an I/O
+   error: the bytes on disk are not the bytes planned. */
+static chaptag_status prove(ct_file *written, void *ctx, chaptag_error *err)
+{
+    const proof *p = ctx;
+    chaptag_chapters *got = chaptag_chapters_new(), *none = chaptag_chapters_new();
+    chaptag_file_info info;
+    chaptag_error e;
+    char why[200];
+    chaptag_status st = got && none ? p->be->read(written, p->path, got, &info, &e)
+                                    : CHAPTAG_ERR_NOMEM;
+    if (st == CHAPTAG_ERR_NOMEM)
+        st = ct_fail_nomem(err);
+    else if (st != CHAPTAG_OK)
+        st = ct_fail(err, CHAPTAG_ERR_IO, 0, "what was written does not read back (%s); the "
+                     "file was left as it was", e.msg);
+    else if (st == CHAPTAG_OK && !ct_chapters_match(p->want ? p->want : none, got, p->title_max,
+                                                    why, sizeof why))
+        st = ct_fail(err, CHAPTAG_ERR_IO, 0, "what was written reads back wrong (%s); the file "
+                     "was left as it was", why);
+    chaptag_chapters_free(got);
+    chaptag_chapters_free(none);
+    return st;
+}
+
 /* Embeds LIST (NULL: strips) as OPTS says. */
 static chaptag_status write_chapters(const char *path, const chaptag_chapters *list,
                                      const chaptag_embed_opts *opts, chaptag_report **report,
@@ -96,6 +131,9 @@ static chaptag_status write_chapters(const char *path, const chaptag_chapters *l
     chaptag_status st = ct_file_open(path, edit ? CT_OPEN_EDIT : CT_OPEN_READ, &f, err);
     if (st == CHAPTAG_OK)
         st = pick_backend(f, &be, err);
+    if (st == CHAPTAG_OK && opts->output != NULL && ct_file_same(f, opts->output))
+        st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "the output %s is the input file itself",
+                     opts->output);
     if (st == CHAPTAG_OK && be->write != NULL)
         st = be->write(f, path, list, opts, rep, err);
     else if (st == CHAPTAG_OK)
@@ -107,7 +145,9 @@ static chaptag_status write_chapters(const char *path, const chaptag_chapters *l
     bool planned = st == CHAPTAG_OK && be->write == NULL;
     if (planned && !opts->dry_run && (plan.n > 0 || opts->output != NULL)) {
         ct_apply_result res;
-        st = ct_plan_apply(f, path, &plan, opts->output, &res, err);
+        proof p = {be, path, list, list && be == &ct_backend_mp4 && opts->mp4_style == CHAPTAG_MP4_NERO
+                                       ? CT_MP4_CHPL_TITLE_MAX : SIZE_MAX};
+        st = ct_plan_apply_checked(f, path, &plan, opts->output, prove, &p, &res, err);
         rep->bytes_written = res.bytes_written;
         rep->kind = !res.in_place ? CHAPTAG_WROTE_FILE
                     : res.bytes_written > 0 ? CHAPTAG_WROTE_IN_PLACE

@@ -9,6 +9,9 @@
 #include "plan.h"
 #include "verify.h"
 
+/* Nero chpl titles are at most this many bytes (a one-byte length). */
+#define CT_MP4_CHPL_TITLE_MAX 255
+
 /* How much of a file's start the sniffers are given. */
 #define CT_SNIFF_HEAD 4096
 

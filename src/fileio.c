@@ -46,11 +46,24 @@ static void test_pause(void)
     nanosleep(&ts, NULL);
 }
 
-static unsigned long io_fail_at;
+static unsigned long io_fail_at, io_corrupt_at;
 
 void ct_fileio_fail_at(unsigned long n)
 {
     io_fail_at = n;
+}
+
+unsigned long ct_fileio_corrupt_at(unsigned long n)
+{
+    unsigned long left = io_corrupt_at;
+    io_corrupt_at = n;
+    return left;
+}
+
+/* True when this write of bytes is the one a test asked to corrupt. */
+static bool corrupt(void)
+{
+    return io_corrupt_at != 0 && --io_corrupt_at == 0;
 }
 
 /* True (errno set to E) when this write, fsync or rename is the one a test asked to fail. */
@@ -74,6 +87,17 @@ void ct_fileio_fail_at(unsigned long n)
 static bool inject(int e)
 {
     (void)e;
+    return false;
+}
+
+unsigned long ct_fileio_corrupt_at(unsigned long n)
+{
+    (void)n;
+    return 0;
+}
+
+static bool corrupt(void)
+{
     return false;
 }
 #endif
@@ -246,17 +270,29 @@ chaptag_status ct_file_read(ct_file *f, uint64_t off, void *buf, size_t len, siz
 static int pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
 {
     size_t done = 0;
-    while (done < len) {
-        if (inject(ENOSPC))
-            return -1;
-        ssize_t n = pwrite(fd, (const char *)buf + done, len - done, (off_t)(off + done));
+    uint8_t *bad = len > 0 && corrupt() ? ct_malloc(len) : NULL;
+    if (bad != NULL) {
+        memcpy(bad, buf, len);
+        for (size_t i = 0; i < len && i < 64; i++)
+            bad[i] ^= 0x20;
+        buf = bad;
+    }
+    int rc = 0;
+    while (done < len && rc == 0) {
+        ssize_t n = inject(ENOSPC) ? -1
+                                   : pwrite(fd, (const char *)buf + done, len - done,
+                                            (off_t)(off + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return -1;
-        done += (size_t)n;
+            rc = -1;
+        else
+            done += (size_t)n;
     }
-    return 0;
+    int e = errno;
+    free(bad);
+    errno = e;
+    return rc;
 }
 
 static int sync_data(int fd)
@@ -398,11 +434,33 @@ static chaptag_status write_stream(ct_file *f, const ct_plan *plan, int out, uin
     return st;
 }
 
+/* A read-only view of the file open at FD as it is now (not owned: closing it is the
+   caller's), for reading back what was written. */
+static chaptag_status view_of(int fd, ct_file *v, chaptag_error *err)
+{
+    memset(v, 0, sizeof *v);
+    v->fd = fd;
+    if (fstat(fd, &v->st) != 0)
+        return ct_fail_errno(err, "cannot stat the written file");
+    v->size = (uint64_t)v->st.st_size;
+    return CHAPTAG_OK;
+}
+
+/* Runs CHECK on the file at FD, if there is a check. */
+static chaptag_status check_fd(int fd, ct_check_fn check, void *ctx, chaptag_error *err)
+{
+    ct_file v;
+    if (check == NULL)
+        return CHAPTAG_OK;
+    chaptag_status st = view_of(fd, &v, err);
+    return st == CHAPTAG_OK ? check(&v, ctx, err) : st;
+}
+
 /* Runs the plan's steps in order, each made durable before the next: the backend chose
-   them so that the file is valid after every one. On a failure the original bytes (saved
-   first) are put back and the size restored. */
-static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_apply_result *res,
-                                  chaptag_error *err)
+   them so that the file is valid after every one. On a failure, or when CHECK finds the
+   result wrong, the original bytes (saved first) are put back and the size restored. */
+static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_check_fn check, void *ctx,
+                                  ct_apply_result *res, chaptag_error *err)
 {
     chaptag_status st = CHAPTAG_OK;
     size_t n = plan->n_steps;
@@ -428,6 +486,8 @@ static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_apply_resu
         written += pos - plan->steps[done].off;
         test_pause();
     }
+    if (st == CHAPTAG_OK)
+        st = check_fd(f->fd, check, ctx, err);
     if (st != CHAPTAG_OK && old != NULL && old_len != NULL) {
         /* the earliest step to cover a byte saved its original: restore latest first */
         for (size_t i = done < n ? done + 1 : done; i-- > 0;)
@@ -559,7 +619,8 @@ chaptag_status ct_tmp_commit(ct_tmpfile *t, const ct_file *like, chaptag_error *
 }
 
 static chaptag_status apply_rewrite(ct_file *f, const char *target_path, const ct_plan *plan,
-                                    ct_apply_result *res, chaptag_error *err)
+                                    ct_check_fn check, void *ctx, ct_apply_result *res,
+                                    chaptag_error *err)
 {
     ct_tmpfile *t;
     int out;
@@ -568,6 +629,8 @@ static chaptag_status apply_rewrite(ct_file *f, const char *target_path, const c
         return st;
     uint64_t written = 0;
     st = write_stream(f, plan, out, &written, err);
+    if (st == CHAPTAG_OK)
+        st = check_fd(out, check, ctx, err);
     if (st != CHAPTAG_OK) {
         ct_tmp_abort(t);
         return st;
@@ -580,8 +643,7 @@ static chaptag_status apply_rewrite(ct_file *f, const char *target_path, const c
     return st;
 }
 
-/* True when OUTPUT names the same file as F. */
-static bool same_file(const ct_file *f, const char *output)
+bool ct_file_same(const ct_file *f, const char *output)
 {
     struct stat st;
     return f->fd >= 0 && stat(output, &st) == 0 && st.st_dev == f->st.st_dev &&
@@ -591,17 +653,24 @@ static bool same_file(const ct_file *f, const char *output)
 chaptag_status ct_plan_apply(ct_file *f, const char *path, const ct_plan *plan,
                              const char *output, ct_apply_result *res, chaptag_error *err)
 {
+    return ct_plan_apply_checked(f, path, plan, output, NULL, NULL, res, err);
+}
+
+chaptag_status ct_plan_apply_checked(ct_file *f, const char *path, const ct_plan *plan,
+                                     const char *output, ct_check_fn check, void *ctx,
+                                     ct_apply_result *res, chaptag_error *err)
+{
     res->in_place = false;
     res->bytes_written = 0;
     if (plan->failed)
         return ct_fail_nomem(err);
-    if (output != NULL && same_file(f, output))
-        output = NULL;
+    if (output != NULL && ct_file_same(f, output))
+        return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "the output %s is the input file itself", output);
     if (output == NULL && plan->n == 0)
         return CHAPTAG_OK; /* the file already is what the plan would make */
     if (output == NULL && plan->n_steps > 0)
-        return apply_steps(f, plan, res, err);
-    return apply_rewrite(f, output != NULL ? output : path, plan, res, err);
+        return apply_steps(f, plan, check, ctx, res, err);
+    return apply_rewrite(f, output != NULL ? output : path, plan, check, ctx, res, err);
 }
 
 chaptag_status ct_slurp(const char *path, size_t max, char **out, size_t *len,

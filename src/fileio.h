@@ -34,6 +34,10 @@ void ct_file_close(ct_file *f);
 /* Size of F in bytes when it was opened. */
 uint64_t ct_file_size(const ct_file *f);
 
+/* True when PATH names the file F is open on (same device and inode: a hard link, a symlink,
+   "./NAME"). */
+bool ct_file_same(const ct_file *f, const char *path);
+
 /* Reads LEN bytes at offset OFF into BUF. With GOT NULL all LEN bytes must be there (else
    CHAPTAG_ERR_AUDIO, "the file ends early"); otherwise *GOT is the count read, short only at
    the end of the file. */
@@ -54,6 +58,18 @@ typedef struct {
    original is unchanged and no temporary file is left. */
 chaptag_status ct_plan_apply(ct_file *f, const char *path, const ct_plan *plan,
                              const char *output, ct_apply_result *res, chaptag_error *err);
+
+/* Reads the new state of a file back before a write is called done: WRITTEN is a read-only
+   view of what was written (the temporary file before its rename, or the file after its
+   steps). Anything but CHAPTAG_OK undoes the write. */
+typedef chaptag_status (*ct_check_fn)(ct_file *written, void *ctx, chaptag_error *err);
+
+/* As ct_plan_apply(), and CHECK (with CTX) proves the result first: a rewrite is checked
+   before the rename, an edit in place after its last step and undone (the original bytes put
+   back, the size restored) when the check fails. CHECK NULL: no proof. */
+chaptag_status ct_plan_apply_checked(ct_file *f, const char *path, const ct_plan *plan,
+                                     const char *output, ct_check_fn check, void *ctx,
+                                     ct_apply_result *res, chaptag_error *err);
 
 /* A temporary file for a writer that is not a plan (libavformat): created beside TARGET (what
    its symlinks lead to), hidden and named .NAME.chaptag-tmp-XXXXXX. */
@@ -80,5 +96,10 @@ chaptag_status ct_slurp(const char *path, size_t max, char **out, size_t *len,
 /* Built with CHAPTAG_TESTING: make the Nth write, fsync or rename from now fail with EIO
    (ENOSPC for writes); 0 turns it off. */
 void ct_fileio_fail_at(unsigned long n);
+
+/* Built with CHAPTAG_TESTING: the Nth write of bytes from now silently writes its first
+   64 bytes flipped (a fault the disk does not report), so tests see the read-back catch it;
+   0: off. Returns how many writes the previous request still had to go (0: it was met). */
+unsigned long ct_fileio_corrupt_at(unsigned long n);
 
 #endif

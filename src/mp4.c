@@ -24,7 +24,7 @@
 #include "text.h"
 
 /* chpl counts and title lengths are single bytes. */
-#define CHPL_MAX 255
+#define CHPL_MAX CT_MP4_CHPL_TITLE_MAX
 /* QuickTime text samples carry a 16-bit length. */
 #define QT_TITLE_MAX 65535
 /* Chapter titles read from a file longer than this are cut: nobody writes such titles. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "chapters.h"
 #include "taglib.h"
 
 /* A v2.3 tag with TPE1 "Host", before the frames of the MP3s written here. */
@@ -171,6 +172,58 @@ static void bad_input_fails_with_its_status_and_touches_nothing(void **state)
     chaptag_chapters_free(l);
 }
 
+/* Embeds L into the file at PATH with its Nth write of bytes corrupted, for N from 1 on, the
+   file as it was before each run: each run either fails as an I/O error with the file
+   byte-identical, or succeeds with exactly L in the file (the fault hit bytes a later step
+   wrote again). Returns how many runs the read-back caught. */
+static size_t corrupt_each_write(const char *path, const chaptag_chapters *l)
+{
+    size_t caught = 0, orig_len;
+    char *orig = ct_test_read_file(path, &orig_len);
+    for (unsigned long n = 1; n < 64; n++) {
+        ct_test_write_file(path, orig, orig_len);
+        size_t after_len;
+        chaptag_error err = {0};
+        chaptag_report *rep = NULL;
+        ct_fileio_corrupt_at(n);
+        chaptag_status st = chaptag_embed(path, l, NULL, &rep, &err);
+        bool missed = ct_fileio_corrupt_at(0) != 0; /* fewer writes than N: all had a turn */
+        char *after = ct_test_read_file(path, &after_len);
+        if (st != CHAPTAG_OK) {
+            assert_int_equal(st, CHAPTAG_ERR_IO);
+            assert_non_null(strstr(err.msg, "read"));
+            assert_bytes_equal(after, after_len, orig, orig_len);
+            caught++;
+        } else {
+            chaptag_chapters *back = read_ok(path, NULL);
+            char why[200];
+            assert_true(ct_chapters_match(l, back, SIZE_MAX, why, sizeof why));
+            chaptag_chapters_free(back);
+        }
+        free(after);
+        chaptag_report_free(rep);
+        if (missed)
+            break;
+    }
+    free(orig);
+    return caught;
+}
+
+static void a_write_that_reads_back_wrong_is_undone(void **state)
+{
+    (void)state;
+    const char *mp3 = ct_test_path("corrupt.mp3", 0);
+    write_mp3(mp3, 200);
+    chaptag_chapters *a = ct_test_chapters(4, 1000, "First list");
+    chaptag_chapters *b = ct_test_chapters(4, 1000, "Other list");
+    /* a rewrite (the tag has no room): caught before the rename */
+    assert_true(corrupt_each_write(mp3, a) > 0);
+    /* an edit in place (now there is padding): caught after the steps, and put back */
+    assert_true(corrupt_each_write(mp3, b) > 0);
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+}
+
 static void taglib_reads_the_standard_tags(void **state)
 {
     (void)state;
@@ -206,6 +259,7 @@ int main(void)
         cmocka_unit_test(embed_read_verify_strip_an_mp3), /* first: checks FFmpeg is not loaded */
         cmocka_unit_test(output_and_dry_run_leave_the_input_untouched),
         cmocka_unit_test(bad_input_fails_with_its_status_and_touches_nothing),
+        cmocka_unit_test(a_write_that_reads_back_wrong_is_undone),
         cmocka_unit_test(taglib_reads_the_standard_tags),
         cmocka_unit_test(other_containers_go_through_libavformat),
     };
