@@ -15,11 +15,59 @@
 /* ID3v2 sizes are 28-bit sync-safe numbers. */
 #define ID3_MAX_BODY 0x0FFFFFFFu
 
+/* How far past the tags the sniffer looks for the first frame when the file starts with
+   neither a tag nor a frame (FFmpeg's mp3 probe looks as far); the probe, once the file is
+   taken for MP3, looks further. */
+#define SNIFF_WINDOW (64u << 10)
+
+/* LEN bytes at OFF: from HEAD (N bytes) when they are in it, else from F (may be NULL).
+   False when they are not all there. */
+static bool sniff_read(ct_file *f, const uint8_t *head, size_t n, uint64_t off, uint8_t *buf,
+                       size_t len)
+{
+    if (off <= n && len <= n - off) {
+        memcpy(buf, head + off, len);
+        return true;
+    }
+    size_t got = 0;
+    return f != NULL && ct_file_read(f, off, buf, len, &got, NULL) == CHAPTAG_OK && got == len;
+}
+
+/* What some taggers put an ID3v2 tag in front of that is not MPEG audio (readers skip the tag
+   and find these): RIFF/RF64 WAV, AIFF, FLAC, Ogg, Matroska, AAC (ADIF, or ADTS: the MPEG
+   sync with layer 0), and MP4 boxes. */
+static bool foreign_magic(const uint8_t p[8])
+{
+    static const char magic[][5] = {
+        "RIFF", "RF64", "FORM", "fLaC", "OggS", "ADIF", "\x1A\x45\xDF\xA3"};
+    static const char box[][5] = {"ftyp", "moov", "mdat", "free", "wide", "skip"};
+    for (size_t i = 0; i < sizeof magic / sizeof magic[0]; i++)
+        if (memcmp(p, magic[i], 4) == 0)
+            return true;
+    for (size_t i = 0; i < sizeof box / sizeof box[0]; i++)
+        if (memcmp(p + 4, box[i], 4) == 0)
+            return true;
+    return p[0] == 0xFF && (p[1] & 0xF6) == 0xF0;
+}
+
+/* An MP3 starts with ID3v2 tags (unless another container follows them), or with MPEG frames,
+   maybe after junk: zeros, garbage, a frame cut short. HEAD is F's first N bytes; F may be
+   NULL, and then only HEAD is looked at. */
 static bool mp3_sniff(ct_file *f, const uint8_t *head, size_t n)
 {
-    (void)f;
+    uint8_t b[10];
+    uint64_t tags = 0, size;
+    while (sniff_read(f, head, n, tags, b, sizeof b) && (size = ct_id3v2_tag_size(b)) > 0)
+        tags += size;
+    if (sniff_read(f, head, n, tags, b, 8) && foreign_magic(b))
+        return false;
     ct_mpeg_frame fr;
-    return (n >= 10 && ct_id3v2_tag_size(head) > 0) || (n >= 4 && ct_mpeg_header_parse(head, &fr));
+    if (tags > 0 || (n >= 4 && ct_mpeg_header_parse(head, &fr)))
+        return true; /* the probe finds the frames, or says there are none */
+    ct_file *mem = f == NULL ? ct_file_memory(head, n) : NULL;
+    bool found = (f != NULL || mem != NULL) && ct_mpeg_sniff(f ? f : mem, 0, SNIFF_WINDOW);
+    ct_file_close(mem);
+    return found;
 }
 
 /* The prepended tag(s) of an MP3 file, parsed and as bytes. */

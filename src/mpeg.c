@@ -386,13 +386,14 @@ static chaptag_status first_frame_at(window *w, uint64_t off, ct_mpeg_info *info
     return st;
 }
 
-static chaptag_status find_first_frame(window *w, uint64_t from, ct_mpeg_info *info, bool *found,
-                                       chaptag_error *err)
+/* The first frame that starts the stream (first_frame_at) within MAX bytes of FROM. */
+static chaptag_status find_first_frame(window *w, uint64_t from, uint64_t max, ct_mpeg_info *info,
+                                       bool *found, chaptag_error *err)
 {
     *found = false;
     if (from >= w->end)
         return CHAPTAG_OK;
-    uint64_t limit = w->end - from > SEARCH_MAX ? from + SEARCH_MAX : w->end;
+    uint64_t limit = w->end - from > max ? from + max : w->end;
     for (uint64_t off = from; off < limit; off++) {
         const uint8_t *p;
         chaptag_status st = window_get(w, off, 4, &p, err);
@@ -527,7 +528,7 @@ chaptag_status ct_mpeg_probe(ct_file *f, uint64_t audio_start, ct_mpeg_info *out
     if (w.buf == NULL)
         return ct_fail_nomem(err);
     bool found;
-    st = find_first_frame(&w, audio_start, &info, &found, err);
+    st = find_first_frame(&w, audio_start, SEARCH_MAX, &info, &found, err);
     if (st == CHAPTAG_OK && !found)
         st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "no MPEG audio frames found");
     if (st == CHAPTAG_OK)
@@ -536,4 +537,16 @@ chaptag_status ct_mpeg_probe(ct_file *f, uint64_t audio_start, ct_mpeg_info *out
     if (st == CHAPTAG_OK)
         *out = info;
     return st;
+}
+
+bool ct_mpeg_sniff(ct_file *f, uint64_t from, uint64_t max)
+{
+    window w = {f, ct_file_size(f), 0, 0, SEARCH_BLOCK, ct_malloc(SEARCH_BLOCK)};
+    ct_mpeg_info info;
+    memset(&info, 0, sizeof info);
+    bool found = false;
+    if (w.buf != NULL && find_first_frame(&w, from, max, &info, &found, NULL) != CHAPTAG_OK)
+        found = false;
+    free(w.buf);
+    return found;
 }

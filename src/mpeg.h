@@ -66,6 +66,11 @@ typedef struct {
 chaptag_status ct_mpeg_audio_end(ct_file *f, uint64_t audio_start, uint64_t *end,
                                  chaptag_error *err);
 
+/* Whether an MPEG audio stream starts within MAX bytes of FROM in F: a valid frame header
+   followed by a frame of the same stream (or holding a Xing/Info/VBRI header), as
+   ct_mpeg_probe() finds it. False too when F cannot be read or memory runs out. */
+bool ct_mpeg_sniff(ct_file *f, uint64_t from, uint64_t max);
+
 /* Finds the first frame at or after AUDIO_START (validated by the frame that follows it,
    searching at most 1 MiB), reads its VBR header and measures the duration: from the
    Xing/Info frame count (gapless, LAME delay and padding removed) or VBRI, else by walking

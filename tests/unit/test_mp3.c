@@ -99,6 +99,158 @@ static void mp3_files_are_recognised_by_their_first_bytes(void **state)
     assert_false(ct_backend_mp3.sniff(NULL, id3, 0));
 }
 
+/* Whether the MP3 backend takes the LEN bytes at DATA, given the file and its first 4 KiB
+   as api.c gives them; and given only those bytes (no file), when HEAD_ONLY. */
+static bool sniffs(const uint8_t *data, size_t len, bool head_only)
+{
+    size_t n = len < CT_SNIFF_HEAD ? len : CT_SNIFF_HEAD;
+    if (head_only)
+        return ct_backend_mp3.sniff(NULL, data, n);
+    ct_file *f = ct_file_memory(data, len);
+    assert_non_null(f);
+    bool yes = ct_backend_mp3.sniff(f, data, n);
+    ct_file_close(f);
+    return yes;
+}
+
+/* TAG_LEN bytes of tag (may be 0), then JUNK_LEN bytes of junk, in a new buffer: the prefix
+   make_mp3() puts before the frames. Junk kinds: 0 zeros, 1 garbage with stray sync bytes and
+   a valid header whose next frame is not there, 2 the first 200 bytes of a frame. */
+static uint8_t *tag_and_junk(const uint8_t *tag, size_t tag_len, int kind, size_t junk_len)
+{
+    uint8_t *p = calloc(1, tag_len + junk_len);
+    assert_non_null(p);
+    memcpy(p, tag, tag_len);
+    uint8_t *j = p + tag_len;
+    static const uint8_t hdr[4] = {0xFF, 0xFB, 0x90, 0x00};
+    if (kind == 1) {
+        for (size_t i = 0; i < junk_len; i++)
+            j[i] = (uint8_t)(i * 37 + 11);
+        j[5] = 0xFF;
+        memcpy(j + 40, hdr, 4);
+    } else if (kind == 2) {
+        memcpy(j + junk_len - 200, hdr, 4);
+    }
+    return p;
+}
+
+static void an_mp3_with_junk_before_its_first_frame_is_recognised(void **state)
+{
+    (void)state;
+    size_t tag_len;
+    uint8_t *tag = tpe1_tag(16, &tag_len);
+    for (int with_tag = 0; with_tag <= 1; with_tag++)
+        for (int kind = 0; kind <= 2; kind++) {
+            uint8_t *prefix = tag_and_junk(tag, with_tag ? tag_len : 0, kind, 300);
+            size_t len;
+            uint8_t *data = make_mp3(prefix, (with_tag ? tag_len : 0) + 300, 20, false, &len);
+            assert_true(sniffs(data, len, false));
+            assert_true(sniffs(data, len, true));
+            chaptag_file_info info;
+            chaptag_chapters *l = ct_test_read(&ct_backend_mp3, data, len, &info);
+            double want = 20 * FRAME_MS;
+            assert_true(info.duration_ms + 30 >= want && info.duration_ms <= want + 30);
+            chaptag_chapters_free(l);
+            free(data);
+            free(prefix);
+        }
+    free(tag);
+}
+
+static void a_wav_aiff_flac_ogg_or_mp4_behind_an_id3v2_tag_is_not_mp3(void **state)
+{
+    (void)state;
+    static const uint8_t heads[][12] = {
+        {'R', 'I', 'F', 'F', 0x24, 0, 1, 0, 'W', 'A', 'V', 'E'}, /* WAV */
+        {'R', 'F', '6', '4', 0xFF, 0xFF, 0xFF, 0xFF, 'W', 'A', 'V', 'E'},
+        {'F', 'O', 'R', 'M', 0, 1, 0, 0, 'A', 'I', 'F', 'F'},    /* AIFF */
+        {'f', 'L', 'a', 'C', 0, 0, 0, 0x22},                     /* FLAC */
+        {'O', 'g', 'g', 'S', 0, 2},                              /* Ogg */
+        {0, 0, 0, 0x20, 'f', 't', 'y', 'p', 'M', '4', 'A', ' '}, /* MP4 */
+        {0xFF, 0xF1, 0x50, 0x80},                                /* ADTS AAC */
+    };
+    size_t tag_len;
+    uint8_t *tag = tpe1_tag(100, &tag_len);
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+        /* the payload is MPEG-looking frames, so only the magic can tell */
+        size_t len;
+        uint8_t *data = make_mp3(tag, tag_len, 20, false, &len);
+        memcpy(data + tag_len, heads[i], sizeof heads[i]);
+        assert_false(sniffs(data, len, false));
+        assert_false(sniffs(data, len, true));
+        free(data);
+    }
+    free(tag);
+}
+
+static void text_wav_and_mp4_files_without_a_tag_are_not_mp3(void **state)
+{
+    (void)state;
+    size_t len = 70000;
+    uint8_t *data = malloc(len);
+    assert_non_null(data);
+    for (size_t i = 0; i < len; i++)
+        data[i] = (uint8_t)("00:00 Intro\n00:02 Next part\n"[i % 28]);
+    assert_false(sniffs(data, len, false));
+    /* noise behind a WAV header, with a valid frame header every 1000 bytes that no second
+       frame follows */
+    uint32_t x = 12345;
+    for (size_t i = 0; i < len; i++) {
+        x = x * 1103515245u + 12345u;
+        data[i] = (uint8_t)(x >> 16);
+    }
+    for (size_t i = 100; i + 4 < len; i += 1000)
+        memcpy(data + i, "\xFF\xFB\x90\x00", 4);
+    memcpy(data, "RIFF\x24\x00\x01\x00WAVEfmt ", 16);
+    assert_false(sniffs(data, len, false));
+    memcpy(data, "\0\0\0 ftypM4A ", 12); /* size 32 */
+    assert_false(sniffs(data, len, false));
+    free(data);
+}
+
+static void an_id3v2_tag_before_nothing_decodable_is_mp3_without_frames(void **state)
+{
+    (void)state;
+    size_t tag_len;
+    uint8_t *tag = tpe1_tag(0, &tag_len);
+    uint8_t *prefix = tag_and_junk(tag, tag_len, 1, 5000);
+    assert_true(sniffs(prefix, tag_len + 5000, false));
+    ct_file *f = ct_file_memory(prefix, tag_len + 5000);
+    chaptag_chapters *l = chaptag_chapters_new();
+    chaptag_error err = {0};
+    chaptag_file_info info;
+    assert_int_equal(ct_backend_mp3.read(f, "x.mp3", l, &info, &err), CHAPTAG_ERR_AUDIO);
+    assert_string_equal(err.msg, "no MPEG audio frames found");
+    ct_file_close(f);
+    chaptag_chapters_free(l);
+    free(prefix);
+    free(tag);
+}
+
+static void junk_between_the_tag_and_the_audio_stays_where_it_is(void **state)
+{
+    (void)state;
+    size_t tag_len;
+    uint8_t *tag = tpe1_tag(0, &tag_len);
+    chaptag_chapters *l = ct_test_chapters(2, 100, "Part");
+    for (int with_tag = 0; with_tag <= 1; with_tag++) {
+        size_t skip = with_tag ? tag_len : 0, len, out_len;
+        uint8_t *prefix = tag_and_junk(tag, skip, 2, 300);
+        uint8_t *data = make_mp3(prefix, skip + 300, 20, true, &len);
+        uint8_t *out = embed(data, len, l, 3, &out_len, NULL);
+        uint64_t size = ct_id3v2_tag_size(out);
+        assert_bytes_equal(out + size, out_len - size, data + skip, len - skip);
+        chaptag_chapters *back = ct_test_read(&ct_backend_mp3, out, out_len, NULL);
+        assert_int_equal(chaptag_chapters_count(back), 2);
+        chaptag_chapters_free(back);
+        free(out);
+        free(data);
+        free(prefix);
+    }
+    chaptag_chapters_free(l);
+    free(tag);
+}
+
 static void an_untagged_file_gets_a_v23_tag_and_keeps_its_audio(void **state)
 {
     (void)state;
@@ -227,6 +379,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mp3_files_are_recognised_by_their_first_bytes),
+        cmocka_unit_test(an_mp3_with_junk_before_its_first_frame_is_recognised),
+        cmocka_unit_test(a_wav_aiff_flac_ogg_or_mp4_behind_an_id3v2_tag_is_not_mp3),
+        cmocka_unit_test(text_wav_and_mp4_files_without_a_tag_are_not_mp3),
+        cmocka_unit_test(an_id3v2_tag_before_nothing_decodable_is_mp3_without_frames),
+        cmocka_unit_test(junk_between_the_tag_and_the_audio_stays_where_it_is),
         cmocka_unit_test(an_untagged_file_gets_a_v23_tag_and_keeps_its_audio),
         cmocka_unit_test(a_re_embed_that_fits_the_padding_is_in_place),
         cmocka_unit_test(frames_chaptag_does_not_own_survive_embed_and_strip),

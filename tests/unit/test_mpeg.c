@@ -516,6 +516,63 @@ static void probe_skips_a_false_sync_in_junk_before_the_first_frame(void **state
     ct_buf_free(&b);
 }
 
+/* Junk of each kind that players skip before the first frame: zeros, garbage holding a valid
+   header no frame follows, and a frame cut short. */
+static void put_junk(ct_buf *b, int kind)
+{
+    size_t at = b->len;
+    if (kind == 0) {
+        ct_buf_put_zeros(b, 300);
+        return;
+    }
+    for (int i = 0; i < 300; i++)
+        ct_buf_put_u8(b, (uint8_t)(i * 37 + 11));
+    if (kind == 1)
+        memcpy(b->data + at + 40, hdr128, 4);
+    else
+        put_frame(b, hdr128, 200);
+}
+
+static void probe_finds_the_first_frame_behind_zeros_garbage_or_a_frame_cut_short(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind < 3; kind++) {
+        ct_buf b = CT_BUF_INIT;
+        ct_buf_put_zeros(&b, 64); /* stands for the ID3v2 tag */
+        put_junk(&b, kind);
+        size_t first = b.len;
+        put_lavc_info_frame(&b, 20, 21 * LEN128);
+        put_cbr_frames(&b, 20);
+        ct_mpeg_info info;
+        assert_int_equal(probe_bytes(b.data, b.len, 64, &info, NULL), CHAPTAG_OK);
+        assert_int_equal(info.first_frame, first);
+        assert_int_equal(info.frames, 20);
+        ct_file *f = ct_file_memory(b.data, b.len);
+        assert_true(ct_mpeg_sniff(f, 0, 64 << 10));
+        assert_true(ct_mpeg_sniff(f, 64, first - 64 + 1));
+        assert_false(ct_mpeg_sniff(f, 64, first - 64)); /* the window ends before it */
+        ct_file_close(f);
+        ct_buf_free(&b);
+    }
+}
+
+static void sniff_finds_no_stream_in_junk_or_a_lone_frame(void **state)
+{
+    (void)state;
+    ct_buf b = CT_BUF_INIT;
+    put_junk(&b, 1);
+    put_junk(&b, 2);
+    put_frame(&b, hdr128, LEN128); /* a whole frame, but no second one */
+    put_junk(&b, 0);
+    ct_file *f = ct_file_memory(b.data, b.len);
+    assert_false(ct_mpeg_sniff(f, 0, 64 << 10));
+    ct_file_close(f);
+    f = ct_file_memory(b.data, 0);
+    assert_false(ct_mpeg_sniff(f, 0, 64 << 10));
+    ct_file_close(f);
+    ct_buf_free(&b);
+}
+
 static void probe_does_not_read_the_audio_when_the_header_counts_the_frames(void **state)
 {
     (void)state;
@@ -788,6 +845,8 @@ int main(void)
         cmocka_unit_test(probe_skips_a_false_sync_in_junk_before_the_first_frame),
         cmocka_unit_test(probe_does_not_read_the_audio_when_the_header_counts_the_frames),
         cmocka_unit_test(probe_scans_when_the_header_does_not_describe_the_stream),
+        cmocka_unit_test(probe_finds_the_first_frame_behind_zeros_garbage_or_a_frame_cut_short),
+        cmocka_unit_test(sniff_finds_no_stream_in_junk_or_a_lone_frame),
         cmocka_unit_test(probe_skips_a_damaged_frame_and_not_a_last_frame_cut_short),
         cmocka_unit_test(audio_end_leaves_out_id3v1_and_tag_plus),
         cmocka_unit_test(audio_end_leaves_out_apev2_with_and_without_header),
