@@ -52,6 +52,13 @@ static const uint16_t frame_samples[2][3] = {{384, 1152, 1152}, {384, 1152, 576}
 static const uint32_t length_coef[2][3] = {{12000, 144000, 144000}, {12000, 144000, 72000}};
 static const unsigned slot_bytes[3] = {4, 1, 1};
 
+/* Bytes of a frame of FR's version, layer and rate at KBPS, PADDED or not. */
+static unsigned frame_length(const ct_mpeg_frame *fr, unsigned kbps, unsigned padded)
+{
+    unsigned lsf = fr->version != 10, layer = fr->layer - 1;
+    return (length_coef[lsf][layer] * kbps / fr->sample_rate + padded) * slot_bytes[layer];
+}
+
 bool ct_mpeg_header_parse(const uint8_t p[4], ct_mpeg_frame *out)
 {
     uint32_t h = ct_load_u32be(p);
@@ -66,11 +73,8 @@ bool ct_mpeg_header_parse(const uint8_t p[4], ct_mpeg_frame *out)
     fr.sample_rate = base_rates[rate] >> versions[v].rate_shift;
     fr.channels = (h >> 6 & 3) == 3 ? 1 : 2;
     fr.samples = frame_samples[lsf][layer - 1];
-    fr.length = 0; /* free format: only the distance to the next sync tells */
-    if (br != 0)
-        fr.length =
-            (length_coef[lsf][layer - 1] * fr.bitrate_kbps / fr.sample_rate + (h >> 9 & 1)) *
-            slot_bytes[layer - 1];
+    /* free format: only the distance to the next sync tells */
+    fr.length = br != 0 ? frame_length(&fr, fr.bitrate_kbps, h >> 9 & 1) : 0;
     fr.crc = (h >> 16 & 1) == 0;
     *out = fr;
     return true;
@@ -459,19 +463,33 @@ static chaptag_status scan_frames(window *w, uint64_t off, const ct_mpeg_frame *
 
 /* ---- duration ----------------------------------------------------------------------------- */
 
+/* Whether N frames of the stream whose first frame is FR can fill HAVE bytes: no fewer than
+   at its lowest bitrate, no more than one past its highest (a count of 1,000,000 frames in
+   10 KB, or of 3 in 1 MB, is some other file's). */
+static bool count_fits(const ct_mpeg_frame *fr, uint64_t n, uint64_t have)
+{
+    const uint16_t *kbps = bitrates[fr->version != 10][fr->layer - 1];
+    uint64_t shortest = frame_length(fr, kbps[1], 0), longest = frame_length(fr, kbps[14], 1);
+    return n * shortest <= have && (n + 1) * longest >= have;
+}
+
 /* Whether the header's frame count describes this stream. Like FFmpeg, not when the stream is
    more than 1/16 larger than the header's byte count (frames were appended: FFmpeg's "invalid
    concatenated file"); unlike FFmpeg, not either when it is more than 1/16 smaller (a download
-   cut short). The scan is exact where the header is wrong, and costs nothing on sound files. */
+   cut short), nor when the count cannot fill the stream. The scan is exact where the header
+   is wrong, and costs nothing on sound files. */
 static bool header_counts(const ct_mpeg_info *info)
 {
     const ct_mpeg_vbr_info *v = &info->vbr;
     if (v->kind == CT_MPEG_VBR_NONE || !v->has_frames || v->frames == 0)
         return false;
-    if (!v->has_bytes || v->bytes == 0)
-        return true;
     /* both count the header's own frame */
     uint64_t have = info->audio_end - info->first_frame, said = v->bytes;
+    uint64_t audio = have > info->frame.length ? have - info->frame.length : 0;
+    if (!count_fits(&info->frame, v->frames, audio))
+        return false;
+    if (!v->has_bytes || v->bytes == 0)
+        return true;
     uint64_t lo = have < said ? have : said, hi = have < said ? said : have;
     return hi - lo <= lo / 16;
 }
@@ -487,23 +505,30 @@ static const char *const header_sources[] = {[CT_MPEG_VBR_XING] = "Xing header",
                                              [CT_MPEG_VBR_INFO] = "Info header",
                                              [CT_MPEG_VBR_VBRI] = "VBRI header"};
 
-/* Frames and duration: from the header when it can be believed (gapless when LAME's delay and
-   padding are trusted, as mutagen reports), else by walking every frame after the header frame
-   (which decodes to silence and is never audio). A scan is not trimmed: delay and padding
-   describe the header's count, which the scan is there to replace. */
-static chaptag_status measure(window *w, ct_mpeg_info *info, chaptag_error *err)
+/* The samples the header counts: gapless when LAME's delay and padding are trusted, as
+   mutagen reports. 0 when they cut away every frame (LAME 3.97 writes more than a short
+   file holds): then the numbers describe no stream and only a scan tells. */
+static uint64_t header_samples(const ct_mpeg_info *info)
 {
     const ct_mpeg_vbr_info *v = &info->vbr;
-    uint64_t samples;
-    if (header_counts(info)) {
-        info->frames = v->frames;
-        info->duration_source = header_sources[v->kind];
-        samples = info->frames * info->frame.samples;
-        uint64_t cut = v->has_lame ? (uint64_t)v->delay + v->padding : 0;
-        samples = samples > cut ? samples - cut : 0; /* old LAMEs wrote too much on short files */
+    uint64_t samples = (uint64_t)v->frames * info->frame.samples;
+    uint64_t cut = v->has_lame ? (uint64_t)v->delay + v->padding : 0;
+    return samples > cut ? samples - cut : 0;
+}
+
+/* Frames and duration: from the header when it can be believed, else by walking every frame
+   after the header frame (which decodes to silence and is never audio). A scan is not
+   trimmed: delay and padding describe the header's count, which the scan is there to
+   replace. */
+static chaptag_status measure(window *w, ct_mpeg_info *info, chaptag_error *err)
+{
+    uint64_t samples = header_counts(info) ? header_samples(info) : 0;
+    if (samples > 0) {
+        info->frames = info->vbr.frames;
+        info->duration_source = header_sources[info->vbr.kind];
     } else {
         uint64_t from = info->first_frame;
-        if (v->kind != CT_MPEG_VBR_NONE)
+        if (info->vbr.kind != CT_MPEG_VBR_NONE)
             from += info->frame.length;
         w->cap = SCAN_BLOCK;
         chaptag_status st = scan_frames(w, from, &info->frame, &info->frames, err);

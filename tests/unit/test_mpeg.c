@@ -643,6 +643,59 @@ static void probe_scans_when_the_header_does_not_describe_the_stream(void **stat
     }
 }
 
+static void probe_scans_when_lame_delay_and_padding_cut_away_every_frame(void **state)
+{
+    (void)state;
+    /* LAME 3.97 on a short file: 1 frame of 1152 samples, 576 + 1000 of them trimmed */
+    ct_buf b = CT_BUF_INIT;
+    put_lame_xing_frame(&b, 1, 2 * LEN128);
+    put_frame(&b, hdr128, LEN128);
+    ct_mpeg_info info;
+    assert_int_equal(probe_bytes(b.data, b.len, 0, &info, NULL), CHAPTAG_OK);
+    assert_int_equal(info.frames, 1);
+    assert_string_equal(info.duration_source, "frame scan");
+    assert_int_equal(info.duration_ms, 26); /* 1152 samples = 26.12 ms, untrimmed */
+    ct_buf_free(&b);
+}
+
+/* A Xing frame with a frame count and no byte count. */
+static void put_xing_frames_only(ct_buf *b, uint32_t frames)
+{
+    size_t at = b->len;
+    ct_buf_put(b, hdr128, 4);    /* MPEG-1 Layer III, 128 kbit/s, 44.1 kHz */
+    ct_buf_put_zeros(b, 32);     /* side information */
+    ct_buf_put(b, "Xing", 4);    /* tag */
+    ct_buf_put_u32be(b, 0x01);   /* flags: frames */
+    ct_buf_put_u32be(b, frames); /* frames */
+    end_frame(b, at, LEN128);
+}
+
+static void probe_scans_when_the_frame_count_cannot_fill_the_stream(void **state)
+{
+    (void)state;
+    ct_buf b = CT_BUF_INIT;
+    put_xing_frames_only(&b, 1000000); /* more than 10 frames' bytes can hold */
+    put_cbr_frames(&b, 10);
+    ct_mpeg_info info;
+    assert_int_equal(probe_bytes(b.data, b.len, 0, &info, NULL), CHAPTAG_OK);
+    assert_int_equal(info.frames, 10);
+    assert_string_equal(info.duration_source, "frame scan");
+    ct_buf_free(&b);
+
+    put_xing_frames_only(&b, 2); /* 200 frames at 128 kbit/s: 2 frames at 320 cannot fill it */
+    put_cbr_frames(&b, 200);
+    assert_int_equal(probe_bytes(b.data, b.len, 0, &info, NULL), CHAPTAG_OK);
+    assert_int_equal(info.frames, 200);
+    assert_string_equal(info.duration_source, "frame scan");
+    ct_buf_free(&b);
+
+    put_xing_frames_only(&b, 30); /* a count that fits is believed */
+    put_cbr_frames(&b, 30);
+    assert_int_equal(probe_bytes(b.data, b.len, 0, &info, NULL), CHAPTAG_OK);
+    assert_string_equal(info.duration_source, "Xing header");
+    ct_buf_free(&b);
+}
+
 static void probe_skips_a_damaged_frame_and_not_a_last_frame_cut_short(void **state)
 {
     (void)state;
@@ -847,6 +900,8 @@ int main(void)
         cmocka_unit_test(probe_scans_when_the_header_does_not_describe_the_stream),
         cmocka_unit_test(probe_finds_the_first_frame_behind_zeros_garbage_or_a_frame_cut_short),
         cmocka_unit_test(sniff_finds_no_stream_in_junk_or_a_lone_frame),
+        cmocka_unit_test(probe_scans_when_lame_delay_and_padding_cut_away_every_frame),
+        cmocka_unit_test(probe_scans_when_the_frame_count_cannot_fill_the_stream),
         cmocka_unit_test(probe_skips_a_damaged_frame_and_not_a_last_frame_cut_short),
         cmocka_unit_test(audio_end_leaves_out_id3v1_and_tag_plus),
         cmocka_unit_test(audio_end_leaves_out_apev2_with_and_without_header),
