@@ -395,6 +395,25 @@ static chaptag_status copy_table(ct_file *f, const ct_piece *pc, int out, uint64
     return st;
 }
 
+/* Writes LEN zero bytes to OUT at *OUT_POS, in blocks so that memory stays flat. */
+static chaptag_status write_zeros(int out, uint64_t len, uint64_t *out_pos, chaptag_error *err)
+{
+    size_t block = len < TABLE_BLOCK ? (size_t)len : TABLE_BLOCK;
+    uint8_t *z = ct_calloc(1, block ? block : 1);
+    if (z == NULL)
+        return ct_fail_nomem(err);
+    chaptag_status st = CHAPTAG_OK;
+    while (len > 0 && st == CHAPTAG_OK) {
+        size_t n = len < block ? (size_t)len : block;
+        if (pwrite_full(out, z, n, *out_pos) != 0)
+            st = ct_fail_errno(err, "cannot write");
+        *out_pos += n;
+        len -= n;
+    }
+    free(z);
+    return st;
+}
+
 /* Writes the pieces of edit E to OUT at *OUT_POS. */
 static chaptag_status write_pieces(ct_file *f, const ct_edit *e, int out, uint64_t *out_pos,
                                    uint64_t *started, chaptag_error *err)
@@ -406,6 +425,8 @@ static chaptag_status write_pieces(ct_file *f, const ct_edit *e, int out, uint64
             if (pwrite_full(out, pc->bytes, pc->len, *out_pos) != 0)
                 st = ct_fail_errno(err, "cannot write");
             *out_pos += pc->len;
+        } else if (pc->zeros) {
+            st = write_zeros(out, pc->len, out_pos, err);
         } else if (pc->width != 0) {
             st = copy_table(f, pc, out, out_pos, err);
         } else {

@@ -44,6 +44,11 @@ typedef struct {
     bool refs_chapters;    /* has tref/chap */
 } mp4_track;
 
+/* Bytes of the file: a sample's place. */
+typedef struct {
+    uint64_t off, len;
+} sample_span;
+
 typedef struct {
     ct_box *tops;
     size_t n_tops;
@@ -55,6 +60,8 @@ typedef struct {
     size_t n_tracks;
     uint64_t old_chunks[16]; /* first chunk offsets of the chapter tracks removed */
     size_t n_old_chunks;
+    sample_span *old_samples; /* where the removed chapter tracks' samples (titles) lie */
+    size_t n_old_samples, cap_old_samples;
     size_t n_moov; /* more than 1: an edit was interrupted between its last two steps */
     uint64_t stale_end; /* the end of the last moov after the first */
 } mp4_file;
@@ -63,6 +70,7 @@ static void mp4_file_free(mp4_file *m)
 {
     ct_box_free_array(m->tops, m->n_tops);
     free(m->tracks);
+    free(m->old_samples);
     memset(m, 0, sizeof *m);
 }
 
@@ -494,17 +502,23 @@ static chaptag_status read_chpl(ct_file *f, ct_box *chpl, chaptag_chapters *list
     return st;
 }
 
-/* Warns about every way the two flavours differ. A chpl title cut to 255 bytes matches. */
+/* Warns about every way the two flavours differ. A chpl title cut to 255 bytes matches;
+   starts 1 ms apart (100 ns chpl units rounded one way, milliseconds the other: many
+   taggers) are summed up in one warning, not one per chapter. */
 static void compare_flavours(const chaptag_chapters *qt, const chaptag_chapters *nero,
                              ct_warnings *w)
 {
-    size_t a = chaptag_chapters_count(qt), b = chaptag_chapters_count(nero);
+    size_t a = chaptag_chapters_count(qt), b = chaptag_chapters_count(nero), near = 0;
     char x[CT_TIME_STR_MAX], y[CT_TIME_STR_MAX];
     if (a != b)
         ct_warn(w, 0, "the QuickTime chapter track has %zu chapters but Nero chpl has %zu", a, b);
     for (size_t i = 0; i < a && i < b; i++) {
         const chaptag_chapter *p = chaptag_chapters_get(qt, i), *q = chaptag_chapters_get(nero, i);
-        if (p->start_ms != q->start_ms)
+        uint64_t d = p->start_ms > q->start_ms ? p->start_ms - q->start_ms
+                                               : q->start_ms - p->start_ms;
+        if (d == 1)
+            near++;
+        else if (d > 1)
             ct_warn(w, 0, "chapter %zu starts at %s in the QuickTime track but at %s in chpl",
                     i + 1, ct_time_str(p->start_ms, x), ct_time_str(q->start_ms, y));
         size_t lp = ct_utf8_cut(p->title, strlen(p->title), CHPL_MAX);
@@ -512,6 +526,10 @@ static void compare_flavours(const chaptag_chapters *qt, const chaptag_chapters 
             ct_warn(w, 0, "chapter %zu is \"%s\" in the QuickTime track but \"%s\" in chpl", i + 1,
                     p->title, q->title);
     }
+    if (near > 0)
+        ct_warn(w, 0, "%zu chapter%s start%s 1 ms apart in the QuickTime track and chpl "
+                "(rounding; players do not notice)", near, near == 1 ? "" : "s",
+                near == 1 ? "s" : "");
 }
 
 /* Copies every chapter of FROM to the end of TO. */
@@ -653,18 +671,32 @@ static chaptag_status mp4_read(ct_file *f, const char *path, chaptag_chapters *l
     ct_box *chpl = ct_box_path(moov_of(&m), "udta/chpl");
     if (qt == NULL || nero == NULL)
         st = ct_fail_nomem(err);
-    if (st == CHAPTAG_OK && trak != NULL)
-        st = read_qt_chapters(f, &m, trak, &m.tracks[index], qt, err);
+    chaptag_error qt_err = {0};
+    chaptag_status qt_st = st == CHAPTAG_OK && trak != NULL
+                               ? read_qt_chapters(f, &m, trak, &m.tracks[index], qt, &qt_err)
+                               : CHAPTAG_OK;
+    if (qt_st == CHAPTAG_ERR_NOMEM)
+        st = ct_fail_nomem(err);
     if (st == CHAPTAG_OK && chpl != NULL)
         st = read_chpl(f, chpl, nero, err);
-    if (st == CHAPTAG_OK && trak != NULL && chpl != NULL)
+    /* an empty or damaged QuickTime track with chapters in chpl: players that fall back (FFmpeg,
+       mutagen) show chpl's, so dump and verify do too, and say so */
+    bool from_chpl = trak == NULL || (chpl != NULL && chaptag_chapters_count(nero) > 0 &&
+                                      (qt_st != CHAPTAG_OK || chaptag_chapters_count(qt) == 0));
+    if (st == CHAPTAG_OK && qt_st != CHAPTAG_OK && !from_chpl)
+        st = ct_fail(err, qt_st, 0, "%s", qt_err.msg);
+    if (st == CHAPTAG_OK && trak != NULL && from_chpl)
+        ct_warn(ct_chapters_warnings(list), 0, "the QuickTime chapter track is %s (%s); the "
+                "chapters are read from Nero chpl", qt_st != CHAPTAG_OK ? "damaged" : "empty",
+                qt_st != CHAPTAG_OK ? qt_err.msg : "no samples");
+    else if (st == CHAPTAG_OK && trak != NULL && chpl != NULL)
         compare_flavours(qt, nero, ct_chapters_warnings(list));
     if (st == CHAPTAG_OK && m.n_moov > 1)
         ct_warn(ct_chapters_warnings(list), 0, "the file has %zu moov boxes (an edit was "
                 "interrupted); the first is read, as players do, and the next embed or strip "
                 "turns the others into free space", m.n_moov);
     if (st == CHAPTAG_OK)
-        st = copy_chapters(list, trak != NULL ? qt : nero, err);
+        st = copy_chapters(list, from_chpl ? nero : qt, err);
     if (st == CHAPTAG_OK)
         st = read_standard_tags(f, &m, list, err);
     if (st == CHAPTAG_OK) {
@@ -967,11 +999,11 @@ static chaptag_status set_refs(ct_file *f, ct_box *trak, const uint32_t *gone, s
         return st;
     uint32_t old[64], want[65];
     size_t n_old = chap ? chap_ids(chap, old, 64) : 0, n_want = 0;
+    if (add != 0) /* the text track first, a chapter image track after it (Apple's order) */
+        want[n_want++] = add;
     for (size_t i = 0; i < n_old; i++)
         if (!has_id(gone, n_gone, old[i]) && old[i] != add)
             want[n_want++] = old[i];
-    if (add != 0)
-        want[n_want++] = add;
     bool same = n_want == n_old && (chap == NULL || chap->len == 4 * n_old);
     for (size_t i = 0; same && i < n_old; i++)
         same = want[i] == old[i];
@@ -1012,6 +1044,34 @@ static chaptag_status set_refs(ct_file *f, ct_box *trak, const uint32_t *gone, s
     return ct_box_add_leaf(tref, "chap", payload, 4 * n_want) ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 
+/* Adds the places of the samples (the titles) of chapter track TRAK to M's old samples, which
+   an edit zeroes once nothing points at them: a removed title must not stay in the file. A
+   track whose tables cannot be read has nothing to find. */
+static chaptag_status note_samples(ct_file *f, mp4_file *m, ct_box *trak)
+{
+    sample_tables tabs;
+    sample_ref *s = NULL;
+    size_t n = 0;
+    if (load_tables(f, trak, &tabs, NULL) != CHAPTAG_OK ||
+        expand_samples(&tabs, &s, &n, NULL) != CHAPTAG_OK)
+        return CHAPTAG_OK;
+    uint64_t size = ct_file_size(f);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i].size == 0 || s[i].off >= size || s[i].size > size - s[i].off)
+            continue;
+        sample_span *v = ct_grow(m->old_samples, m->n_old_samples, &m->cap_old_samples,
+                                 sizeof *v);
+        if (v == NULL) {
+            free(s);
+            return CHAPTAG_ERR_NOMEM;
+        }
+        m->old_samples = v;
+        v[m->n_old_samples++] = (sample_span){s[i].off, s[i].size};
+    }
+    free(s);
+    return CHAPTAG_OK;
+}
+
 /* Removes every chapter text track and chpl. The removed IDs go to GONE (at most 16);
    *N_GONE is their count. tref entries are fixed afterwards by set_refs(). */
 static chaptag_status remove_chapters(ct_file *f, mp4_file *m, uint32_t *gone, size_t *n_gone)
@@ -1030,6 +1090,9 @@ static chaptag_status remove_chapters(ct_file *f, mp4_file *m, uint32_t *gone, s
         if (load_tables(f, trak, &tabs, NULL) == CHAPTAG_OK && tabs.stco->len >= (tabs.co64 ? 16 : 12))
             m->old_chunks[m->n_old_chunks++] = tabs.co64 ? ct_load_u64be(tabs.stco->data + 8)
                                                          : ct_load_u32be(tabs.stco->data + 8);
+        chaptag_status st = note_samples(f, m, trak);
+        if (st != CHAPTAG_OK)
+            return st;
         ct_box_remove_child(moov, at);
         if (at < moov->n_kids && ct_box_is(&moov->kids[at], "free")) /* its slack goes too */
             ct_box_remove_child(moov, at);
@@ -1084,8 +1147,9 @@ static chaptag_status move_to_end(ct_box *moov, const char *type, chaptag_error 
 
 /* ---- the plan ----------------------------------------------------------------------------- */
 
-/* The region chaptag may rewrite: moov, then an mdat holding only old chapter samples, then
-   free/skip boxes. [START, END) in the file. */
+/* The region chaptag may rewrite: free/skip boxes nothing points into (old moovs an
+   earlier layout left), moov, then an mdat holding only old chapter samples, then free/skip
+   boxes. [START, END) in the file; the leading free space is [START, moov). */
 typedef struct {
     uint64_t start, end;
     bool at_eof;
@@ -1130,6 +1194,19 @@ static chaptag_status find_region(ct_file *f, const mp4_file *m, region *r, chap
 {
     r->start = moov_of(m)->off;
     r->end = r->start + moov_of(m)->size;
+    /* free space before moov is reclaimed, so that layouts do not pile up old moovs */
+    for (size_t k = m->moov; k-- > 0;) {
+        const ct_box *b = &m->tops[k];
+        bool hit = true;
+        if (b->hdr_len == 0 || !(ct_box_is(b, "free") || ct_box_is(b, "skip")))
+            break;
+        chaptag_status st = others_point_into(f, m, b, NULL, &hit, err);
+        if (st != CHAPTAG_OK)
+            return st;
+        if (hit)
+            break;
+        r->start = b->off;
+    }
     size_t i = m->moov + 1;
     if (i < m->n_tops) {
         bool ours;
@@ -1271,35 +1348,80 @@ static bool shadow_fits(uint64_t room, uint64_t need)
     return room >= 8 + need && (room - 8 - need == 0 || room - 8 - need >= 8);
 }
 
+/* Zeroes, after the edit's last step and among its edits, the samples of the removed chapter
+   tracks that lie outside [LO, HI) (what the edit rewrites anyway): titles that nothing
+   reads any more must not stay in the file. */
+static bool zero_old_samples(const mp4_file *m, uint64_t lo, uint64_t hi, bool steps,
+                             ct_plan *plan)
+{
+    bool ok = true;
+    for (size_t i = 0; i < m->n_old_samples && ok; i++) {
+        const sample_span *sp = &m->old_samples[i];
+        if (sp->off < hi && sp->off + sp->len > lo)
+            continue;
+        if (steps)
+            ok = ct_plan_step_begin(plan, sp->off) && ct_plan_zeros(plan, sp->len);
+        ok = ok && ct_plan_zero_range(plan, sp->off, sp->len);
+    }
+    return ok;
+}
+
+/* The box at the end of the file when its size field is 0 ("to the end of the file"): it
+   would swallow anything written after it. NULL when there is none. */
+static const ct_box *open_ended(const mp4_file *m)
+{
+    return m->n_tops > 0 && m->tops[m->n_tops - 1].to_eof ? &m->tops[m->n_tops - 1] : NULL;
+}
+
 /* The new moov is written as a copy where nothing reads: in the padding after the old region
    (AT to END), or past the end of the file (EXTEND). Each step leaves a valid file:
+   0. (EXTEND) a last box of size 0 gets its size written out, so that it ends where it did;
    1. (EXTEND) the file grows by zeros, which read as one box running to the end;
    2. a free header at AT covers [AT, END);                   the copy's space is hidden
-   3. the new moov, its chapter mdat and a free header;       written inside that free
+   3. the new moov, its chapter mdat and a zeroed free box;   written inside that free
    4. a free header of 8 bytes at AT;                          two complete moovs, old first
-   5. the old moov's type becomes free.                        only the new one */
+   5. the old moov's type becomes free;                        only the new one
+   6. one free header over the old region [moov, OLD_END) (moov, chapter mdat, padding), then
+      zeros over it: the old titles and chpl are gone, not only hidden.
+   The copy may also stand before the old moov, in free space there (AT < moov): it is then
+   the first moov from step 4 on, the one players read. */
 static chaptag_status plan_shadow(ct_file *f, const mp4_file *m, embed_job *j, uint64_t at,
-                                  uint64_t end, bool extend, uint64_t pad, ct_plan *plan,
-                                  chaptag_error *err)
+                                  uint64_t end, bool extend, uint64_t pad, uint64_t old_end,
+                                  ct_plan *plan, chaptag_error *err)
 {
-    const ct_box *moov = moov_of(m);
-    uint8_t h[8], zero = 0;
-    bool ok = !extend || ct_plan_step(plan, end - 1, &zero, 1);
+    const ct_box *moov = moov_of(m), *last = open_ended(m);
+    uint8_t h[8], zero = 0, size0[4];
+    uint64_t old = old_end - moov->off; /* the old region, cleared once the copy is shown */
+    if (old > UINT32_MAX || (last != NULL && last->size > UINT32_MAX))
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "moov and what follows it pass 4 GiB");
+    bool ok = true;
+    if (extend && last != NULL) {
+        ct_store_u32be(size0, (uint32_t)last->size);
+        ok = ct_plan_step(plan, last->off, size0, 4);
+    }
+    ok = ok && (!extend || ct_plan_step(plan, end - 1, &zero, 1));
     put_free_header(h, end - at);
     ok = ok && ct_plan_step(plan, at, h, 8);
-    ct_buf rest = CT_BUF_INIT, full = CT_BUF_INIT;
-    chaptag_status st = render_tail(f, moov, moov->n_kids, &j->q, j->qt, pad, false, &rest, err);
-    if (st == CHAPTAG_OK)
-        st = render_tail(f, moov, moov->n_kids, &j->q, j->qt, pad, true, &full, err);
+    ct_buf full = CT_BUF_INIT;
+    chaptag_status st = render_tail(f, moov, moov->n_kids, &j->q, j->qt, pad, true, &full, err);
     ok = ok && st == CHAPTAG_OK && ct_plan_step_begin(plan, at + 8) && ct_box_render(moov, plan) &&
-         ct_plan_bytes(plan, rest.data, rest.len);
+         ct_plan_bytes(plan, full.data, full.len);
     put_free_header(h, 8);
     ok = ok && ct_plan_step(plan, at, h, 8) && ct_plan_step(plan, moov->off + 4, "free", 4);
-    /* the same result as edits, for -o */
-    ok = ok && ct_plan_edit(plan, moov->off + 4, 4) && ct_plan_bytes(plan, "free", 4) &&
-         ct_plan_edit(plan, at, extend ? 0 : end - at) && ct_plan_bytes(plan, h, 8) &&
-         ct_box_render(moov, plan) && ct_plan_bytes(plan, full.data, full.len);
-    ct_buf_free(&rest);
+    uint8_t gone[8];
+    put_free_header(gone, old);
+    ok = ok && ct_plan_step(plan, moov->off, gone, 8) &&
+         ct_plan_step_begin(plan, moov->off + 8) && ct_plan_zeros(plan, old - 8);
+    /* the same result as edits, for -o; in file order */
+    bool before = at < moov->off;
+    ok = ok && (!before || (ct_plan_edit(plan, at, end - at) && ct_plan_bytes(plan, h, 8) &&
+                            ct_box_render(moov, plan) && ct_plan_bytes(plan, full.data, full.len)));
+    ok = ok && ct_plan_edit(plan, moov->off, old) && ct_plan_bytes(plan, gone, 8) &&
+         ct_plan_zeros(plan, old - 8);
+    ok = ok && (before || (ct_plan_edit(plan, at, extend ? 0 : end - at) &&
+                           ct_plan_bytes(plan, h, 8) && ct_box_render(moov, plan) &&
+                           ct_plan_bytes(plan, full.data, full.len)));
+    ok = ok && zero_old_samples(m, before ? at : moov->off, before ? old_end : end, true, plan);
     ct_buf_free(&full);
     if (st != CHAPTAG_OK)
         return st;
@@ -1339,7 +1461,8 @@ static chaptag_status plan_rewrite(ct_file *f, const mp4_file *m, embed_job *j, 
     ct_buf rest = CT_BUF_INIT;
     chaptag_status st = render_tail(f, moov, moov->n_kids, &j->q, j->qt, pad, true, &rest, err);
     bool ok = st == CHAPTAG_OK && ct_plan_edit(plan, r->start, r->end - r->start) &&
-              ct_box_render(moov, plan) && ct_plan_bytes(plan, rest.data, rest.len);
+              ct_box_render(moov, plan) && ct_plan_bytes(plan, rest.data, rest.len) &&
+              zero_old_samples(m, r->start, r->end, false, plan);
     ct_buf_free(&rest);
     rep->padding = pad;
     if (st != CHAPTAG_OK)
@@ -1373,6 +1496,8 @@ static chaptag_status change_tree(ct_file *f, mp4_file *m, embed_job *j, ct_warn
     uint32_t gone[16];
     size_t n_gone;
     chaptag_status st = remove_chapters(f, m, gone, &n_gone);
+    if (st == CHAPTAG_ERR_NOMEM)
+        return ct_fail_nomem(err);
     if (st == CHAPTAG_OK)
         add_dangling(f, m, gone, &n_gone);
     long a = audio_track(m);
@@ -1437,14 +1562,15 @@ static slot slot_of(const ct_box *kids, size_t n, size_t i)
     return s;
 }
 
-/* The new bytes of S as they will stand in the file: the box, then a free header for what is
-   left (its payload is not written: a free box's content does not matter). */
+/* The new bytes of S as they will stand in the file: the box, then a free box of zeros for
+   what is left (zeros, not whatever was there: old titles must not survive in the slack). */
 static bool slot_bytes(const slot *s, ct_buf *out)
 {
     ct_buf_put(out, s->box, s->len);
     if (s->room > s->len) {
         ct_buf_put_u32be(out, (uint32_t)(s->room - s->len));
         ct_buf_put(out, "free", 4);
+        ct_buf_put_zeros(out, (size_t)(s->room - s->len - 8));
     }
     return ct_buf_ok(out);
 }
@@ -1495,8 +1621,6 @@ static bool slot_edit(ct_plan *p, const slot *s)
 {
     ct_buf b = CT_BUF_INIT;
     bool ok = slot_bytes(s, &b);
-    if (ok && s->room > s->len)
-        ct_buf_put_zeros(&b, (size_t)(s->room - s->len - 8));
     ok = ok && ct_buf_ok(&b) && ct_plan_edit(p, s->off, s->room) &&
          ct_plan_bytes(p, b.data, b.len);
     ct_buf_free(&b);
@@ -1535,9 +1659,17 @@ static chaptag_status find_slots(ct_file *f, const mp4_file *m, const embed_job 
     }
     long a = audio_track(m);
     ct_box *chap = a >= 0 ? ct_box_path(trak_by_id(m, m->tracks[a].id, NULL), "tref/chap") : NULL;
-    if (chap == NULL || chap->len != 4 || ct_load_u32be(chap->data) != m->tracks[index].id ||
-        m->moov + 1 >= m->n_tops || !ct_box_is(&m->tops[m->moov + 1], "mdat"))
+    /* the audio track names our text track first; a chapter image track may follow */
+    if (chap == NULL || !chap->loaded || chap->len < 4 ||
+        ct_load_u32be(chap->data) != m->tracks[index].id || m->moov + 1 >= m->n_tops ||
+        !ct_box_is(&m->tops[m->moov + 1], "mdat"))
         return CHAPTAG_OK;
+    for (size_t k = 4; k + 4 <= chap->len; k += 4) {
+        size_t other = 0;
+        if (trak_by_id(m, ct_load_u32be(chap->data + k), &other) == NULL ||
+            is_chapter_track(f, m, &m->tracks[other]))
+            return CHAPTAG_OK;
+    }
     /* the mdat after moov holds the chapter titles (the trak's one chunk) and nothing else */
     const ct_box *md = &m->tops[m->moov + 1];
     sample_tables tabs;
@@ -1643,9 +1775,12 @@ static chaptag_status plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan 
     return st;
 }
 
-/* Strip by retyping: every chapter track, every chpl and every tref/chap that names only
-   chapter tracks becomes free space of the same size, each by one atomic write. *DONE false
-   when a chap also names other tracks (it must shrink: a rewrite). */
+/* Strip in place: first the titles are zeroed where they stand (the chapter samples, the
+   chpl payload: chapters without titles, a chpl of none, are valid files, and a strip killed
+   after this is finished by the next one, which finds the tracks still there); then every
+   chapter track, every chpl and every tref/chap that names only chapter tracks becomes free
+   space of the same size, each by one atomic write. *DONE false when a chap also names other
+   tracks (it must shrink: a new layout). */
 static chaptag_status plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *done,
                                  chaptag_error *err)
 {
@@ -1658,7 +1793,10 @@ static chaptag_status plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *d
     for (size_t t = 0; t < m->n_tracks && n_ids < 16 && n < 64; t++)
         if (is_chapter_track(f, m, &m->tracks[t])) {
             ids[n_ids++] = m->tracks[t].id;
-            at[n++] = trak_by_id(m, m->tracks[t].id, NULL)->off + 4;
+            ct_box *trak = trak_by_id(m, m->tracks[t].id, NULL);
+            at[n++] = trak->off + 4;
+            if (note_samples(f, m, trak) != CHAPTAG_OK)
+                return ct_fail_nomem(err);
         }
     for (size_t i = 0; i < moov->n_kids && n < 64; i++) {
         ct_box *trak = &moov->kids[i], *tref = ct_box_child(trak, "tref");
@@ -1671,14 +1809,24 @@ static chaptag_status plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *d
             hits += has_id(ids, n_ids, listed[x]);
         if (hits == 0)
             continue;
-        if (hits < k)
+        if (hits < k) {
+            m->n_old_samples = 0; /* the new layout notes them again */
             return CHAPTAG_OK; /* names other tracks too */
+        }
         at[n++] = (tref->n_kids == 1 ? tref : chap)->off + 4;
     }
     ct_box *udta = ct_box_child(moov, "udta");
     for (size_t i = 0; udta != NULL && i < udta->n_kids && n < 64; i++)
-        if (ct_box_is(&udta->kids[i], "chpl"))
-            at[n++] = udta->kids[i].off + 4;
+        if (ct_box_is(&udta->kids[i], "chpl")) {
+            const ct_box *c = &udta->kids[i];
+            at[n++] = c->off + 4;
+            sample_span *v = ct_grow(m->old_samples, m->n_old_samples, &m->cap_old_samples,
+                                     sizeof *v);
+            if (v == NULL)
+                return ct_fail_nomem(err);
+            m->old_samples = v;
+            v[m->n_old_samples++] = (sample_span){c->off + c->hdr_len, c->size - c->hdr_len};
+        }
     for (size_t a = 0; a < n; a++) /* the edits go in file order */
         for (size_t b = a + 1; b < n; b++)
             if (at[b] < at[a]) {
@@ -1687,9 +1835,16 @@ static chaptag_status plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *d
                 at[b] = t;
             }
     bool ok = true;
+    for (size_t i = 0; i < m->n_old_samples && ok; i++)
+        if ((ok = ct_plan_step_begin(plan, m->old_samples[i].off) &&
+                  ct_plan_zeros(plan, m->old_samples[i].len)))
+            ct_plan_step_shares_sync(plan);
+    if (plan->n_steps > 0) /* the titles are gone before any box is */
+        plan->steps[plan->n_steps - 1].no_sync = false;
     for (size_t i = 0; i < n && ok; i++)
         ok = ct_plan_step(plan, at[i], "free", 4) && ct_plan_edit(plan, at[i], 4) &&
              ct_plan_bytes(plan, "free", 4);
+    ok = ok && zero_old_samples(m, 0, 0, false, plan);
     *done = ok;
     return ok ? CHAPTAG_OK : ct_fail_nomem(err);
 }
@@ -1742,11 +1897,19 @@ static chaptag_status plan_layout(ct_file *f, mp4_file *m, embed_job *j,
     } else if ((st = place_samples(m, j, old_end + 8, ns, err)) != CHAPTAG_OK) {
     } else if (opts->padding < 0 && shadow_fits(r.end - old_end, ns->moov + ns->mdat)) {
         rep->padding = r.end - old_end - 8 - ns->moov - ns->mdat;
-        st = plan_shadow(f, m, j, old_end, r.end, false, rep->padding, plan, err);
+        st = plan_shadow(f, m, j, old_end, r.end, false, rep->padding, old_end, plan, err);
+    } else if (opts->padding < 0 && r.start < moov_of(m)->off &&
+               (st = place_samples(m, j, r.start + 8, ns, err)) == CHAPTAG_OK &&
+               shadow_fits(moov_of(m)->off - r.start, ns->moov + ns->mdat)) {
+        /* in the free space an earlier layout left before moov */
+        rep->padding = moov_of(m)->off - r.start - 8 - ns->moov - ns->mdat;
+        st = plan_shadow(f, m, j, r.start, moov_of(m)->off, false, rep->padding, r.end, plan,
+                         err);
+    } else if (st != CHAPTAG_OK) {
     } else if (r.at_eof && (st = place_samples(m, j, eof + 8, ns, err)) == CHAPTAG_OK) {
         rep->padding = opts->padding >= 0 ? asked : ct_padding_for(ns->mdat + 1024, ns->moov + 8);
         st = plan_shadow(f, m, j, eof, eof + 8 + ns->moov + ns->mdat + rep->padding, true,
-                         rep->padding, plan, err);
+                         rep->padding, eof, plan, err);
     } else if (st == CHAPTAG_OK) {
         st = plan_rewrite(f, m, j, &r, opts->padding, plan, rep, err);
         ns->moov = ct_box_size(moov_of(m));

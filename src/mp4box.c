@@ -57,6 +57,7 @@ static chaptag_status read_header(ct_file *f, uint64_t off, uint64_t end, ct_box
         b->hdr_len = 16;
     } else if (size == 0) {
         size = end - off; /* to the end of the file (or of the enclosing box) */
+        b->to_eof = true;
     }
     if (size < b->hdr_len || size > end - off)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0,
@@ -385,8 +386,11 @@ static chaptag_status materialize(ct_file *f, const ct_plan *plan, ct_buf *out,
     const ct_edit *e = &plan->v[0];
     for (size_t i = 0; i < e->n_pieces; i++) {
         const ct_piece *pc = &e->pieces[i];
-        if (pc->bytes != NULL) {
-            ct_buf_put(out, pc->bytes, pc->len);
+        if (pc->bytes != NULL || pc->zeros) {
+            if (pc->zeros)
+                ct_buf_put_zeros(out, (size_t)pc->len);
+            else
+                ct_buf_put(out, pc->bytes, pc->len);
             continue;
         }
         if (!ct_buf_reserve(out, (size_t)pc->len))

@@ -25,6 +25,7 @@ struct ct_box {
     bool loaded;       /* a leaf whose payload is in DATA; else it stays in the file */
     bool changed;      /* this box's own payload or child list was changed */
     bool retyped;      /* only its type changed (same size): one atomic 4-byte write */
+    bool to_eof;       /* its size field is 0: it runs to the end of the file */
     uint8_t *data;     /* a loaded leaf's payload; owned */
     size_t len;
     ct_box *kids;      /* children of a container, owned */

@@ -71,7 +71,7 @@ static bool add_piece(ct_plan *p, const ct_piece *piece)
 
 bool ct_plan_bytes_owned(ct_plan *p, uint8_t *data, size_t len)
 {
-    ct_piece piece = {data, 0, len, 0, 0, 0, 0};
+    ct_piece piece = {data, 0, len, 0, 0, 0, 0, false};
     if (!add_piece(p, &piece)) {
         free(data);
         return false;
@@ -97,12 +97,46 @@ bool ct_plan_copy(ct_plan *p, uint64_t src_off, uint64_t len)
         return !p->failed;
     ct_edit *e = current(p);
     ct_piece *last = e && e->n_pieces ? &e->pieces[e->n_pieces - 1] : NULL;
-    if (last && !last->bytes && !last->width && last->src_off + last->len == src_off) {
+    if (last && !last->bytes && !last->width && !last->zeros &&
+        last->src_off + last->len == src_off) {
         last->len += len; /* adjacent ranges copy as one */
         return !p->failed;
     }
-    ct_piece piece = {NULL, src_off, len, 0, 0, 0, 0};
+    ct_piece piece = {NULL, src_off, len, 0, 0, 0, 0, false};
     return add_piece(p, &piece);
+}
+
+bool ct_plan_zeros(ct_plan *p, uint64_t len)
+{
+    if (len == 0)
+        return !p->failed;
+    ct_piece piece = {NULL, 0, len, 0, 0, 0, 0, true};
+    return add_piece(p, &piece);
+}
+
+bool ct_plan_zero_range(ct_plan *p, uint64_t off, uint64_t len)
+{
+    size_t at = 0;
+    while (at < p->n && p->v[at].off + p->v[at].old_len <= off)
+        at++;
+    if (len == 0 || (at < p->n && p->v[at].off < off + len))
+        return !p->failed; /* an edit there already */
+    if (!grow((void **)&p->v, p->n, &p->cap, sizeof *p->v)) {
+        p->failed = true;
+        return false;
+    }
+    memmove(&p->v[at + 1], &p->v[at], (p->n - at) * sizeof *p->v);
+    p->n++;
+    ct_edit *e = &p->v[at];
+    memset(e, 0, sizeof *e);
+    e->off = off;
+    e->old_len = len;
+    ct_piece piece = {NULL, 0, len, 0, 0, 0, 0, true};
+    bool ok = grow((void **)&e->pieces, 0, &e->cap_pieces, sizeof *e->pieces);
+    if (ok)
+        e->pieces[e->n_pieces++] = piece;
+    p->failed |= !ok;
+    return ok;
 }
 
 bool ct_plan_copy_table(ct_plan *p, uint64_t src_off, uint64_t len, unsigned width,
@@ -110,7 +144,7 @@ bool ct_plan_copy_table(ct_plan *p, uint64_t src_off, uint64_t len, unsigned wid
 {
     assert((width == 4 || width == 8) && (out_width == 4 || out_width == 8));
     assert(len % width == 0);
-    ct_piece piece = {NULL, src_off, len, (uint8_t)width, (uint8_t)out_width, delta, from};
+    ct_piece piece = {NULL, src_off, len, (uint8_t)width, (uint8_t)out_width, delta, from, false};
     return add_piece(p, &piece);
 }
 

@@ -22,6 +22,7 @@ typedef struct {
     uint8_t out_width; /* with WIDTH: written as entries of OUT_WIDTH bytes (stco -> co64) */
     int64_t delta;     /* with WIDTH: added to every entry that is at least FROM */
     uint64_t from;
+    bool zeros;        /* LEN zero bytes (BYTES NULL, no range of the original) */
 } ct_piece;
 
 typedef struct {
@@ -69,6 +70,15 @@ bool ct_plan_copy(ct_plan *p, uint64_t src_off, uint64_t len);
    it is at least FROM (offsets before an insertion do not move). */
 bool ct_plan_copy_table(ct_plan *p, uint64_t src_off, uint64_t len, unsigned width,
                         unsigned out_width, int64_t delta, uint64_t from);
+
+/* Appends to the current edit or step LEN zero bytes (written in blocks, never held). */
+bool ct_plan_zeros(ct_plan *p, uint64_t len);
+
+/* Adds an edit that zeroes [OFF, OFF+LEN) of the original in its place among the edits,
+   unless an edit already covers any of it (that one rewrites those bytes anyway). For
+   bytes nothing reads any more, which must not survive the edit (old chapter titles).
+   Called after the other edits are complete: pieces added next go nowhere sensible. */
+bool ct_plan_zero_range(ct_plan *p, uint64_t off, uint64_t len);
 
 /* Shorthand: an edit whose content is a copy of LEN bytes at DATA. */
 ct_edit *ct_plan_add(ct_plan *p, uint64_t off, uint64_t old_len, const void *data, size_t len);

@@ -130,8 +130,11 @@ static void put_pieces(const ct_edit *e, const uint8_t *src, size_t len, ct_buf 
 {
     for (size_t i = 0; i < e->n_pieces; i++) {
         const ct_piece *pc = &e->pieces[i];
-        if (pc->bytes != NULL) {
-            ct_buf_put(out, pc->bytes, pc->len);
+        if (pc->bytes != NULL || pc->zeros) {
+            if (pc->zeros)
+                ct_buf_put_zeros(out, (size_t)pc->len);
+            else
+                ct_buf_put(out, pc->bytes, pc->len);
             continue;
         }
         assert_true(pc->src_off + pc->len <= len);
