@@ -484,6 +484,91 @@ static void a_shadow_copy_cut_short_leaves_two_moovs_that_read_and_mend(void **s
     free(data);
 }
 
+/* Plans L (NULL: strip) into DATA and carries it out step by step, checking the file after
+   each step and that steps and edits give the same file; returns the new file. */
+static uint8_t *apply_checked(const uint8_t *data, size_t len, const chaptag_chapters *l,
+                              size_t *out_len)
+{
+    planned p;
+    plan_embed(data, len, l, CHAPTAG_MP4_BOTH, &p);
+    uint8_t *out = p.plan.n_steps ? ct_test_apply_steps(data, len, &p.plan, out_len, check_valid)
+                                  : ct_test_apply_edits(data, len, &p.plan, out_len);
+    size_t edits_len;
+    uint8_t *edits = ct_test_apply_edits(data, len, &p.plan, &edits_len);
+    assert_bytes_equal(out, *out_len, edits, edits_len);
+    free(edits);
+    planned_free(&p);
+    chaptag_chapters *back = read_back(out, *out_len, NULL);
+    assert_int_equal(chaptag_chapters_count(back), l ? chaptag_chapters_count(l) : 0);
+    if (l != NULL)
+        assert_string_equal(chaptag_chapters_get(back, 0)->title, chaptag_chapters_get(l, 0)->title);
+    chaptag_chapters_free(back);
+    check_audio_chunks(out, *out_len);
+    return out;
+}
+
+/* True when NEEDLE occurs in the LEN bytes at DATA. */
+static bool holds(const uint8_t *data, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(data + i, needle, n) == 0)
+            return true;
+    return false;
+}
+
+static void a_last_box_of_size_zero_survives_every_path(void **state)
+{
+    (void)state;
+    spec s = {false, 0, 0}; /* moov last */
+    size_t len, a_len, b_len, c_len, d_len;
+    uint8_t *data = make_mp4(&s, &len);
+    size_t mdat_at = ct_load_u32be(data); /* after ftyp */
+    size_t moov_at = mdat_at + ct_load_u32be(data + mdat_at);
+    assert_memory_equal(data + moov_at + 4, "moov", 4);
+    ct_store_u32be(data + moov_at, 0); /* "to the end of the file" */
+    chaptag_chapters *a = chapters(3, 0, "Short"), *b = chapters(40, 0, "A longer list");
+    uint8_t *one = apply_checked(data, len, a, &a_len);   /* appended past the end */
+    uint8_t *two = apply_checked(one, a_len, b, &b_len);  /* a new layout again */
+    uint8_t *three = apply_checked(two, b_len, a, &c_len); /* in place */
+    uint8_t *four = apply_checked(three, c_len, NULL, &d_len); /* strip */
+    free(one);
+    free(two);
+    free(three);
+    free(four);
+    free(data);
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+}
+
+static void removed_titles_are_zeroed_not_hidden(void **state)
+{
+    (void)state;
+    for (int moov_first = 0; moov_first < 2; moov_first++) {
+        spec s = {moov_first, 0, 0};
+        size_t len, a_len, b_len, c_len, d_len;
+        uint8_t *data = make_mp4(&s, &len);
+        chaptag_chapters *a = chapters(3, 0, "SPOILER"), *b = chapters(40, 0, "Other list");
+        chaptag_chapters *c = chapters(3, 0, "Second SPOILER");
+        uint8_t *one = apply_checked(data, len, a, &a_len);
+        assert_true(holds(one, a_len, "SPOILER 1"));
+        uint8_t *two = apply_checked(one, a_len, b, &b_len); /* a new layout */
+        assert_false(holds(two, b_len, "SPOILER"));
+        uint8_t *three = apply_checked(two, b_len, c, &c_len); /* in the slots */
+        assert_false(holds(three, c_len, "Other list"));
+        uint8_t *four = apply_checked(three, c_len, NULL, &d_len); /* strip */
+        assert_false(holds(four, d_len, "SPOILER"));
+        free(one);
+        free(two);
+        free(three);
+        free(four);
+        free(data);
+        chaptag_chapters_free(a);
+        chaptag_chapters_free(b);
+        chaptag_chapters_free(c);
+    }
+}
+
 static void strip_removes_the_track_its_reference_and_chpl(void **state)
 {
     (void)state;
@@ -611,6 +696,8 @@ int main(void)
         cmocka_unit_test(re_embed_in_place_leaves_a_valid_file_after_every_step),
         cmocka_unit_test(a_shadow_copy_cut_short_leaves_two_moovs_that_read_and_mend),
         cmocka_unit_test(strip_removes_the_track_its_reference_and_chpl),
+        cmocka_unit_test(a_last_box_of_size_zero_survives_every_path),
+        cmocka_unit_test(removed_titles_are_zeroed_not_hidden),
         cmocka_unit_test(two_tracks_with_one_id_are_refused),
         cmocka_unit_test(more_tracks_than_a_real_file_are_refused),
     };
