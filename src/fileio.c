@@ -664,6 +664,12 @@ static chaptag_status apply_rewrite(ct_file *f, const char *target_path, const c
     return st;
 }
 
+int chaptag_same_file(const char *a, const char *b)
+{
+    struct stat x, y;
+    return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 bool ct_file_same(const ct_file *f, const char *output)
 {
     struct stat st;

@@ -183,6 +183,10 @@ typedef struct {
     uint64_t file_size;
 } chaptag_file_info;
 
+/* 1 when paths A and B name one existing file (same device and inode: a hard link, a symlink,
+   "./NAME"), else 0. embed's output must not be its input. */
+CHAPTAG_API int chaptag_same_file(const char *a, const char *b);
+
 /* Reads the chapters of the audio file at PATH. On success *OUT is a new list (free it with
    chaptag_chapters_free()) with the file's warnings, and *INFO (may be NULL) is filled in. */
 CHAPTAG_API chaptag_status chaptag_read(const char *path, chaptag_chapters **out,

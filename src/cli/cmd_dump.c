@@ -1,5 +1,6 @@
 /* chaptag dump: read the chapters of each file and print them as a chapter file. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +52,9 @@ static int dump_one(const char *path, const char *fmt)
     char *out = NULL;
     size_t len = 0;
     int rc = EXIT_OK;
-    if (chaptag_chapters_count(list) > 0 &&
-        chaptag_format(list, fmt, info.duration_ms, &out, &len, &err) != CHAPTAG_OK) {
+    /* JSON is for machines: a file without chapters is still a document, an empty list */
+    bool doc = chaptag_chapters_count(list) > 0 || strcmp(fmt, "json") == 0;
+    if (doc && chaptag_format(list, fmt, info.duration_ms, &out, &len, &err) != CHAPTAG_OK) {
         rc = cli_error(path, &err);
         goto out;
     }

@@ -133,6 +133,9 @@ int cmd_embed(int argc, char **argv)
     if (argc - optind != 2)
         return cli_usage("embed", "needs AUDIO and CHAPTERS");
     const char *audio = argv[optind], *chapters = argv[optind + 1];
+    if (o.output != NULL && chaptag_same_file(audio, o.output))
+        return cli_usage("embed", "-o %s is %s itself (leave -o out to edit in place)", o.output,
+                         audio);
     chaptag_error err = {0};
     chaptag_chapters *list = NULL;
     chaptag_report *rep = NULL;

@@ -202,6 +202,30 @@ static void embed_dump_verify_strip_through_the_command_line(void **state)
     assert_contains(r.out, "# chapters: 0");
     assert_null(strstr(r.out, "Intro"));
     done(&r);
+    /* machine output is a document even with nothing in it */
+    expect(EXIT_OK, "\"chapters\": []", "", "dump", "--format", "json", mp3, NULL);
+}
+
+static void an_output_that_is_the_input_is_a_usage_error(void **state)
+{
+    (void)state;
+    const char *mp3 = ct_test_path("same.mp3", 0), *list = ct_test_path("same.txt", 1);
+    const char *soft = ct_test_path("same-link.mp3", 2), *hard = ct_test_path("same-hard.mp3", 3);
+    write_mp3(mp3, 200);
+    write_text(list, "0:00 Intro\n0:02 More\n");
+    unlink(soft);
+    unlink(hard);
+    assert_int_equal(symlink(mp3, soft), 0);
+    assert_int_equal(link(mp3, hard), 0);
+    size_t before_len, after_len;
+    char *before = ct_test_read_file(mp3, &before_len);
+    const char *outputs[] = {mp3, soft, hard};
+    for (size_t i = 0; i < 3; i++)
+        expect(EXIT_USAGE, "", "is ", "embed", "-o", outputs[i], mp3, list, NULL);
+    char *after = ct_test_read_file(mp3, &after_len);
+    assert_bytes_equal(after, after_len, before, before_len);
+    free(before);
+    free(after);
 }
 
 static void each_outcome_has_its_exit_status(void **state)
@@ -266,6 +290,7 @@ int main(void)
         cmocka_unit_test(usage_errors_are_status_2_and_name_the_command),
         cmocka_unit_test(embed_dump_verify_strip_through_the_command_line),
         cmocka_unit_test(each_outcome_has_its_exit_status),
+        cmocka_unit_test(an_output_that_is_the_input_is_a_usage_error),
         cmocka_unit_test(messages_and_helpers),
     };
     return cmocka_run_group_tests(tests, ct_test_group_tmpdir, ct_test_group_rmdir);
