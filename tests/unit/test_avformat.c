@@ -1,0 +1,360 @@
+/* Tests of src/avformat.c through the public API on small files that ffmpeg makes in a
+   temporary directory: containers FFmpeg 5.1 writes no chapters into and remuxes that would
+   drop data are refused before anything is written (the file byte for byte unchanged, no
+   temporary file left), and what is written is read back exact and bit-exact. Every test is
+   skipped, never passed, when ffmpeg is not installed. */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chapters.h"
+
+/* Skips the test unless ffmpeg is there to make its files. */
+static void need_ffmpeg(void)
+{
+    static int have = -1;
+    if (have < 0)
+        have = system("ffmpeg -version >/dev/null 2>&1") == 0;
+    if (!have)
+        skip();
+}
+
+/* Runs ffmpeg (quiet, overwriting) with ARGS; fails the test when it fails. */
+static void ffmpeg(const char *args)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "ffmpeg -nostdin -v error -y %s", args);
+    if (system(cmd) != 0)
+        fail_msg("%s failed", cmd);
+}
+
+/* A 5 s sine tone of CODEC ("-c:a libopus -f ogg") at PATH. */
+static const char *make_tone(const char *name, const char *codec)
+{
+    const char *path = ct_test_path(name, 0);
+    char args[1024];
+    snprintf(args, sizeof args, "-f lavfi -i sine=frequency=440:duration=5 %s '%s'", codec, path);
+    ffmpeg(args);
+    return path;
+}
+
+/* Chapters at 0, 1.700 and 3.250 s: two of them are what FFmpeg 5.1's Ogg muxer gets wrong. */
+static chaptag_chapters *odd_chapters(void)
+{
+    static const char text[] = "00:00:00 Intro\n00:00:01.700 Middle part\n00:00:03.250 End\n";
+    return ct_test_parse("text", text, sizeof text - 1);
+}
+
+/* No temporary file of chaptag's is left in the test folder. */
+static void assert_no_temp_file(void)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", ct_test_path("x", 3));
+    dir[strlen(dir) - 2] = '\0';
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (strstr(e->d_name, "chaptag-tmp") != NULL)
+            fail_msg("temporary file left: %s", e->d_name);
+    closedir(d);
+}
+
+/* Embeds LIST into PATH (OUTPUT: elsewhere; NULL: in place), expecting CODE and a message
+   holding WANT; the file must be unchanged and no temporary file left. */
+static void refused(const char *path, const chaptag_chapters *list, const char *output,
+                    chaptag_status code, const char *want)
+{
+    size_t before_len, after_len;
+    char *before = ct_test_read_file(path, &before_len);
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    o.output = output;
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_embed(path, list, &o, NULL, &err), code);
+    if (strstr(err.msg, want) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    char *after = ct_test_read_file(path, &after_len);
+    assert_bytes_equal(before, before_len, after, after_len);
+    assert_no_temp_file();
+    free(before);
+    free(after);
+}
+
+static void embed_ok(const char *path, const chaptag_chapters *list)
+{
+    chaptag_error err = {0};
+    if (chaptag_embed(path, list, NULL, NULL, &err) != CHAPTAG_OK)
+        fail_msg("embed %s: %s", path, err.msg);
+}
+
+/* Fails unless PATH reads back with exactly the chapters of WANT. */
+static void reads_back(const char *path, const chaptag_chapters *want)
+{
+    chaptag_chapters *got = NULL;
+    chaptag_error err = {0};
+    if (chaptag_read(path, &got, NULL, &err) != CHAPTAG_OK)
+        fail_msg("read %s: %s", path, err.msg);
+    char why[256];
+    if (!ct_chapters_match(want, got, SIZE_MAX, why, sizeof why))
+        fail_msg("%s: %s", path, why);
+    chaptag_chapters_free(got);
+}
+
+/* Copies the file at FROM to TO. */
+static void copy_file(const char *from, const char *to)
+{
+    size_t len;
+    char *data = ct_test_read_file(from, &len);
+    ct_test_write_file(to, data, len);
+    free(data);
+}
+
+static void wav_is_refused_and_left_unchanged(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    const char *wav = make_tone("tone.wav", "-c:a pcm_s16le");
+    chaptag_chapters *l = odd_chapters();
+    refused(wav, l, NULL, CHAPTAG_ERR_AUDIO, "WAV: FFmpeg 5.1 writes no chapters for it");
+    chaptag_error err = {0}; /* nothing to strip: a success that writes nothing */
+    assert_int_equal(chaptag_strip(wav, NULL, NULL, &err), CHAPTAG_OK);
+    refused(wav, l, NULL, CHAPTAG_ERR_AUDIO, "a native writer is planned");
+    chaptag_chapters_free(l);
+}
+
+static void wav_with_a_bext_chunk_is_refused(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    const char *wav = make_tone("bext.wav", "-c:a pcm_s16le -write_bext 1 "
+                                            "-metadata description=Episode -metadata "
+                                            "originator=Studio");
+    chaptag_chapters *l = odd_chapters();
+    refused(wav, l, NULL, CHAPTAG_ERR_AUDIO, "would also drop its bext chunk");
+    /* into another container, the chunk would be lost all the same */
+    refused(wav, l, ct_test_path("bext.mka", 1), CHAPTAG_ERR_AUDIO,
+            "a remux by libavformat would drop its bext chunk");
+    chaptag_chapters_free(l);
+}
+
+static void ogg_vorbis_is_refused(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    const char *ogg = make_tone("tone.ogg", "-c:a libvorbis");
+    chaptag_chapters *l = odd_chapters();
+    refused(ogg, l, NULL, CHAPTAG_ERR_AUDIO, "Ogg Vorbis: FFmpeg 5.1 writes no chapters for it");
+    chaptag_chapters_free(l);
+}
+
+static void adts_aac_is_refused_with_the_m4a_advice(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    const char *aac = make_tone("tone.aac", "-c:a aac -f adts");
+    chaptag_chapters *l = odd_chapters();
+    refused(aac, l, NULL, CHAPTAG_ERR_AUDIO, "raw AAC (ADTS): FFmpeg 5.1 writes no chapters for "
+            "it; put it in an M4A (ffmpeg -i IN -c copy OUT.m4a)");
+    chaptag_chapters_free(l);
+}
+
+/* FFmpeg 5.1's Ogg muxer writes 1.700 as 2.700; chaptag writes the keys itself. */
+static void opus_chapter_at_700_ms_is_written_to_the_millisecond(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    const char *opus = make_tone("tone.opus", "-c:a libopus");
+    chaptag_chapters *l = odd_chapters();
+    embed_ok(opus, l);
+    reads_back(opus, l);
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_strip(opus, NULL, NULL, &err), CHAPTAG_OK);
+    chaptag_chapters *none = chaptag_chapters_new();
+    reads_back(opus, none);
+    chaptag_chapters_free(none);
+    chaptag_chapters_free(l);
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* The LEN bytes at P in base64 (a new string; free() it). */
+static char *base64(const uint8_t *p, size_t len)
+{
+    char *out = malloc(len / 3 * 4 + 5), *o = out;
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < len ? p[i + 1] << 8 : 0) |
+                     (i + 2 < len ? p[i + 2] : 0);
+        *o++ = b64[v >> 18 & 63];
+        *o++ = b64[v >> 12 & 63];
+        *o++ = i + 1 < len ? b64[v >> 6 & 63] : '=';
+        *o++ = i + 2 < len ? b64[v & 63] : '=';
+    }
+    *o = '\0';
+    return out;
+}
+
+static void put_be32(uint8_t *p, size_t v)
+{
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* An Opus file with a cover (a METADATA_BLOCK_PICTURE comment, as opusenc --picture writes). */
+static const char *make_opus_with_cover(void)
+{
+    const char *png = ct_test_path("cover.png", 1);
+    char args[1024];
+    snprintf(args, sizeof args, "-f lavfi -i color=red:s=8x8 -frames:v 1 '%s'", png);
+    ffmpeg(args);
+    size_t png_len;
+    char *img = ct_test_read_file(png, &png_len);
+    size_t len = 4 + 4 + 9 + 4 + 4 * 4 + 4 + png_len;
+    uint8_t *block = calloc(1, len), *p = block;
+    put_be32(p, 3), p += 4;                       /* picture type: front cover */
+    put_be32(p, 9), memcpy(p + 4, "image/png", 9), p += 13; /* MIME type */
+    put_be32(p, 0), p += 4;                       /* no description */
+    put_be32(p, 8), put_be32(p + 4, 8), put_be32(p + 8, 24), p += 16; /* 8x8, 24 bits */
+    put_be32(p, png_len), memcpy(p + 4, img, png_len); /* the image */
+    char *text = base64(block, len);
+    const char *opus = ct_test_path("cover.opus", 0);
+    char *cmd = malloc(strlen(text) + 512);
+    sprintf(cmd, "-f lavfi -i sine=duration=5 -c:a libopus -metadata "
+                 "METADATA_BLOCK_PICTURE=%s '%s'", text, opus);
+    ffmpeg(cmd);
+    free(cmd);
+    free(text);
+    free(block);
+    free(img);
+    return opus;
+}
+
+static void opus_with_cover_art_is_refused_unchanged(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    const char *opus = make_opus_with_cover();
+    chaptag_chapters *l = odd_chapters();
+    refused(opus, l, NULL, CHAPTAG_ERR_AUDIO, "Opus: a remux by libavformat would drop its "
+            "cover art");
+    chaptag_chapters_free(l);
+}
+
+/* Embeds L into two copies of PATH; the results must be the same bytes. */
+static void embed_twice_same_bytes(const char *path, const chaptag_chapters *l)
+{
+    const char *a = ct_test_path("a", 1), *b = ct_test_path("b", 2);
+    char ta[4096], tb[4096]; /* keep the extension: the container is chosen by the name */
+    snprintf(ta, sizeof ta, "%s%s", a, strrchr(path, '.'));
+    snprintf(tb, sizeof tb, "%s%s", b, strrchr(path, '.'));
+    copy_file(path, ta);
+    copy_file(path, tb);
+    embed_ok(ta, l);
+    embed_ok(tb, l);
+    size_t la, lb;
+    char *da = ct_test_read_file(ta, &la), *db = ct_test_read_file(tb, &lb);
+    assert_bytes_equal(da, la, db, lb);
+    reads_back(ta, l);
+    free(da);
+    free(db);
+    remove(ta);
+    remove(tb);
+}
+
+static void mka_embedded_twice_gives_the_same_bytes(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    chaptag_chapters *l = odd_chapters();
+    embed_twice_same_bytes(make_tone("tone.mka", "-c:a libopus"), l);
+    embed_twice_same_bytes(make_tone("tone2.opus", "-c:a libopus"), l);
+    embed_twice_same_bytes(make_tone("tone2.flac", "-c:a flac"), l);
+    chaptag_chapters_free(l);
+}
+
+/* The serial of the first page of the Ogg file at PATH. */
+static uint32_t ogg_serial(const char *path)
+{
+    size_t len;
+    uint8_t *d = (uint8_t *)ct_test_read_file(path, &len);
+    assert_true(len > 18 && memcmp(d, "OggS", 4) == 0);
+    uint32_t s = (uint32_t)d[14] | (uint32_t)d[15] << 8 | (uint32_t)d[16] << 16 |
+                 (uint32_t)d[17] << 24;
+    free(d);
+    return s;
+}
+
+static void opus_keeps_its_stream_serial(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    const char *opus = make_tone("serial.opus", "-c:a libopus -serial_offset 123456 "
+                                                "-fflags +bitexact");
+    assert_int_equal(ogg_serial(opus), 123456);
+    chaptag_chapters *l = odd_chapters();
+    embed_ok(opus, l);
+    assert_int_equal(ogg_serial(opus), 123456);
+    chaptag_chapters_free(l);
+}
+
+static void flac_embed_reads_back_and_strips(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    const char *flac = make_tone("tone.flac", "-c:a flac");
+    chaptag_chapters *l = odd_chapters();
+    embed_ok(flac, l);
+    reads_back(flac, l);
+    chaptag_chapters *more = ct_test_chapters(4, 1250, "Part");
+    embed_ok(flac, more); /* a re-embed replaces the keys, none left over */
+    reads_back(flac, more);
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_strip(flac, NULL, NULL, &err), CHAPTAG_OK);
+    chaptag_chapters *none = chaptag_chapters_new();
+    reads_back(flac, none);
+    chaptag_chapters_free(none);
+    chaptag_chapters_free(more);
+    chaptag_chapters_free(l);
+}
+
+/* A FLAC file with an APPLICATION block after its STREAMINFO. */
+static void flac_application_block_is_refused(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    const char *flac = make_tone("app.flac", "-c:a flac");
+    size_t len;
+    uint8_t *d = (uint8_t *)ct_test_read_file(flac, &len);
+    assert_true(len > 42 && memcmp(d, "fLaC", 4) == 0 && (d[4] & 0x7f) == 0 && !(d[4] & 0x80));
+    static const uint8_t app[] = {0x02, 0, 0, 8, 'T', 'E', 'S', 'T', 1, 2, 3, 4};
+    uint8_t *out = malloc(len + sizeof app);
+    memcpy(out, d, 42); /* "fLaC", STREAMINFO (not the last block) */
+    memcpy(out + 42, app, sizeof app);
+    memcpy(out + 42 + sizeof app, d + 42, len - 42);
+    ct_test_write_file(flac, out, len + sizeof app);
+    chaptag_chapters *l = odd_chapters();
+    refused(flac, l, NULL, CHAPTAG_ERR_AUDIO, "FLAC: a remux by libavformat would drop its "
+            "APPLICATION block");
+    chaptag_chapters_free(l);
+    free(out);
+    free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(wav_is_refused_and_left_unchanged),
+        cmocka_unit_test(wav_with_a_bext_chunk_is_refused),
+        cmocka_unit_test(ogg_vorbis_is_refused),
+        cmocka_unit_test(adts_aac_is_refused_with_the_m4a_advice),
+        cmocka_unit_test(opus_chapter_at_700_ms_is_written_to_the_millisecond),
+        cmocka_unit_test(opus_with_cover_art_is_refused_unchanged),
+        cmocka_unit_test(mka_embedded_twice_gives_the_same_bytes),
+        cmocka_unit_test(opus_keeps_its_stream_serial),
+        cmocka_unit_test(flac_embed_reads_back_and_strips),
+        cmocka_unit_test(flac_application_block_is_refused),
+    };
+    return cmocka_run_group_tests(tests, ct_test_group_tmpdir, ct_test_group_rmdir);
+}
