@@ -1,8 +1,10 @@
 /* The public entry points that touch audio files: pick the container backend from the
    file's first bytes, read its chapters, or plan an edit and hand it to the file writer. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backend.h"
 #include "formats.h"
@@ -10,6 +12,8 @@
 /* Chapter and image files are read whole; nothing sensible is bigger. */
 #define MAX_CHAPTER_FILE (64u << 20)
 #define MAX_IMAGE_FILE (16u << 20)
+/* All pictures of a list: what an ID3v2 tag (28-bit sizes, 256 MiB) holds with room to spare. */
+#define MAX_IMAGES_TOTAL (240u << 20)
 
 static const ct_backend *const backends[] = {&ct_backend_mp3, &ct_backend_mp4,
                                              &ct_backend_avformat};
@@ -108,6 +112,24 @@ static chaptag_status prove(ct_file *written, void *ctx, chaptag_error *err)
     return st;
 }
 
+/* A link goes into a published episode: http or https only (no javascript:, data:, file:),
+   and no control characters a player could be fooled by. */
+static chaptag_status check_links(const chaptag_chapters *list, chaptag_error *err)
+{
+    for (size_t i = 0; list != NULL && i < chaptag_chapters_count(list); i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        if (ch->url == NULL)
+            continue;
+        bool web = strncasecmp(ch->url, "http://", 7) == 0 || strncasecmp(ch->url, "https://", 8) == 0;
+        for (const unsigned char *p = (const unsigned char *)ch->url; *p && web; p++)
+            web = *p >= 0x20 && *p != 0x7f;
+        if (!web)
+            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the link \"%.80s\" is not an "
+                           "http or https address (or holds control characters)", ch->url);
+    }
+    return CHAPTAG_OK;
+}
+
 /* Embeds LIST (NULL: strips) as OPTS says. */
 static chaptag_status write_chapters(const char *path, const chaptag_chapters *list,
                                      const chaptag_embed_opts *opts, chaptag_report **report,
@@ -121,6 +143,9 @@ static chaptag_status write_chapters(const char *path, const chaptag_chapters *l
     if (opts->id3v2_version != 3 && opts->id3v2_version != 4)
         return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "ID3v2 version %d: only 3 and 4 can be written",
                        opts->id3v2_version);
+    chaptag_status checked = check_links(list, err);
+    if (checked != CHAPTAG_OK)
+        return checked;
     chaptag_report *rep = ct_calloc(1, sizeof *rep);
     if (rep == NULL)
         return ct_fail_nomem(err);
@@ -259,54 +284,118 @@ static bool is_url(const char *image)
     return strstr(image, "://") != NULL || strncmp(image, "data:", 5) == 0;
 }
 
-/* The path of IMAGE relative to the folder of CHAPTER_FILE; new. */
-static char *image_path(const char *image, const char *chapter_file)
+/* The folder of CHAPTER_FILE ("." for none or "-"), resolved; new, or NULL. */
+static char *chapter_dir(const char *chapter_file)
 {
     const char *slash = chapter_file && strcmp(chapter_file, "-") != 0
                             ? strrchr(chapter_file, '/') : NULL;
-    if (image[0] == '/' || slash == NULL)
-        return ct_strdup(image);
-    size_t dir = (size_t)(slash - chapter_file) + 1, n = strlen(image);
-    char *p = ct_malloc(dir + n + 1);
-    if (p != NULL) {
-        memcpy(p, chapter_file, dir);
-        memcpy(p + dir, image, n + 1);
+    char *dir = slash == NULL ? ct_strdup(".")
+                              : ct_strndup(chapter_file, slash == chapter_file
+                                                             ? 1 : (size_t)(slash - chapter_file));
+    char *real = dir ? ct_path_resolve(dir) : NULL;
+    free(dir);
+    return real;
+}
+
+/* True when the resolved path REAL lies inside the resolved folder ROOT. */
+static bool inside(const char *real, const char *root)
+{
+    size_t n = strlen(root);
+    if (strcmp(root, "/") == 0)
+        return true;
+    return strncmp(real, root, n) == 0 && real[n] == '/';
+}
+
+/* The resolved path of IMAGE (relative to the folder DIR), when it lies inside DIR or one of
+   the N_DIRS folders of IMAGE_DIRS: a chapter file reaches no picture outside the folders the
+   user pointed at (a published episode must not carry ~/.ssh's neighbours). New. */
+static chaptag_status image_path(const char *image, const char *dir,
+                                 const char *const *image_dirs, size_t n_dirs, unsigned line,
+                                 char **out, chaptag_error *err)
+{
+    size_t n = strlen(dir) + strlen(image) + 2;
+    char *joined = ct_malloc(n);
+    if (joined == NULL)
+        return ct_fail_nomem(err);
+    snprintf(joined, n, "%s/%s", dir, image);
+    char *real = ct_path_resolve(image[0] == '/' ? image : joined);
+    free(joined);
+    if (real == NULL)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, line, "cannot read the image %s: %s", image,
+                       strerror(errno));
+    bool ok = inside(real, dir);
+    for (size_t i = 0; i < n_dirs && !ok; i++) {
+        char *root = ct_path_resolve(image_dirs[i]);
+        ok = root != NULL && inside(real, root);
+        free(root);
     }
-    return p;
+    if (!ok) {
+        free(real);
+        return ct_fail(err, CHAPTAG_ERR_INPUT, line, "the image %s lies outside the chapter "
+                       "file's folder; allow its folder with --image-dir DIR", image);
+    }
+    *out = real;
+    return CHAPTAG_OK;
+}
+
+/* Reads the picture at PATH for chapter CH; *TOTAL counts the bytes of the list's pictures. */
+static chaptag_status read_image(chaptag_chapters *list, size_t index, const char *path,
+                                 uint64_t *total, chaptag_error *err)
+{
+    const chaptag_chapter *ch = chaptag_chapters_get(list, index);
+    char *data = NULL;
+    size_t len = 0;
+    chaptag_error e;
+    chaptag_status st = ct_slurp_regular(path, MAX_IMAGE_FILE, &data, &len, &e);
+    const char *mime = st == CHAPTAG_OK ? image_type((unsigned char *)data, len) : NULL;
+    *total += len;
+    if (st != CHAPTAG_OK)
+        st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "cannot read the image %s: %s", ch->image,
+                     e.msg);
+    else if (mime == NULL)
+        st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the image %s is neither JPEG nor PNG",
+                     ch->image);
+    else if (*total > MAX_IMAGES_TOTAL)
+        st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the pictures of the list pass %u MiB, "
+                     "more than an ID3v2 tag can hold", MAX_IMAGES_TOTAL >> 20);
+    else if (!ct_chapters_set_image(list, index, (unsigned char *)data, len, mime))
+        st = ct_fail_nomem(err);
+    else
+        data = NULL;
+    free(data);
+    return st;
+}
+
+chaptag_status chaptag_chapters_load_images_from(chaptag_chapters *list, const char *chapter_file,
+                                                 const char *const *image_dirs, size_t n_dirs,
+                                                 chaptag_error *err)
+{
+    char *dir = chapter_dir(chapter_file);
+    if (dir == NULL)
+        return ct_fail_errno(err, "cannot resolve the chapter file's folder");
+    chaptag_status st = CHAPTAG_OK;
+    uint64_t total = 0;
+    for (size_t i = 0; i < chaptag_chapters_count(list) && st == CHAPTAG_OK; i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        char *path = NULL;
+        if (ch->image_data != NULL)
+            total += ch->image_len;
+        if (ch->image == NULL || ch->image_data != NULL || is_url(ch->image))
+            continue;
+        st = image_path(ch->image, dir, image_dirs, n_dirs, ch->line, &path, err);
+        if (st == CHAPTAG_OK)
+            st = read_image(list, i, path, &total, err);
+        free(path);
+    }
+    free(dir);
+    return st;
 }
 
 chaptag_status chaptag_chapters_load_images(chaptag_chapters *list, const char *chapter_file,
                                             chaptag_error *err)
 {
-    for (size_t i = 0; i < chaptag_chapters_count(list); i++) {
-        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
-        if (ch->image == NULL || ch->image_data != NULL || is_url(ch->image))
-            continue;
-        char *path = image_path(ch->image, chapter_file), *data = NULL;
-        size_t len = 0;
-        if (path == NULL)
-            return ct_fail_nomem(err);
-        chaptag_error e;
-        chaptag_status st = ct_slurp(path, MAX_IMAGE_FILE, &data, &len, &e);
-        const char *mime = st == CHAPTAG_OK ? image_type((unsigned char *)data, len) : NULL;
-        if (st != CHAPTAG_OK)
-            st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "cannot read the image %s: %s", path,
-                         e.msg);
-        else if (mime == NULL)
-            st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the image %s is neither JPEG nor PNG",
-                         path);
-        else if (!ct_chapters_set_image(list, i, (unsigned char *)data, len, mime))
-            st = ct_fail_nomem(err);
-        else
-            data = NULL;
-        free(data);
-        free(path);
-        if (st != CHAPTAG_OK)
-            return st;
-    }
-    return CHAPTAG_OK;
+    return chaptag_chapters_load_images_from(list, chapter_file, NULL, 0, err);
 }
-
 
 chaptag_status chaptag_verify(const char *path, const chaptag_chapters *expected,
                               chaptag_verdict **out, chaptag_error *err)

@@ -700,6 +700,50 @@ chaptag_status ct_plan_apply_checked(ct_file *f, const char *path, const ct_plan
     return apply_rewrite(f, output != NULL ? output : path, plan, check, ctx, res, err);
 }
 
+char *ct_path_resolve(const char *path)
+{
+    return realpath(path, NULL);
+}
+
+chaptag_status ct_slurp_regular(const char *path, size_t max, char **out, size_t *len,
+                                chaptag_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return ct_fail_errno(err, "cannot open");
+    struct stat st;
+    chaptag_status rc = CHAPTAG_OK;
+    if (fstat(fd, &st) != 0)
+        rc = ct_fail_errno(err, "cannot stat");
+    else if (!S_ISREG(st.st_mode))
+        rc = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "is not a regular file");
+    else if ((uint64_t)st.st_size > max)
+        rc = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "is larger than %zu MiB", max >> 20);
+    ct_buf b = CT_BUF_INIT;
+    if (rc == CHAPTAG_OK && !ct_buf_reserve(&b, (size_t)st.st_size + 1))
+        rc = ct_fail_nomem(err);
+    while (rc == CHAPTAG_OK) {
+        ssize_t n = read(fd, b.data + b.len, b.cap - b.len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            rc = ct_fail_errno(err, "cannot read");
+        else if (n == 0)
+            break;
+        else if ((b.len += (size_t)n) > max)
+            rc = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "is larger than %zu MiB", max >> 20);
+        else if (b.len == b.cap && !ct_buf_reserve(&b, 65536))
+            rc = ct_fail_nomem(err);
+    }
+    close(fd);
+    if (rc != CHAPTAG_OK) {
+        ct_buf_free(&b);
+        return rc;
+    }
+    *out = (char *)ct_buf_take(&b, len);
+    return *out ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
 chaptag_status ct_slurp(const char *path, size_t max, char **out, size_t *len,
                         chaptag_error *err)
 {

@@ -93,6 +93,16 @@ void ct_tmp_abort(ct_tmpfile *t);
 chaptag_status ct_slurp(const char *path, size_t max, char **out, size_t *len,
                         chaptag_error *err);
 
+/* PATH with every symlink, "." and ".." resolved (realpath), new; NULL with errno set when it
+   does not exist or memory runs out. */
+char *ct_path_resolve(const char *path);
+
+/* Reads the whole regular file at PATH of at most MAX bytes (a picture a chapter file names):
+   opened without blocking and checked with fstat, so a FIFO, device or directory is refused at
+   once (CHAPTAG_ERR_INPUT), never waited on. *OUT is new (free() it). */
+chaptag_status ct_slurp_regular(const char *path, size_t max, char **out, size_t *len,
+                                chaptag_error *err);
+
 /* Built with CHAPTAG_TESTING: make the Nth write, fsync or rename from now fail with EIO
    (ENOSPC for writes); 0 turns it off. */
 void ct_fileio_fail_at(unsigned long n);

@@ -171,6 +171,15 @@ CHAPTAG_API chaptag_status chaptag_chapters_load_images(chaptag_chapters *list,
                                                         const char *chapter_file,
                                                         chaptag_error *err);
 
+/* As chaptag_chapters_load_images(), where a picture must be a regular file of at most 16 MiB
+   lying (symlinks resolved) inside the chapter file's folder or one of the N_DIRS folders of
+   IMAGE_DIRS, and all pictures of the list together at most 240 MiB; anything else is
+   CHAPTAG_ERR_INPUT naming the chapter's line. */
+CHAPTAG_API chaptag_status chaptag_chapters_load_images_from(chaptag_chapters *list,
+                                                             const char *chapter_file,
+                                                             const char *const *image_dirs,
+                                                             size_t n_dirs, chaptag_error *err);
+
 /* ---- audio files -------------------------------------------------------------------------- */
 
 /* What chaptag found in an audio file besides its chapters. */

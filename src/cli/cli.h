@@ -45,6 +45,16 @@ int cli_error(const char *path, const chaptag_error *err);
 void cli_warning(const char *path, const chaptag_warning *w);
 
 /* "chaptag CMD: message" and a hint to the command's help; returns EXIT_USAGE. */
+/* The folders given with --image-dir, in order. */
+#define CLI_DIRS_MAX 32
+typedef struct {
+    const char *v[CLI_DIRS_MAX];
+    size_t n;
+} cli_dirs;
+
+/* Adds DIR; false when there are CLI_DIRS_MAX already. */
+int cli_dirs_add(cli_dirs *d, const char *dir);
+
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* N with thousands separators ("2,114") in BUF (at least 32 bytes). */

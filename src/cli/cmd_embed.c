@@ -6,7 +6,8 @@
 
 #include "cli.h"
 
-enum { OPT_ID3V2_VERSION = 256, OPT_TOC_TITLE, OPT_PADDING, OPT_DURATION, OPT_MP4_STYLE };
+enum { OPT_ID3V2_VERSION = 256, OPT_TOC_TITLE, OPT_PADDING, OPT_DURATION, OPT_MP4_STYLE,
+       OPT_IMAGE_DIR };
 
 static const struct option options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -16,6 +17,7 @@ static const struct option options[] = {
     {"toc-title", required_argument, NULL, OPT_TOC_TITLE},
     {"padding", required_argument, NULL, OPT_PADDING},
     {"duration", required_argument, NULL, OPT_DURATION},
+    {"image-dir", required_argument, NULL, OPT_IMAGE_DIR},
     {"dry-run", no_argument, NULL, 'n'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -125,7 +127,14 @@ int cmd_embed(int argc, char **argv)
     chaptag_embed_opts_init(&o);
     int c;
     optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
+    cli_dirs dirs = {0};
     while ((c = getopt_long(argc, argv, "o:f:nqvh", options, NULL)) != -1) {
+        if (c == OPT_IMAGE_DIR) {
+            if (!cli_dirs_add(&dirs, optarg))
+                return cli_usage("embed", "too many --image-dir folders (%d at most)",
+                                 CLI_DIRS_MAX);
+            continue;
+        }
         int rc = take_option(c, optarg, &o, &fmt);
         if (rc >= 0)
             return rc;
@@ -141,7 +150,7 @@ int cmd_embed(int argc, char **argv)
     chaptag_report *rep = NULL;
     if (chaptag_parse_file(chapters, fmt, &list, &err) != CHAPTAG_OK)
         return cli_error(chapters, &err);
-    if (chaptag_chapters_load_images(list, chapters, &err) != CHAPTAG_OK) {
+    if (chaptag_chapters_load_images_from(list, chapters, dirs.v, dirs.n, &err) != CHAPTAG_OK) {
         chaptag_chapters_free(list);
         return cli_error(chapters, &err);
     }

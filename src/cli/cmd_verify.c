@@ -12,6 +12,7 @@ static const struct option options[] = {
     {"format", required_argument, NULL, 'F'},
     {"from", required_argument, NULL, 'f'},
     {"chapters", required_argument, NULL, 'c'},
+    {"image-dir", required_argument, NULL, 'I'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -96,6 +97,7 @@ int cmd_verify(int argc, char **argv)
     const char *from = NULL;
     int c;
     optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
+    cli_dirs dirs = {0};
     while ((c = getopt_long(argc, argv, "sf:c:qh", options, NULL)) != -1) {
         switch (c) {
         case 's': o.strict = 1; break;
@@ -106,6 +108,11 @@ int cmd_verify(int argc, char **argv)
             break;
         case 'f': from = optarg; break;
         case 'c': o.chapters = optarg; break;
+        case 'I':
+            if (!cli_dirs_add(&dirs, optarg))
+                return cli_usage("verify", "too many --image-dir folders (%d at most)",
+                                 CLI_DIRS_MAX);
+            break;
         case 'q': cli_verbosity = -1; break;
         case 'h': return cli_help("verify");
         default: return cli_usage("verify", "unknown option");
@@ -124,7 +131,8 @@ int cmd_verify(int argc, char **argv)
     chaptag_error err = {0};
     if (o.chapters != NULL) {
         if (chaptag_parse_file(o.chapters, from, &expected, &err) != CHAPTAG_OK ||
-            chaptag_chapters_load_images(expected, o.chapters, &err) != CHAPTAG_OK) {
+            chaptag_chapters_load_images_from(expected, o.chapters, dirs.v, dirs.n, &err) !=
+                CHAPTAG_OK) {
             chaptag_chapters_free(expected);
             return cli_error(o.chapters, &err);
         }

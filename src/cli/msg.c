@@ -47,6 +47,14 @@ void cli_warning(const char *path, const chaptag_warning *w)
         fprintf(stderr, "chaptag: %s: warning: %s\n", cli_path(path), w->msg);
 }
 
+int cli_dirs_add(cli_dirs *d, const char *dir)
+{
+    if (d->n >= CLI_DIRS_MAX)
+        return 0;
+    d->v[d->n++] = dir;
+    return 1;
+}
+
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "chapters.h"
@@ -224,6 +226,85 @@ static void a_write_that_reads_back_wrong_is_undone(void **state)
     chaptag_chapters_free(b);
 }
 
+/* The status of loading a one-chapter list whose picture is IMAGE, the chapter file being
+   LIST_PATH, with the folders DIRS (N of them) allowed; the error's line must be 1. */
+static chaptag_status load_one(const char *image, const char *list_path, const char *const *dirs,
+                               size_t n, chaptag_error *err)
+{
+    chaptag_chapters *l = chaptag_chapters_new();
+    chaptag_chapter ch = {0};
+    ch.title = "A";
+    ch.image = image;
+    ch.line = 1;
+    ch.end_ms = CHAPTAG_TIME_NONE;
+    assert_int_equal(chaptag_chapters_add(l, &ch, NULL), CHAPTAG_OK);
+    chaptag_status st = chaptag_chapters_load_images_from(l, list_path, dirs, n, err);
+    if (st != CHAPTAG_OK)
+        assert_int_equal(err->line, 1);
+    chaptag_chapters_free(l);
+    return st;
+}
+
+static void a_chapter_file_reaches_no_picture_outside_its_folders(void **state)
+{
+    (void)state;
+    char *dir = ct_test_tmpdir(), p[4][512];
+    static const uint8_t jpeg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0, 0};
+    snprintf(p[0], sizeof p[0], "%s/list.json", dir);
+    snprintf(p[1], sizeof p[1], "%s/in.jpg", dir);
+    ct_test_write_file(p[1], jpeg, sizeof jpeg);
+    snprintf(p[2], sizeof p[2], "%s/fifo.jpg", dir);
+    assert_int_equal(mkfifo(p[2], 0600), 0);
+    snprintf(p[3], sizeof p[3], "%s/out.jpg", ct_test_path("", 0));
+    ct_test_write_file(p[3], jpeg, sizeof jpeg);
+    chaptag_error err = {0};
+    assert_int_equal(load_one("in.jpg", p[0], NULL, 0, &err), CHAPTAG_OK);
+    assert_int_equal(load_one(p[3], p[0], NULL, 0, &err), CHAPTAG_ERR_INPUT); /* absolute */
+    assert_non_null(strstr(err.msg, "--image-dir"));
+    char up[600];
+    snprintf(up, sizeof up, "../%s", strrchr(p[3], '/') + 1); /* ../ leading elsewhere */
+    assert_int_equal(load_one(up, p[0], NULL, 0, &err), CHAPTAG_ERR_INPUT);
+    const char *allowed[] = {ct_test_path("", 0)};
+    assert_int_equal(load_one(p[3], p[0], allowed, 1, &err), CHAPTAG_OK);
+    assert_int_equal(load_one("fifo.jpg", p[0], NULL, 0, &err), CHAPTAG_ERR_INPUT); /* no hang */
+    assert_non_null(strstr(err.msg, "not a regular file"));
+    snprintf(p[2], sizeof p[2], "%s/link.jpg", dir); /* a symlink out */
+    assert_int_equal(symlink(p[3], p[2]), 0);
+    assert_int_equal(load_one("link.jpg", p[0], NULL, 0, &err), CHAPTAG_ERR_INPUT);
+    uint8_t *big = calloc(1, (16u << 20) + 1);
+    memcpy(big, jpeg, sizeof jpeg);
+    snprintf(p[2], sizeof p[2], "%s/big.jpg", dir);
+    ct_test_write_file(p[2], big, (16u << 20) + 1);
+    free(big);
+    assert_int_equal(load_one("big.jpg", p[0], NULL, 0, &err), CHAPTAG_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "16 MiB"));
+    ct_test_rmdir(dir);
+}
+
+static void links_must_be_web_addresses(void **state)
+{
+    (void)state;
+    const char *mp3 = ct_test_path("links.mp3", 0);
+    write_mp3(mp3, 200);
+    static const char *const bad[] = {"javascript:alert(1)", "data:text/html,x", "file:///etc/passwd",
+                                      "https://example.com/\x01x"};
+    for (size_t i = 0; i < 5; i++) {
+        chaptag_chapters *l = chaptag_chapters_new();
+        chaptag_chapter ch = {0};
+        ch.title = "A";
+        ch.url = i < 4 ? bad[i] : "https://example.com/ok";
+        ch.line = 7;
+        ch.end_ms = CHAPTAG_TIME_NONE;
+        assert_int_equal(chaptag_chapters_add(l, &ch, NULL), CHAPTAG_OK);
+        chaptag_error err = {0};
+        chaptag_status st = chaptag_embed(mp3, l, NULL, NULL, &err);
+        assert_int_equal(st, i < 4 ? CHAPTAG_ERR_INPUT : CHAPTAG_OK);
+        if (i < 4)
+            assert_int_equal(err.line, 7);
+        chaptag_chapters_free(l);
+    }
+}
+
 static void taglib_reads_the_standard_tags(void **state)
 {
     (void)state;
@@ -260,6 +341,8 @@ int main(void)
         cmocka_unit_test(output_and_dry_run_leave_the_input_untouched),
         cmocka_unit_test(bad_input_fails_with_its_status_and_touches_nothing),
         cmocka_unit_test(a_write_that_reads_back_wrong_is_undone),
+        cmocka_unit_test(a_chapter_file_reaches_no_picture_outside_its_folders),
+        cmocka_unit_test(links_must_be_web_addresses),
         cmocka_unit_test(taglib_reads_the_standard_tags),
         cmocka_unit_test(other_containers_go_through_libavformat),
     };
