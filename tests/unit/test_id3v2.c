@@ -419,6 +419,115 @@ static void id3v2_ignores_an_extended_header_flag_when_a_frame_follows(void **st
     ct_buf_free(&bad);
 }
 
+/* The IDs of TAG's frames joined with spaces, into BUF. */
+static const char *frame_ids(const ct_id3_tag *tag, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < tag->n_frames && n + 6 < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? " " : "", tag->frames[i].id);
+    return buf;
+}
+
+static size_t count_warnings(const ct_warnings *w, const char *part)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->n; i++)
+        n += strstr(w->v[i].msg, part) != NULL;
+    return n;
+}
+
+static void id3v2_keeps_the_first_stacked_tags_frame_of_a_kind_and_warns_of_the_rest(void **state)
+{
+    (void)state;
+    ct_buf f1 = CT_BUF_INIT, f2 = CT_BUF_INIT, f3 = CT_BUF_INIT, b = CT_BUF_INIT;
+    PUT(&f1, 4, "TIT2", 0, "\3one");
+    PUT(&f1, 4, "TXXX", 0, "\0a\0x");
+    PUT(&f1, 4, "COMM", 0, "\0eng\0c1");
+    PUT(&f1, 4, "APIC", 0, "\0image/png\0\3cover\0PNG1");
+    PUT(&f1, 4, "PRIV", 0, "owner\0\1");
+    PUT(&f1, 4, "UFID", 0, "http://x\0id1");
+    PUT(&f1, 4, "PCNT", 0, "\0\0\0\1");
+    put_chap(&f1, 4, "a", 0, 1000, "A");
+
+    PUT(&f2, 3, "TIT2", 0, "\0two");                        /* dropped */
+    PUT(&f2, 3, "TALB", 0, "\0album");                      /* the first TALB: kept */
+    PUT(&f2, 3, "TXXX", 0, "\1\xff\xfe" "a\0\0\0\xff\xfey\0"); /* "a" in UTF-16: dropped */
+    PUT(&f2, 3, "TXXX", 0, "\0b\0y");                       /* another description: kept */
+    PUT(&f2, 3, "COMM", 0, "\0eng\0c2");                    /* dropped */
+    PUT(&f2, 3, "COMM", 0, "\0deu\0c3");                    /* another language: kept */
+    PUT(&f2, 3, "APIC", 0, "\0image/jpeg\0\3cover\0JPG2");  /* same description: dropped */
+    PUT(&f2, 3, "APIC", 0, "\0image/jpeg\0\4back\0JPG3");   /* kept */
+    PUT(&f2, 3, "PRIV", 0, "owner\0\1");                    /* same content: dropped */
+    PUT(&f2, 3, "PRIV", 0, "owner\0\2");                    /* other content: kept */
+    PUT(&f2, 3, "UFID", 0, "http://x\0id2");                /* same owner: dropped */
+    PUT(&f2, 3, "PCNT", 0, "\0\0\0\2");                     /* dropped */
+    put_chap(&f2, 3, "b", 0, 1000, "B");                    /* chaptag's own: left alone */
+
+    PUT(&f3, 2, "TT2", 0, "\0three");        /* TIT2 in v2.2: dropped */
+    PUT(&f3, 2, "TAL", 0, "\0other album");  /* dropped: the second tag's is first */
+    PUT(&f3, 2, "TP1", 0, "\0host");         /* kept */
+
+    const ct_buf *bodies[] = {&f1, &f2, &f3};
+    for (int i = 0; i < 3; i++) {
+        size_t len;
+        uint8_t *t = make_tag(4 - i, 0, bodies[i], 0, &len);
+        ct_buf_put(&b, t, len);
+        free(t);
+    }
+    ct_id3_tag *tag = parse_ok(b.data, b.len);
+    char ids[256];
+    assert_int_equal(tag->n_tags, 3);
+    assert_string_equal(frame_ids(tag, ids, sizeof ids),
+                        "TIT2 TXXX COMM APIC PRIV UFID PCNT CHAP "
+                        "TALB TXXX COMM APIC PRIV CHAP TP1");
+    const char *dropped[] = {"TIT2", "TXXX", "COMM", "APIC", "PRIV", "UFID", "PCNT", "TT2",
+                             "TAL"};
+    assert_int_equal(tag->warnings.n, sizeof dropped / sizeof dropped[0]);
+    for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++) {
+        char part[64];
+        snprintf(part, sizeof part, "the %s frame of the tag at byte", dropped[i]);
+        assert_int_equal(count_warnings(&tag->warnings, part), 1);
+    }
+    ct_buf title = CT_BUF_INIT;
+    assert_true(ct_id3v2_text(tag, "TIT2", &title));
+    assert_bytes_equal(title.data, title.len, "one", 3);
+    ct_buf_free(&title);
+    ct_id3v2_tag_free(tag);
+    ct_buf_free(&b);
+    ct_buf_free(&f1);
+    ct_buf_free(&f2);
+    ct_buf_free(&f3);
+}
+
+static void id3v2_leaves_repeats_within_one_tag_as_they_are(void **state)
+{
+    (void)state;
+    ct_buf f1 = CT_BUF_INIT, f2 = CT_BUF_INIT, b = CT_BUF_INIT;
+    PUT(&f1, 3, "TIT2", 0, "\0one");
+    PUT(&f1, 3, "TIT2", 0, "\0again");
+    PUT(&f2, 3, "TALB", 0, "\0first");
+    PUT(&f2, 3, "TALB", 0, "\0second");
+    size_t len;
+    uint8_t *t = make_tag(3, 0, &f1, 0, &len);
+    ct_id3_tag *tag = parse_ok(t, len);
+    assert_int_equal(tag->n_frames, 2);
+    ct_id3v2_tag_free(tag);
+    ct_buf_put(&b, t, len);
+    free(t);
+    t = make_tag(3, 0, &f2, 10, &len);
+    ct_buf_put(&b, t, len);
+    free(t);
+    tag = parse_ok(b.data, b.len);
+    char ids[64];
+    assert_string_equal(frame_ids(tag, ids, sizeof ids), "TIT2 TIT2 TALB TALB");
+    assert_int_equal(tag->warnings.n, 0);
+    ct_id3v2_tag_free(tag);
+    ct_buf_free(&b);
+    ct_buf_free(&f1);
+    ct_buf_free(&f2);
+}
+
 static void id3v2_reads_a_v24_tag_with_a_footer_and_the_tag_stacked_after_it(void **state)
 {
     (void)state;
@@ -1582,6 +1691,8 @@ int main(void)
         cmocka_unit_test(id3v2_skips_v23_and_v24_extended_headers),
         cmocka_unit_test(id3v2_ignores_an_extended_header_flag_when_a_frame_follows),
         cmocka_unit_test(id3v2_reads_a_v24_tag_with_a_footer_and_the_tag_stacked_after_it),
+        cmocka_unit_test(id3v2_keeps_the_first_stacked_tags_frame_of_a_kind_and_warns_of_the_rest),
+        cmocka_unit_test(id3v2_leaves_repeats_within_one_tag_as_they_are),
         cmocka_unit_test(id3v2_stops_at_padding_and_counts_it),
         cmocka_unit_test(id3v2_reads_itunes_plain_sizes_in_v24_frames),
         cmocka_unit_test(id3v2_reads_a_v24_chap_written_the_way_ffmpeg_51_writes_it),

@@ -338,6 +338,68 @@ static void frames_chaptag_does_not_own_survive_embed_and_strip(void **state)
     free(tag);
 }
 
+static bool warned(const ct_warnings *w, const char *part)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (strstr(w->v[i].msg, part) != NULL)
+            return true;
+    return false;
+}
+
+static void stacked_tags_merge_into_one_tag_without_repeated_frames(void **state)
+{
+    (void)state;
+    static const uint8_t tit2[] = {
+        'T', 'I', 'T', '2', 0, 0, 0, 6, 0, 0, /* TIT2, size 6 */
+        0, 'L', 'a', 't', 'e', 'r',           /* ISO-8859-1 "Later" */
+    };
+    size_t first_len, second_len, len;
+    uint8_t *first = tpe1_tag(0, &first_len);
+    uint8_t *second = tpe1_tag(sizeof tit2, &second_len); /* TPE1 "Host" again, then TIT2 */
+    memcpy(second + second_len - sizeof tit2, tit2, sizeof tit2);
+    uint8_t *both = malloc(first_len + second_len);
+    assert_non_null(both);
+    memcpy(both, first, first_len);
+    memcpy(both + first_len, second, second_len);
+    uint8_t *data = make_mp3(both, first_len + second_len, 20, false, &len);
+    chaptag_chapters *back = ct_test_read(&ct_backend_mp3, data, len, NULL);
+    assert_true(warned(ct_chapters_warnings(back), "the TPE1 frame of the tag at byte 25"));
+    chaptag_chapters_free(back);
+
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    chaptag_chapters *l = ct_test_chapters(2, 100, "Part");
+    ct_file *f = ct_file_memory(data, len);
+    ct_plan plan;
+    memset(&plan, 0, sizeof plan);
+    struct chaptag_report rep;
+    memset(&rep, 0, sizeof rep);
+    chaptag_error err = {0};
+    assert_int_equal(ct_backend_mp3.plan(f, l, &o, &plan, &rep, &err), CHAPTAG_OK);
+    assert_true(warned(&rep.warnings, "TPE1"));
+    size_t out_len;
+    uint8_t *out = ct_test_apply_edits(data, len, &plan, &out_len);
+    ct_id3_tag *t = tag_of(out, out_len);
+    size_t n_tpe1 = 0;
+    for (size_t i = 0; i < t->n_frames; i++)
+        n_tpe1 += strcmp(t->frames[i].id, "TPE1") == 0;
+    assert_int_equal(n_tpe1, 1);
+    ct_buf title = CT_BUF_INIT;
+    assert_true(ct_id3v2_text(t, "TIT2", &title)); /* what only the second tag had is kept */
+    ct_buf_free(&title);
+    ct_id3v2_tag_free(t);
+    free(out);
+    ct_file_close(f);
+    ct_plan_free(&plan);
+    ct_buf_free(&rep.plan);
+    ct_warnings_clear(&rep.warnings);
+    chaptag_chapters_free(l);
+    free(data);
+    free(both);
+    free(second);
+    free(first);
+}
+
 static void a_file_that_is_not_mpeg_audio_is_an_audio_error(void **state)
 {
     (void)state;
@@ -387,6 +449,7 @@ int main(void)
         cmocka_unit_test(an_untagged_file_gets_a_v23_tag_and_keeps_its_audio),
         cmocka_unit_test(a_re_embed_that_fits_the_padding_is_in_place),
         cmocka_unit_test(frames_chaptag_does_not_own_survive_embed_and_strip),
+        cmocka_unit_test(stacked_tags_merge_into_one_tag_without_repeated_frames),
         cmocka_unit_test(a_file_that_is_not_mpeg_audio_is_an_audio_error),
         cmocka_unit_test(a_tag_claiming_more_than_the_file_is_an_error_not_a_read_past_the_end),
     };
