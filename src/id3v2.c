@@ -376,8 +376,10 @@ static chaptag_status parse_tag(ct_id3_tag *tag, const uint8_t *p, size_t at, fr
     chaptag_status st = CHAPTAG_OK;
     if (version == 2 || !(flags & H_EXTENDED) || skip_ext_header(&r, (int)version, fc.w))
         st = parse_frames(&fc, &r, fl, &padding, err);
-    if (at == 0)
+    if (at == 0) {
         tag->padding = padding;
+        tag->padding_off = decoded ? 0 : HEADER_SIZE + body_len - padding;
+    }
     free(decoded);
     return st;
 }

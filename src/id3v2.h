@@ -28,6 +28,8 @@ typedef struct {
     uint64_t total_size;  /* bytes of every stacked tag, headers and footers included: the
                              offset where the rest of the file starts */
     uint64_t padding;     /* padding bytes at the end of the first tag */
+    uint64_t padding_off; /* where they start in the data; 0 when unknown (a v2.2/v2.3 tag
+                             unsynchronised as a whole: stored and read bytes differ) */
     unsigned n_tags;      /* stacked tags found (1 normally) */
     ct_id3_frame *frames; /* every frame of every stacked tag, in file order */
     size_t n_frames;

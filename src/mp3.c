@@ -289,6 +289,40 @@ static chaptag_status plan_tag(const mp3_file *m, int version, const ct_buf *fra
     return ok ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 
+/* A tag without chapters whose padding still holds bytes (a strip cut short left its old
+   frames there behind a zeroed ID): the plan that zeroes them, from the first such byte to the
+   last, in one step that readers cannot see, since they stop at the padding's first zero.
+   An empty plan when the padding is clean, or where it lies is not known. */
+static chaptag_status plan_clean_padding(const mp3_file *m, ct_plan *plan,
+                                         struct chaptag_report *rep, chaptag_error *err)
+{
+    const ct_id3_tag *tag = m->tag;
+    if (tag == NULL || tag->padding_off == 0)
+        return CHAPTAG_OK;
+    const uint8_t *pad = m->raw + tag->padding_off;
+    uint64_t first = 0, last = tag->padding;
+    while (first < last && pad[first] == 0)
+        first++;
+    while (last > first && pad[last - 1] == 0)
+        last--;
+    if (first == last)
+        return CHAPTAG_OK;
+    uint64_t off = tag->padding_off + first, len = last - first;
+    bool ok = ct_plan_step_begin(plan, off) && ct_plan_zeros(plan, len) &&
+              ct_plan_edit(plan, off, len) && ct_plan_zeros(plan, len);
+    if (!ok)
+        return ct_fail_nomem(err);
+    rep->tag_size = tag->total_size;
+    rep->padding = tag->padding;
+    rep->in_place = true;
+    snprintf(rep->what, sizeof rep->what, "ID3v2.%u tag", tag->version);
+    ct_buf_printf(&rep->plan,
+                  "ID3v2.%u tag at offset 0: %" PRIu64
+                  " bytes of old frames in its padding zeroed, in place\n",
+                  tag->version, len);
+    return CHAPTAG_OK;
+}
+
 static chaptag_status mp3_plan(ct_file *f, const chaptag_chapters *list,
                                const chaptag_embed_opts *opts, ct_plan *plan,
                                struct chaptag_report *rep, chaptag_error *err)
@@ -308,8 +342,10 @@ static chaptag_status mp3_plan(ct_file *f, const chaptag_chapters *list,
     }
     if (tag != NULL)
         ct_warnings_append(&rep->warnings, &tag->warnings);
-    if (list == NULL && (tag == NULL || !ct_id3v2_has_chapters(tag)))
-        goto out; /* nothing to strip: an empty plan */
+    if (list == NULL && (tag == NULL || !ct_id3v2_has_chapters(tag))) {
+        st = plan_clean_padding(&m, plan, rep, err); /* often an empty plan */
+        goto out;
+    }
     if (list != NULL) {
         st = chaptag_chapters_validate(list, duration, err);
         if (st != CHAPTAG_OK)

@@ -338,6 +338,131 @@ static void frames_chaptag_does_not_own_survive_embed_and_strip(void **state)
     free(tag);
 }
 
+/* Edits (in file order) in the plan for writing L (NULL: strip) into DATA: 0 when nothing
+   would be written. */
+static size_t n_edits(const uint8_t *data, size_t len, const chaptag_chapters *l)
+{
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    ct_file *f = ct_file_memory(data, len);
+    ct_plan plan;
+    memset(&plan, 0, sizeof plan);
+    struct chaptag_report rep;
+    memset(&rep, 0, sizeof rep);
+    chaptag_error err = {0};
+    assert_int_equal(ct_backend_mp3.plan(f, l, &o, &plan, &rep, &err), CHAPTAG_OK);
+    size_t n = plan.n;
+    ct_file_close(f);
+    ct_plan_free(&plan);
+    ct_buf_free(&rep.plan);
+    ct_warnings_clear(&rep.warnings);
+    return n;
+}
+
+/* The first place the N bytes at WHAT occur in the LEN bytes at DATA, or NULL. */
+static uint8_t *find_bytes(uint8_t *data, size_t len, const void *what, size_t n)
+{
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(data + i, what, n) == 0)
+            return data + i;
+    return NULL;
+}
+
+/* Fails when the LEN bytes at DATA hold WHAT anywhere, or when the padding of their tag holds
+   anything but zeros. */
+static void assert_gone(uint8_t *data, size_t len, const char *what)
+{
+    assert_null(find_bytes(data, len, what, strlen(what)));
+    ct_id3_tag *t = tag_of(data, len);
+    for (uint64_t i = 0; i < t->padding; i++)
+        assert_int_equal(data[t->padding_off + i], 0);
+    ct_id3v2_tag_free(t);
+}
+
+/* A list of chapters titled "PREFIX n", each with a link and, for the first, a picture. */
+static chaptag_chapters *rich_chapters(size_t n, const char *prefix)
+{
+    static const uint8_t png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 'Q', 'u', 'x'};
+    chaptag_chapters *l = chaptag_chapters_new();
+    for (size_t i = 0; i < n; i++) {
+        char title[64], url[64];
+        snprintf(title, sizeof title, "%s %zu", prefix, i + 1);
+        snprintf(url, sizeof url, "https://example.com/%s/%zu", prefix, i + 1);
+        chaptag_chapter ch = {.start_ms = i * 100, .end_ms = CHAPTAG_TIME_NONE, .title = title,
+                              .url = url, .line = (unsigned)(i + 1)};
+        if (i == 0) {
+            ch.image_data = png;
+            ch.image_len = sizeof png;
+            ch.image_mime = "image/png";
+        }
+        assert_int_equal(chaptag_chapters_add(l, &ch, NULL), CHAPTAG_OK);
+    }
+    return l;
+}
+
+static void an_in_place_re_embed_or_strip_leaves_no_byte_of_the_old_chapters(void **state)
+{
+    (void)state;
+    size_t len, first_len, second_len, stripped_len;
+    uint8_t *data = make_mp3(NULL, 0, 50, false, &len);
+    chaptag_chapters *old = rich_chapters(4, "Walrus");
+    chaptag_chapters *new = rich_chapters(2, "Zebra");
+    uint8_t *first = embed(data, len, old, 3, &first_len, NULL);
+    bool in_place;
+    uint8_t *second = embed(first, first_len, new, 3, &second_len, &in_place);
+    assert_true(in_place);
+    assert_gone(second, second_len, "Walrus");
+    assert_int_equal(n_edits(second, second_len, new), 0); /* the same again: nothing */
+    uint8_t *stripped = embed(second, second_len, NULL, 3, &stripped_len, &in_place);
+    assert_true(in_place);
+    assert_gone(stripped, stripped_len, "Zebra");
+    assert_null(find_bytes(stripped, stripped_len, "Qux", 3));
+    assert_bytes_equal(stripped + stripped_len - len, len, data, len);
+    chaptag_chapters_free(old);
+    chaptag_chapters_free(new);
+    free(stripped);
+    free(second);
+    free(first);
+    free(data);
+}
+
+static void a_strip_cut_short_is_finished_by_the_next_strip(void **state)
+{
+    (void)state;
+    size_t tag_len, len, out_len, again_len;
+    uint8_t *tag = tpe1_tag(0, &tag_len);
+    uint8_t *data = make_mp3(tag, tag_len, 50, false, &len);
+    chaptag_chapters *l = rich_chapters(3, "Walrus");
+    uint8_t *out = embed(data, len, l, 3, &out_len, NULL);
+    /* the first step of a strip: the ID of the first chapter frame zeroed */
+    uint8_t *ctoc = find_bytes(out, out_len, "CTOC", 4);
+    assert_non_null(ctoc);
+    memset(ctoc, 0, 4);
+    chaptag_chapters *back = ct_test_read(&ct_backend_mp3, out, out_len, NULL);
+    assert_int_equal(chaptag_chapters_count(back), 0);
+    chaptag_chapters_free(back);
+
+    bool in_place;
+    uint8_t *again = embed(out, out_len, NULL, 3, &again_len, &in_place);
+    assert_true(in_place);
+    assert_int_equal(again_len, out_len);
+    assert_gone(again, again_len, "Walrus");
+    assert_null(find_bytes(again, again_len, "Qux", 3));
+    ct_id3_tag *t = tag_of(again, again_len);
+    ct_buf artist = CT_BUF_INIT;
+    assert_true(ct_id3v2_text(t, "TPE1", &artist));
+    ct_buf_free(&artist);
+    ct_id3v2_tag_free(t);
+    assert_bytes_equal(again + again_len - (len - tag_len), len - tag_len, data + tag_len,
+                       len - tag_len);
+    assert_int_equal(n_edits(again, again_len, NULL), 0); /* clean now: nothing to write */
+    chaptag_chapters_free(l);
+    free(again);
+    free(out);
+    free(data);
+    free(tag);
+}
+
 static bool warned(const ct_warnings *w, const char *part)
 {
     for (size_t i = 0; i < w->n; i++)
@@ -449,6 +574,8 @@ int main(void)
         cmocka_unit_test(an_untagged_file_gets_a_v23_tag_and_keeps_its_audio),
         cmocka_unit_test(a_re_embed_that_fits_the_padding_is_in_place),
         cmocka_unit_test(frames_chaptag_does_not_own_survive_embed_and_strip),
+        cmocka_unit_test(an_in_place_re_embed_or_strip_leaves_no_byte_of_the_old_chapters),
+        cmocka_unit_test(a_strip_cut_short_is_finished_by_the_next_strip),
         cmocka_unit_test(stacked_tags_merge_into_one_tag_without_repeated_frames),
         cmocka_unit_test(a_file_that_is_not_mpeg_audio_is_an_audio_error),
         cmocka_unit_test(a_tag_claiming_more_than_the_file_is_an_error_not_a_read_past_the_end),
