@@ -8,9 +8,12 @@
 #include "fileio.h"
 
 #include "buf.h"
+#include "keep.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -317,10 +320,53 @@ static void flush_behind(int out, uint64_t pos, uint64_t *started)
     }
 }
 
-/* Copies LEN bytes at OFF of F to OUT at *OUT_POS: by the kernel when it can, else through a
-   fixed buffer (so memory stays flat). STARTED (may be NULL): see flush_behind(). */
+/* The data segment of F at or after OFF, within [OFF, END): *DATA its start (END when the
+   rest is a hole), *HOLE where it ends. Without SEEK_DATA support all of it is data. */
+static void next_data(const ct_file *f, uint64_t off, uint64_t end, uint64_t *data,
+                      uint64_t *hole)
+{
+    *data = off;
+    *hole = end;
+#if defined(SEEK_DATA) && defined(SEEK_HOLE)
+    off_t d = lseek(f->fd, (off_t)off, SEEK_DATA);
+    if (d < 0 && errno == ENXIO) /* a hole to the end of the file */
+        d = (off_t)end;
+    if (d < 0)
+        return;
+    *data = (uint64_t)d < end ? (uint64_t)d : end;
+    off_t h = *data < end ? lseek(f->fd, (off_t)*data, SEEK_HOLE) : (off_t)end;
+    *hole = h >= 0 && (uint64_t)h < end ? (uint64_t)h : end;
+#else
+    (void)f;
+#endif
+}
+
+/* Copies LEN bytes at OFF of F to OUT at *OUT_POS, leaving F's holes holes in OUT (a sparse
+   file stays sparse, to the block): the data by copy_data(). */
+static chaptag_status copy_data(ct_file *f, uint64_t off, uint64_t len, int out,
+                                uint64_t *out_pos, uint64_t *started, chaptag_error *err);
+
 static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out,
                                  uint64_t *out_pos, uint64_t *started, chaptag_error *err)
+{
+    uint64_t end = off + len;
+    bool fresh = f->fd >= 0 && out != f->fd; /* in place, a skipped range would keep old bytes */
+    while (fresh && off < end) {
+        uint64_t data, hole;
+        next_data(f, off, end, &data, &hole);
+        *out_pos += data - off; /* skipped: never written, so a hole in the new file too */
+        if (data < hole) {
+            chaptag_status st = copy_data(f, data, hole - data, out, out_pos, started, err);
+            if (st != CHAPTAG_OK)
+                return st;
+        }
+        off = hole;
+    }
+    return fresh ? CHAPTAG_OK : copy_data(f, off, len, out, out_pos, started, err);
+}
+
+static chaptag_status copy_data(ct_file *f, uint64_t off, uint64_t len, int out,
+                                uint64_t *out_pos, uint64_t *started, chaptag_error *err)
 {
     bool kernel = f->fd >= 0;
     while (len > 0 && kernel) {
@@ -451,6 +497,9 @@ static chaptag_status write_stream(ct_file *f, const ct_plan *plan, int out, uin
     }
     if (st == CHAPTAG_OK && pos < f->size)
         st = copy_range(f, pos, f->size - pos, out, &out_pos, &started, err);
+    /* a hole at the end was skipped, not written: the size says where the file ends */
+    if (st == CHAPTAG_OK && ftruncate(out, (off_t)out_pos) != 0)
+        st = ct_fail_errno(err, "cannot write");
     *written = out_pos;
     return st;
 }
@@ -498,6 +547,15 @@ static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_check_fn c
     }
     size_t done = 0;
     uint64_t written = 0;
+    /* an edit in place takes milliseconds: Ctrl-C or a TERM waits until the file is whole
+       again (done, or put back), then ends chaptag */
+    sigset_t block, was;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &block, &was);
     for (; done < n && st == CHAPTAG_OK; done++) {
         uint64_t pos = plan->steps[done].off;
         st = write_pieces(f, &plan->steps[done], f->fd, &pos, NULL, err);
@@ -517,6 +575,7 @@ static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_check_fn c
         if (ftruncate(f->fd, (off_t)f->size) == 0)
             fdatasync(f->fd);
     }
+    sigprocmask(SIG_SETMASK, &was, NULL);
     for (size_t i = 0; old != NULL && i < n; i++)
         free(old[i]);
     free(old);
@@ -551,6 +610,29 @@ static char *resolve_target(const char *path)
     return ct_strdup(path); /* a new output file that does not exist yet */
 }
 
+/* The temporary files being written, for the signal handler: fixed slots of fixed size, so
+   that removing them needs nothing but unlink (async-signal-safe). */
+#define LIVE_SLOTS 8
+static char live_path[LIVE_SLOTS][4096];
+static volatile sig_atomic_t live_used[LIVE_SLOTS];
+
+static void live_add(const char *path)
+{
+    for (int i = 0; i < LIVE_SLOTS; i++)
+        if (!live_used[i] && strlen(path) < sizeof live_path[i]) {
+            memcpy(live_path[i], path, strlen(path) + 1);
+            live_used[i] = 1;
+            return;
+        }
+}
+
+static void live_remove(const char *path)
+{
+    for (int i = 0; i < LIVE_SLOTS; i++)
+        if (live_used[i] && strcmp(live_path[i], path) == 0)
+            live_used[i] = 0;
+}
+
 struct ct_tmpfile {
     int fd;
     char *path;   /* the temporary file */
@@ -567,14 +649,75 @@ void ct_tmp_abort(ct_tmpfile *t)
 {
     if (t == NULL)
         return;
+    if (t->path != NULL) {
+        unlink(t->path); /* before the close releases the lock */
+        live_remove(t->path);
+    }
     if (t->fd >= 0)
         close(t->fd);
-    if (t->path != NULL)
-        unlink(t->path);
     free(t->path);
     free(t->target);
     free(t->dir);
     free(t);
+}
+
+/* Creates and locks the temporary file at T->PATH (a mkostemp template of N bytes): locked
+   so that a cleaner never takes it for a leftover; a cleaner that got in between the creation
+   and the lock removed the name, which is then made anew. */
+static int make_locked(char *path, size_t n)
+{
+    char *template = ct_strdup(path);
+    int fd = -1;
+    for (int attempt = 0; template != NULL && attempt < 10 && fd < 0; attempt++) {
+        snprintf(path, n, "%s", template);
+        fd = mkostemp(path, O_CLOEXEC);
+        if (fd < 0)
+            break;
+        struct stat a, b;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, &a) != 0 || stat(path, &b) != 0 ||
+            a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    free(template);
+    return fd;
+}
+
+/* True when NAME is chaptag's temporary file name: .NAME.chaptag-tmp-XXXXXX. */
+static bool is_tmp_name(const char *name)
+{
+    const char *tag = strstr(name, ".chaptag-tmp-");
+    return name[0] == '.' && tag != NULL && tag > name + 1 && strlen(tag) == 13 + 6;
+}
+
+/* Removes from folder DIR the temporary files chaptag left when it was killed or the power
+   went: those whose lock can be taken (a live writer holds its own). */
+static void remove_stale(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (!is_tmp_name(e->d_name))
+            continue;
+        int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        struct stat a, b;
+        if (fd >= 0 && fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
+            flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+            fstatat(dirfd(d), e->d_name, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_ino == b.st_ino)
+            unlinkat(dirfd(d), e->d_name, 0);
+        if (fd >= 0)
+            close(fd);
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
+void chaptag_remove_temporary_files(void)
+{
+    for (int i = 0; i < LIVE_SLOTS; i++)
+        if (live_used[i])
+            unlink(live_path[i]);
 }
 
 chaptag_status ct_tmp_open(const char *target, ct_tmpfile **out, int *fd, chaptag_error *err)
@@ -589,12 +732,15 @@ chaptag_status ct_tmp_open(const char *target, ct_tmpfile **out, int *fd, chapta
         ct_tmp_abort(t);
         return ct_fail_nomem(err);
     }
+    remove_stale(t->dir);
     /* hidden, and no audio extension: a leftover is never mistaken for an episode */
     size_t n = strlen(t->dir) + strlen(base) + 32;
     t->path = ct_malloc(n);
     if (t->path != NULL) {
         snprintf(t->path, n, "%s/.%s.chaptag-tmp-XXXXXX", t->dir, base);
-        t->fd = mkostemp(t->path, O_CLOEXEC);
+        t->fd = make_locked(t->path, n);
+        if (t->fd >= 0)
+            live_add(t->path);
     }
     free(base);
     if (t->path == NULL || t->fd < 0) {
@@ -614,12 +760,15 @@ chaptag_status ct_tmp_open(const char *target, ct_tmpfile **out, int *fd, chapta
 chaptag_status ct_tmp_commit(ct_tmpfile *t, const ct_file *like, chaptag_error *err)
 {
     chaptag_status st = CHAPTAG_OK;
-    if (like != NULL && like->fd >= 0) {
-        if (fchown(t->fd, like->st.st_uid, like->st.st_gid) != 0 && errno != EPERM)
-            st = ct_fail_errno(err, "cannot set the owner of %s", t->path);
-        else if (fchmod(t->fd, like->st.st_mode & 07777) != 0)
-            st = ct_fail_errno(err, "cannot set the mode of %s", t->path);
-    }
+    struct stat now;
+    /* replacing LIKE itself: everything that makes it the user's must carry over, or nothing
+       is replaced; a new output (-o) gets its mode, and its owner where that is allowed */
+    bool same = like != NULL && like->fd >= 0 && stat(t->target, &now) == 0 &&
+                now.st_dev == like->st.st_dev && now.st_ino == like->st.st_ino;
+    if (like != NULL && like->fd >= 0)
+        st = ct_keep_owner_and_mode(t->fd, &like->st, same, t->target, err);
+    if (st == CHAPTAG_OK && same)
+        st = ct_keep_attrs(like->fd, t->fd, t->target, err);
     if (st == CHAPTAG_OK && (inject(EIO) || fsync(t->fd) != 0))
         st = ct_fail_errno(err, "cannot sync %s", t->path);
     if (st == CHAPTAG_OK && (inject(EIO) || rename(t->path, t->target) != 0))
@@ -628,6 +777,7 @@ chaptag_status ct_tmp_commit(ct_tmpfile *t, const ct_file *like, chaptag_error *
         ct_tmp_abort(t);
         return st;
     }
+    live_remove(t->path);
     free(t->path);
     t->path = NULL; /* renamed: nothing to unlink */
     int dfd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -695,8 +845,15 @@ chaptag_status ct_plan_apply_checked(ct_file *f, const char *path, const ct_plan
         return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "the output %s is the input file itself", output);
     if (output == NULL && plan->n == 0)
         return CHAPTAG_OK; /* the file already is what the plan would make */
-    if (output == NULL && plan->n_steps > 0)
+    if (output == NULL && plan->n_steps > 0) {
+        char *dir, *base;
+        if (f->fd >= 0 && split_path(path, &dir, &base)) {
+            remove_stale(dir); /* a rewrite's leftovers beside the file */
+            free(dir);
+            free(base);
+        }
         return apply_steps(f, plan, check, ctx, res, err);
+    }
     return apply_rewrite(f, output != NULL ? output : path, plan, check, ctx, res, err);
 }
 

@@ -196,6 +196,11 @@ typedef struct {
    "./NAME"), else 0. embed's output must not be its input. */
 CHAPTAG_API int chaptag_same_file(const char *a, const char *b);
 
+/* Removes the temporary files of the writes under way in this process, with nothing but
+   unlink(): for a signal handler (SIGINT, SIGTERM, ...) to call before the program ends, so
+   that an interrupted rewrite leaves nothing behind. */
+CHAPTAG_API void chaptag_remove_temporary_files(void);
+
 /* Reads the chapters of the audio file at PATH. On success *OUT is a new list (free it with
    chaptag_chapters_free()) with the file's warnings, and *INFO (may be NULL) is filled in. */
 CHAPTAG_API chaptag_status chaptag_read(const char *path, chaptag_chapters **out,

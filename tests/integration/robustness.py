@@ -21,9 +21,11 @@ TMP_NAME = re.compile(r"^\.(.+)\.chaptag-tmp-[A-Za-z0-9]{6}$")
 
 def spawn(*args, delay_ms=None):
     env = dict(os.environ)
-    if delay_ms is not None:
+    program = CHAPTAG
+    if delay_ms is not None:  # the pauses exist only in the test-hooks build
         env["CHAPTAG_TEST_STEP_DELAY_MS"] = str(delay_ms)
-    return subprocess.Popen([CHAPTAG, *args], stdout=subprocess.DEVNULL,
+        program = os.environ["CHAPTAG_TESTHOOKS"]
+    return subprocess.Popen([program, *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=env)
 
 
