@@ -23,7 +23,8 @@ static const command commands[] = {
      "is written, else the file is rewritten once with padding left for the next edit.\n"
      "\n"
      "Options:\n"
-     "  -o, --output PATH        write the result to PATH and leave AUDIO untouched\n"
+     "  -o, --output PATH        write the result to PATH (not AUDIO itself) and leave\n"
+     "                           AUDIO untouched\n"
      "  -f, --from FORMAT        format of CHAPTERS (default: detected)\n"
      "      --id3v2-version 3|4  ID3v2 version to write (default 3: what players read)\n"
      "      --mp4-style STYLE    MP4 chapters: both (default), qt (QuickTime track) or\n"
@@ -31,6 +32,8 @@ static const command commands[] = {
      "      --toc-title TEXT     title of the table of contents (default \"Chapters\")\n"
      "      --padding BYTES      leave exactly BYTES of padding in the tag\n"
      "      --duration TIME      audio duration to use instead of measuring it\n"
+     "      --image-dir DIR      pictures may also come from DIR (repeatable); otherwise\n"
+     "                           only from the chapter file's folder\n"
      "  -n, --dry-run            check everything and print the plan; write nothing\n"
      "  -q, --quiet              print errors only\n"
      "  -v, --verbose            print the frames written and the duration used\n"},
@@ -56,6 +59,7 @@ static const command commands[] = {
      "\n"
      "Options:\n"
      "  -c, --chapters FILE      the chapters the file must carry\n"
+     "      --image-dir DIR      pictures of FILE may also come from DIR (repeatable)\n"
      "  -f, --from FORMAT        format of the chapter file (default: detected)\n"
      "      --strict             warnings fail too\n"
      "      --format FORMAT      text (default) or json\n"},
