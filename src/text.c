@@ -247,6 +247,76 @@ void ct_utf16_to_utf8(const uint8_t *s, size_t n, bool big_endian, ct_buf *out)
     }
 }
 
+/* True when the first line of S (N bytes, units of UNIT bytes) has at least two units and
+   in every unit only the byte at LOW is not 0: ASCII in UTF-16 or UTF-32 of that byte order. */
+static bool first_line_is_wide(const uint8_t *s, size_t n, size_t unit, size_t low)
+{
+    size_t units = 0;
+    /* a first line longer than this has long shown what it is */
+    for (size_t i = 0; n - i >= unit && units < 256; i += unit, units++) {
+        for (size_t k = 0; k < unit; k++) {
+            bool zero = s[i + k] == 0;
+            if (k == low ? zero : !zero)
+                return false;
+        }
+        if (s[i + low] == '\n' || s[i + low] == '\r')
+            break;
+    }
+    return units >= 2;
+}
+
+ct_text_encoding ct_text_sniff(const uint8_t *s, size_t n, size_t *bom_len)
+{
+    static const struct {
+        uint8_t bom[4];
+        size_t len;
+        ct_text_encoding enc;
+    } boms[] = {
+        /* UTF-32 first: FF FE 00 00 also starts like a UTF-16LE BOM */
+        {{0xFF, 0xFE, 0x00, 0x00}, 4, CT_TEXT_UTF32},
+        {{0x00, 0x00, 0xFE, 0xFF}, 4, CT_TEXT_UTF32},
+        {{0xFF, 0xFE}, 2, CT_TEXT_UTF16LE},
+        {{0xFE, 0xFF}, 2, CT_TEXT_UTF16BE},
+    };
+    for (size_t k = 0; k < sizeof boms / sizeof boms[0]; k++) {
+        if (n >= boms[k].len && memcmp(s, boms[k].bom, boms[k].len) == 0) {
+            *bom_len = boms[k].len;
+            return boms[k].enc;
+        }
+    }
+    *bom_len = 0;
+    if (first_line_is_wide(s, n, 4, 0) || first_line_is_wide(s, n, 4, 3))
+        return CT_TEXT_UTF32;
+    if (first_line_is_wide(s, n, 2, 0))
+        return CT_TEXT_UTF16LE;
+    if (first_line_is_wide(s, n, 2, 1))
+        return CT_TEXT_UTF16BE;
+    return CT_TEXT_UTF8;
+}
+
+bool ct_utf16_decode(const uint8_t *s, size_t n, bool big_endian, ct_buf *out, size_t *bad)
+{
+    /* valid UTF-16 never grows by more than half in UTF-8: one growth, not one per unit */
+    if (!ct_buf_reserve(out, n / 2 * 3))
+        return true; /* OUT is marked failed: out of memory, not bad text */
+    size_t i = 0;
+    for (; n - i >= 2; i += 2) {
+        uint32_t u = utf16_unit(s + i, big_endian);
+        if (u >= 0xD800 && u <= 0xDFFF) {
+            uint32_t lo = u <= 0xDBFF && n - i >= 4 ? utf16_unit(s + i + 2, big_endian) : 0;
+            if (lo < 0xDC00 || lo > 0xDFFF)
+                break; /* a low surrogate first, or a high one without its pair */
+            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            i += 2;
+        }
+        put_utf8(out, u);
+    }
+    if (i == n)
+        return true;
+    *bad = i;
+    return false;
+}
+
 void ct_utf8_to_utf16le(const char *s, size_t n, ct_buf *out)
 {
     for (size_t i = 0; i < n;) {

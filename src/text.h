@@ -37,6 +37,20 @@ bool ct_utf8_to_latin1(const char *s, size_t n, ct_buf *out);
    Unpaired surrogates become U+FFFD; an odd final byte is ignored. */
 void ct_utf16_to_utf8(const uint8_t *s, size_t n, bool big_endian, ct_buf *out);
 
+/* The encodings a chapter file may come in, as ct_text_sniff() tells them apart. */
+typedef enum { CT_TEXT_UTF8, CT_TEXT_UTF16LE, CT_TEXT_UTF16BE, CT_TEXT_UTF32 } ct_text_encoding;
+
+/* How the N bytes at S are encoded: a UTF-32 or UTF-16 byte order mark says it (its length
+   goes to *BOM_LEN), or else the first line does, when every other byte of it is 0 (UTF-16
+   without a BOM, as some Windows tools save) or three of every four are (UTF-32); anything
+   else is taken for UTF-8 (or Windows-1252), with *BOM_LEN 0. */
+ct_text_encoding ct_text_sniff(const uint8_t *s, size_t n, size_t *bom_len);
+
+/* Appends UTF-16 S (N bytes, no BOM; big-endian when BIG_ENDIAN) to OUT as UTF-8, strictly:
+   false, with *BAD the offset of the first unit that is not text, for an unpaired surrogate
+   or an odd final byte (what was decoded before it stays in OUT). */
+bool ct_utf16_decode(const uint8_t *s, size_t n, bool big_endian, ct_buf *out, size_t *bad);
+
 /* Appends UTF-8 S as UTF-16LE (surrogate pairs past U+FFFF), no BOM, no terminator. S must
    be valid UTF-8. */
 void ct_utf8_to_utf16le(const char *s, size_t n, ct_buf *out);

@@ -270,6 +270,76 @@ static void title_clean_keeps_inner_runs_and_other_blanks(void **state)
     ct_buf_free(&b);
 }
 
+static void sniff_tells_utf16_and_utf32_by_their_bom(void **state)
+{
+    (void)state;
+    size_t bom = 9;
+    assert_int_equal(ct_text_sniff((const uint8_t *)"\xff\xfe"
+                                                    "A\0",
+                                   4, &bom),
+                     CT_TEXT_UTF16LE);
+    assert_int_equal(bom, 2);
+    assert_int_equal(ct_text_sniff((const uint8_t *)"\xfe\xff\0A", 4, &bom), CT_TEXT_UTF16BE);
+    assert_int_equal(bom, 2);
+    assert_int_equal(ct_text_sniff((const uint8_t *)"\xff\xfe\0\0", 4, &bom), CT_TEXT_UTF32);
+    assert_int_equal(bom, 4);
+    assert_int_equal(ct_text_sniff((const uint8_t *)"\0\0\xfe\xff", 4, &bom), CT_TEXT_UTF32);
+    assert_int_equal(ct_text_sniff((const uint8_t *)"\xef\xbb\xbf"
+                                                    "A",
+                                   4, &bom),
+                     CT_TEXT_UTF8);
+    assert_int_equal(bom, 0);
+}
+
+static void sniff_tells_utf16_without_a_bom_by_the_zeros_of_its_first_line(void **state)
+{
+    (void)state;
+    size_t bom;
+    /* the first line decides, whatever follows it */
+    static const char le[] = "0\0:\0"
+                             "0\0"
+                             "1\0\n\0\x14\x20";
+    assert_int_equal(ct_text_sniff((const uint8_t *)le, sizeof le - 1, &bom), CT_TEXT_UTF16LE);
+    assert_int_equal(bom, 0);
+    static const char be[] = "\0"
+                             "0\0:\0"
+                             "0";
+    assert_int_equal(ct_text_sniff((const uint8_t *)be, sizeof be - 1, &bom), CT_TEXT_UTF16BE);
+    static const char wide[] = "0\0\0\0:\0\0\0";
+    assert_int_equal(ct_text_sniff((const uint8_t *)wide, sizeof wide - 1, &bom), CT_TEXT_UTF32);
+    /* one character is too little to tell; a NUL in UTF-8 text is no pattern */
+    assert_int_equal(ct_text_sniff((const uint8_t *)"A\0", 2, &bom), CT_TEXT_UTF8);
+    assert_int_equal(ct_text_sniff((const uint8_t *)"00:00\0 A", 8, &bom), CT_TEXT_UTF8);
+    assert_int_equal(ct_text_sniff((const uint8_t *)"\0\0\0\0", 4, &bom), CT_TEXT_UTF8);
+    assert_int_equal(ct_text_sniff((const uint8_t *)"", 0, &bom), CT_TEXT_UTF8);
+}
+
+static void utf16_decode_is_strict_about_surrogates_and_odd_bytes(void **state)
+{
+    (void)state;
+    ct_buf out = CT_BUF_INIT;
+    size_t bad = 99;
+    /* U+00E9 and U+1F399 (a surrogate pair), little-endian */
+    assert_true(ct_utf16_decode((const uint8_t *)"\xe9\0\x3c\xd8\x99\xdf", 6, false, &out, &bad));
+    assert_bytes_equal(out.data, out.len, "\xc3\xa9\xf0\x9f\x8e\x99", 6);
+    assert_int_equal(bad, 99);
+    static const struct {
+        const char *s;
+        size_t n, bad;
+    } broken[] = {
+        {"\0A\xdc\0", 4, 2},      /* a low surrogate first */
+        {"\0A\xd8\x3d", 4, 2},    /* a high surrogate at the end */
+        {"\xd8\x3d\0A\0B", 6, 0}, /* a high surrogate before a character */
+        {"\0A\0", 3, 2},          /* an odd last byte */
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        out.len = 0;
+        assert_false(ct_utf16_decode((const uint8_t *)broken[i].s, broken[i].n, true, &out, &bad));
+        assert_int_equal(bad, broken[i].bad);
+    }
+    ct_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +365,9 @@ int main(void)
         cmocka_unit_test(utf8_cut_never_splits_a_sequence),
         cmocka_unit_test(title_clean_turns_controls_into_spaces_and_trims_the_ends),
         cmocka_unit_test(title_clean_keeps_inner_runs_and_other_blanks),
+        cmocka_unit_test(sniff_tells_utf16_and_utf32_by_their_bom),
+        cmocka_unit_test(sniff_tells_utf16_without_a_bom_by_the_zeros_of_its_first_line),
+        cmocka_unit_test(utf16_decode_is_strict_about_surrogates_and_odd_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
