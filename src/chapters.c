@@ -20,6 +20,7 @@ struct chaptag_chapters {
     meta_entry *meta;
     size_t n_meta, cap_meta;
     ct_warnings warnings;
+    unsigned checks; /* CT_CHECK_* */
 };
 
 chaptag_chapters *chaptag_chapters_new(void)
@@ -63,9 +64,75 @@ static bool copy_str(const char **dst, const char *s)
     return *dst != NULL;
 }
 
+void ct_chapters_check(chaptag_chapters *list, unsigned checks)
+{
+    list->checks = checks;
+}
+
+/* The checks of chaptag_chapters_validate() on CH alone and against PREV, the chapter before
+   it (NULL for the first): starts increase, the title fits, the start is before DURATION_MS,
+   a given end is after the start. */
+static chaptag_status check_chapter(const chaptag_chapter *prev, const chaptag_chapter *ch,
+                                    uint64_t duration_ms, chaptag_error *err)
+{
+    char a[CT_TIME_STR_MAX], b[CT_TIME_STR_MAX];
+    if (prev != NULL && ch->start_ms == prev->start_ms)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "%s is the same start as on line %u",
+                       ct_time_str(ch->start_ms, a), prev->line);
+    if (prev != NULL && ch->start_ms < prev->start_ms)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "%s is not after %s on line %u",
+                       ct_time_str(ch->start_ms, a), ct_time_str(prev->start_ms, b), prev->line);
+    size_t title_len = ch->title != NULL ? strlen(ch->title) : 0;
+    if (title_len > CHAPTAG_TITLE_MAX)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
+                       "the title is %zu bytes; chapter titles are at most %u bytes", title_len,
+                       CHAPTAG_TITLE_MAX);
+    if (duration_ms != CHAPTAG_TIME_NONE && ch->start_ms >= duration_ms)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
+                       "%s is at or past the end of the audio (%s)", ct_time_str(ch->start_ms, a),
+                       ct_time_str_ms(duration_ms, b));
+    if (ch->end_ms != CHAPTAG_TIME_NONE && ch->end_ms <= ch->start_ms)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the end %s is not after the start %s",
+                       ct_time_str(ch->end_ms, a), ct_time_str(ch->start_ms, b));
+    return CHAPTAG_OK;
+}
+
+/* The given end of CH against the start of NEXT, the chapter after it. */
+static chaptag_status check_end(const chaptag_chapter *ch, const chaptag_chapter *next,
+                                chaptag_error *err)
+{
+    char a[CT_TIME_STR_MAX], b[CT_TIME_STR_MAX];
+    if (ch->end_ms != CHAPTAG_TIME_NONE && ch->end_ms > next->start_ms)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
+                       "the end %s is after the next chapter's start %s on line %u",
+                       ct_time_str(ch->end_ms, a), ct_time_str(next->start_ms, b), next->line);
+    return CHAPTAG_OK;
+}
+
+_Static_assert(CT_CHAPTERS_MAX == 10000, "the message below names the limit");
+
+/* The checks of LIST's CHECKS for CH, about to be added: in the order
+   chaptag_chapters_validate() makes them, so that the first error is the one it would give. */
+static chaptag_status check_added(const chaptag_chapters *list, const chaptag_chapter *ch,
+                                  chaptag_error *err)
+{
+    const chaptag_chapter *prev = list->n > 0 ? &list->v[list->n - 1] : NULL;
+    chaptag_status st = CHAPTAG_OK;
+    if ((list->checks & CT_CHECK_ORDER) && prev != NULL)
+        st = check_end(prev, ch, err);
+    if (st == CHAPTAG_OK && (list->checks & CT_CHECK_ORDER))
+        st = check_chapter(prev, ch, CHAPTAG_TIME_NONE, err);
+    if (st == CHAPTAG_OK && (list->checks & CT_CHECK_COUNT) && list->n >= CT_CHAPTERS_MAX)
+        st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "more than 10,000 chapters");
+    return st;
+}
+
 chaptag_status chaptag_chapters_add(chaptag_chapters *list, const chaptag_chapter *ch,
                                     chaptag_error *err)
 {
+    chaptag_status st = check_added(list, ch, err);
+    if (st != CHAPTAG_OK)
+        return st;
     chaptag_chapter *v = ct_grow(list->v, list->n, &list->cap, sizeof *v);
     if (v == NULL)
         return ct_fail_nomem(err);
@@ -124,43 +191,15 @@ const chaptag_chapter *chaptag_chapters_get(const chaptag_chapters *list, size_t
 chaptag_status chaptag_chapters_validate(const chaptag_chapters *list, uint64_t duration_ms,
                                          chaptag_error *err)
 {
-    char a[CT_TIME_STR_MAX], b[CT_TIME_STR_MAX];
     if (list->n == 0)
         return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no chapters");
-    for (size_t i = 0; i < list->n; i++) {
-        const chaptag_chapter *ch = &list->v[i];
-        if (i > 0) {
-            const chaptag_chapter *prev = &list->v[i - 1];
-            if (ch->start_ms == prev->start_ms)
-                return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
-                               "%s is the same start as on line %u",
-                               ct_time_str(ch->start_ms, a), prev->line);
-            if (ch->start_ms < prev->start_ms)
-                return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "%s is not after %s on line %u",
-                               ct_time_str(ch->start_ms, a), ct_time_str(prev->start_ms, b),
-                               prev->line);
-        }
-        size_t title_len = strlen(ch->title);
-        if (title_len > CHAPTAG_TITLE_MAX)
-            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
-                           "the title is %zu bytes; chapter titles are at most %u bytes",
-                           title_len, CHAPTAG_TITLE_MAX);
-        if (duration_ms != CHAPTAG_TIME_NONE && ch->start_ms >= duration_ms)
-            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
-                           "%s is at or past the end of the audio (%s)",
-                           ct_time_str(ch->start_ms, a), ct_time_str_ms(duration_ms, b));
-        if (ch->end_ms == CHAPTAG_TIME_NONE)
-            continue;
-        if (ch->end_ms <= ch->start_ms)
-            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the end %s is not after the start %s",
-                           ct_time_str(ch->end_ms, a), ct_time_str(ch->start_ms, b));
-        if (i + 1 < list->n && ch->end_ms > list->v[i + 1].start_ms)
-            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line,
-                           "the end %s is after the next chapter's start %s on line %u",
-                           ct_time_str(ch->end_ms, a), ct_time_str(list->v[i + 1].start_ms, b),
-                           list->v[i + 1].line);
+    chaptag_status st = CHAPTAG_OK;
+    for (size_t i = 0; st == CHAPTAG_OK && i < list->n; i++) {
+        st = check_chapter(i > 0 ? &list->v[i - 1] : NULL, &list->v[i], duration_ms, err);
+        if (st == CHAPTAG_OK && i + 1 < list->n)
+            st = check_end(&list->v[i], &list->v[i + 1], err);
     }
-    return CHAPTAG_OK;
+    return st;
 }
 
 uint64_t chaptag_chapters_end(const chaptag_chapters *list, size_t index, uint64_t duration_ms)

@@ -7,6 +7,22 @@
 
 #include "error.h"
 
+/* The most chapters a chapter file may give: more is no episode but a mistake (a log, a
+   block pasted a hundred times), and it would slow every reader of the file. */
+#define CT_CHAPTERS_MAX 10000u
+
+/* What chaptag_chapters_add() checks of a list, besides memory. */
+enum {
+    CT_CHECK_COUNT = 1u << 0, /* at most CT_CHAPTERS_MAX chapters */
+    CT_CHECK_ORDER = 1u << 1, /* what chaptag_chapters_validate() checks without a duration */
+};
+
+/* Makes chaptag_chapters_add() refuse, from now on, a chapter that breaks CHECKS (CT_CHECK_*)
+   with the error chaptag_chapters_validate() gives for it (the count: "more than 10,000
+   chapters" on the chapter's line), so that a parser stops at the first bad chapter instead
+   of reading a huge file to the end. */
+void ct_chapters_check(chaptag_chapters *list, unsigned checks);
+
 /* The warnings of LIST, for parsers and readers to add to. */
 ct_warnings *ct_chapters_warnings(chaptag_chapters *list);
 

@@ -113,6 +113,64 @@ static void assert_invalid(const chaptag_chapters *list, uint64_t duration_ms, u
     assert_string_equal(err.msg, msg);
 }
 
+/* Fails unless adding (START_MS, END_MS, LINE) to LIST is refused at ERR_LINE with MSG, the
+   list unchanged. */
+static void assert_refused(chaptag_chapters *list, uint64_t start_ms, uint64_t end_ms,
+                           unsigned line, unsigned err_line, const char *msg)
+{
+    size_t n = chaptag_chapters_count(list);
+    chaptag_chapter ch = {.start_ms = start_ms, .end_ms = end_ms, .title = "t", .line = line};
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_chapters_add(list, &ch, &err), CHAPTAG_ERR_INPUT);
+    assert_int_equal(err.line, err_line);
+    assert_string_equal(err.msg, msg);
+    assert_int_equal(chaptag_chapters_count(list), n);
+}
+
+static void a_checked_list_refuses_as_it_is_added_what_validate_would(void **state)
+{
+    (void)state;
+    chaptag_chapters *list = chaptag_chapters_new();
+    ct_chapters_check(list, CT_CHECK_ORDER);
+    add(list, 1000, NONE, 1, "a");
+    assert_refused(list, 1000, NONE, 2, 2, "00:00:01 is the same start as on line 1");
+    assert_refused(list, 500, NONE, 2, 2, "00:00:00.500 is not after 00:00:01 on line 1");
+    assert_refused(list, 2000, 2000, 2, 2, "the end 00:00:02 is not after the start 00:00:02");
+    add(list, 2000, 3000, 2, "b");
+    /* the end of the chapter before comes first, as validate() meets it first */
+    assert_refused(list, 2500, NONE, 3, 2,
+                   "the end 00:00:03 is after the next chapter's start 00:00:02.500 on line 3");
+    char *title = malloc(CHAPTAG_TITLE_MAX + 2);
+    assert_non_null(title);
+    memset(title, 'x', CHAPTAG_TITLE_MAX + 1);
+    title[CHAPTAG_TITLE_MAX + 1] = '\0';
+    chaptag_chapter ch = {.start_ms = 4000, .end_ms = NONE, .title = title, .line = 7};
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_chapters_add(list, &ch, &err), CHAPTAG_ERR_INPUT);
+    assert_string_equal(err.msg,
+                        "the title is 65536 bytes; chapter titles are at most 65535 bytes");
+    title[CHAPTAG_TITLE_MAX] = '\0';
+    assert_int_equal(chaptag_chapters_add(list, &ch, &err), CHAPTAG_OK);
+    free(title);
+    /* unchecked again: the caller's list takes chapters in any order */
+    ct_chapters_check(list, 0);
+    add(list, 0, NONE, 9, "first after all");
+    assert_int_equal(chaptag_chapters_count(list), 4);
+    chaptag_chapters_free(list);
+}
+
+static void a_counted_list_refuses_the_10001st_chapter_naming_its_line(void **state)
+{
+    (void)state;
+    chaptag_chapters *list = chaptag_chapters_new();
+    ct_chapters_check(list, CT_CHECK_COUNT);
+    /* out of order is fine here: only the count is checked */
+    for (unsigned i = 0; i < CT_CHAPTERS_MAX; i++)
+        add(list, (CT_CHAPTERS_MAX - i) * 1000u, NONE, i + 1, "c");
+    assert_refused(list, 0, NONE, 10001, 10001, "more than 10,000 chapters");
+    chaptag_chapters_free(list);
+}
+
 static void validate_rejects_an_empty_list(void **state)
 {
     (void)state;
@@ -339,6 +397,8 @@ int main(void)
         cmocka_unit_test(chapters_add_copies_image_bytes_and_keeps_a_mime_only_with_them),
         cmocka_unit_test(chapters_add_grows_past_its_first_allocation),
         cmocka_unit_test(chapters_add_fails_cleanly_when_memory_runs_out),
+        cmocka_unit_test(a_checked_list_refuses_as_it_is_added_what_validate_would),
+        cmocka_unit_test(a_counted_list_refuses_the_10001st_chapter_naming_its_line),
         cmocka_unit_test(validate_rejects_an_empty_list),
         cmocka_unit_test(validate_accepts_a_first_chapter_after_zero_and_touching_ends),
         cmocka_unit_test(validate_names_both_lines_of_a_duplicate_start),
