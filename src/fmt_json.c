@@ -375,7 +375,9 @@ static chaptag_status load_error(const json_error_t *jerr, chaptag_error *err)
 static chaptag_status read_chapters(const char *data, size_t len, const json_t *chapters,
                                     chaptag_chapters *list, chaptag_error *err)
 {
+    /* the list refuses the 10,001st chapter: no need to place those after it */
     size_t n = json_array_size(chapters);
+    n = n > CT_CHAPTERS_MAX ? CT_CHAPTERS_MAX + 1 : n;
     chapter_src *src = ct_calloc(n, sizeof *src);
     ct_buf title = CT_BUF_INIT, loc = CT_BUF_INIT;
     chaptag_status st = CHAPTAG_OK;

@@ -176,7 +176,10 @@ static chaptag_status ogm_parse(const char *data, size_t len, chaptag_chapters *
     chaptag_status st = CHAPTAG_OK;
     const char *s;
     size_t n;
-    while (st == CHAPTAG_OK && ct_lines_next(&it, &s, &n))
+    /* More CHAPTER lines than this hold a chapter number twice or more chapters than a list
+       may: the chapters made of these lines alone fail, so the rest need not be kept. */
+    while (st == CHAPTAG_OK && e.n <= (size_t)N_KINDS * CT_CHAPTERS_MAX &&
+           ct_lines_next(&it, &s, &n))
         if (!is_blank_line(s, n))
             st = read_line(s, n, it.line, &e, err);
     if (st == CHAPTAG_OK && e.n == 0)

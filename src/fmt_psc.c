@@ -8,8 +8,10 @@
 #include "formats.h"
 
 #include <expat.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -18,6 +20,9 @@
 #define NS_SEP ' '
 #define EL_CHAPTERS PSC_NS " chapters"
 #define EL_CHAPTER PSC_NS " chapter"
+
+/* Where an XML declaration ends at the latest. */
+#define DECL_MAX 256
 
 /* Bytes handed to expat at a time: XML_Parse takes an int length. */
 #define CHUNK (1u << 24)
@@ -200,10 +205,33 @@ static chaptag_status add_sorted(const chaptag_chapters *from, chaptag_chapters 
     return st;
 }
 
+/* The encoding to read DATA in against its XML declaration, or NULL to go by the document:
+   "UTF-8" when the declaration names UTF-16. The text a format gets is never UTF-16
+   (chaptag_parse() decodes it), so such a declaration is the one of the file before, and expat
+   would refuse the document for it. */
+static const char *encoding_override(const char *data, size_t len)
+{
+    static const char key[] = "encoding";
+    const char *end = data + (len < DECL_MAX ? len : DECL_MAX);
+    if (len < 5 || memcmp(data, "<?xml", 5) != 0)
+        return NULL;
+    for (const char *p = data; end - p > (ptrdiff_t)sizeof key; p++) {
+        if (p[0] == '?' && p[1] == '>')
+            return NULL;
+        if (memcmp(p, key, sizeof key - 1) != 0)
+            continue;
+        p += sizeof key - 1;
+        while (p < end && (*p == ' ' || *p == '=' || *p == '"' || *p == '\''))
+            p++;
+        return end - p >= 6 && strncasecmp(p, "UTF-16", 6) == 0 ? "UTF-8" : NULL;
+    }
+    return NULL;
+}
+
 /* Reads DATA into R->file_order. */
 static chaptag_status read_document(psc_reader *r, const char *data, size_t len)
 {
-    r->parser = XML_ParserCreateNS(NULL, NS_SEP);
+    r->parser = XML_ParserCreateNS(encoding_override(data, len), NS_SEP);
     if (r->parser == NULL)
         return ct_fail_nomem(r->err);
     XML_SetUserData(r->parser, r);
@@ -226,6 +254,8 @@ static chaptag_status psc_parse(const char *data, size_t len, chaptag_chapters *
     r.file_order = chaptag_chapters_new();
     if (r.file_order == NULL)
         return ct_fail_nomem(err);
+    /* kept in file order to be sorted, but no longer than a list may be */
+    ct_chapters_check(r.file_order, CT_CHECK_COUNT);
     chaptag_status st = read_document(&r, data, len);
     ct_warnings_append(ct_chapters_warnings(list), ct_chapters_warnings(r.file_order));
     if (st == CHAPTAG_OK)

@@ -1,7 +1,9 @@
 /* The table of chapter-file formats, detection by content and file extension, and the line
    reader the text formats share. Follows the common rules of the chapter-formats reference
    (shared/reference/chapter-formats.md): a leading UTF-8 BOM is dropped, lines end in LF or
-   CRLF, the last line may have no end. */
+   CRLF, the last line may have no end. Beyond it, before any format sees the text: UTF-16
+   (with a BOM, or without one when every other byte of the first line is 0) is decoded to
+   UTF-8 and UTF-32 refused, and a file without a single LF has its lines end in CR. */
 #include "formats.h"
 
 #include <stdio.h>
@@ -60,16 +62,72 @@ bool ct_lines_next(ct_lines *it, const char **s, size_t *n)
     return true;
 }
 
-/* ---- detection -------------------------------------------------------------------------- */
+/* ---- the text the parsers read ---------------------------------------------------------- */
 
-/* Drops a UTF-8 byte order mark from *DATA. */
-static void skip_bom(const char **data, size_t *len)
+/* The line of the end of the UTF-8 text S (N bytes): lines end in LF, or in CR when there is
+   no LF, as read_text() splits them. */
+static unsigned line_at_end(const char *s, size_t n)
 {
-    if (*len >= 3 && memcmp(*data, "\xef\xbb\xbf", 3) == 0) {
+    char eol = memchr(s, '\n', n) != NULL ? '\n' : '\r';
+    unsigned line = 1;
+    for (size_t i = 0; i < n; i++)
+        line += s[i] == eol;
+    return line;
+}
+
+/* Decodes the UTF-16 text DATA (LEN bytes) after its BOM (BOM bytes) into COPY. */
+static chaptag_status decode_utf16(const char *data, size_t len, size_t bom, bool big_endian,
+                                   ct_buf *copy, chaptag_error *err)
+{
+    size_t bad;
+    if (!ct_utf16_decode((const uint8_t *)data + bom, len - bom, big_endian, copy, &bad))
+        return ct_fail(err, CHAPTAG_ERR_INPUT,
+                       line_at_end(copy->len > 0 ? (const char *)copy->data : "", copy->len),
+                       "UTF-16 with %s at byte %zu: save as UTF-8",
+                       len - bom - bad < 2 ? "an odd last byte" : "an unpaired surrogate",
+                       bom + bad);
+    return ct_buf_ok(copy) ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
+/* Makes *DATA, *LEN the text every parser reads: UTF-8 without a BOM whose lines end in LF or
+   CR LF. UTF-16 (Windows Notepad's "Unicode") is decoded, UTF-32 refused; in a file without a
+   single LF, each CR ends a line (classic Mac OS) and becomes an LF, so that every format
+   splits and counts lines the same way. COPY holds the text when it had to change. */
+static chaptag_status read_text(const char **data, size_t *len, ct_buf *copy, chaptag_error *err)
+{
+    size_t bom;
+    if (*data == NULL)
+        *data = "";
+    ct_text_encoding enc = ct_text_sniff((const uint8_t *)*data, *len, &bom);
+    if (enc == CT_TEXT_UTF32)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "UTF-32: save as UTF-8");
+    if (enc == CT_TEXT_UTF16LE || enc == CT_TEXT_UTF16BE) {
+        chaptag_status st = decode_utf16(*data, *len, bom, enc == CT_TEXT_UTF16BE, copy, err);
+        if (st != CHAPTAG_OK)
+            return st;
+        *data = copy->len > 0 ? (const char *)copy->data : "";
+        *len = copy->len;
+    } else if (*len >= 3 && memcmp(*data, "\xef\xbb\xbf", 3) == 0) {
         *data += 3;
         *len -= 3;
     }
+    if (memchr(*data, '\n', *len) != NULL || memchr(*data, '\r', *len) == NULL)
+        return CHAPTAG_OK;
+    if (*data != (const char *)copy->data) {
+        copy->len = 0;
+        ct_buf_put(copy, *data, *len);
+        if (!ct_buf_ok(copy))
+            return ct_fail_nomem(err);
+    }
+    for (size_t i = 0; i < copy->len; i++)
+        if (copy->data[i] == '\r')
+            copy->data[i] = '\n';
+    *data = (const char *)copy->data;
+    *len = copy->len;
+    return CHAPTAG_OK;
 }
+
+/* ---- detection -------------------------------------------------------------------------- */
 
 /* The length of the longest of EXTENSIONS (space-separated, with the dot) that FILENAME ends
    in, in any case; 0 for none. */
@@ -119,10 +177,11 @@ static const ct_format *detect_content(const char *data, size_t len)
 
 const char *chaptag_detect(const char *data, size_t len, const char *filename)
 {
-    if (data == NULL)
-        data = "";
-    skip_bom(&data, &len);
-    const ct_format *f = detect_content(data, len);
+    ct_buf text = CT_BUF_INIT;
+    /* text that cannot be read is judged by its name; parsing it says what is wrong */
+    const ct_format *f =
+        read_text(&data, &len, &text, NULL) == CHAPTAG_OK ? detect_content(data, len) : NULL;
+    ct_buf_free(&text);
     if (f != NULL)
         return f->name;
     f = filename != NULL ? detect_extension(filename) : NULL;
@@ -159,28 +218,42 @@ static chaptag_status find_named(const char *name, const ct_format **f, chaptag_
     return CHAPTAG_OK;
 }
 
-chaptag_status chaptag_parse(const char *data, size_t len, const char *fmt,
-                             chaptag_chapters **out, chaptag_error *err)
+/* The format DATA (read_text() done) is in, or an error naming the formats tried. */
+static chaptag_status detect_or_fail(const char *data, size_t len, const ct_format **f,
+                                     chaptag_error *err)
 {
     char names[128];
-    const ct_format *f = NULL;
-    if (data == NULL)
-        data = "";
-    skip_bom(&data, &len);
-    if (fmt == NULL && (f = detect_content(data, len)) == NULL)
+    *f = detect_content(data, len);
+    if (*f == NULL)
         return ct_fail(err, CHAPTAG_ERR_INPUT, 0,
                        "not a chapter file in any known format (tried %s)",
                        name_list(names, sizeof names));
-    chaptag_status st = f != NULL ? CHAPTAG_OK : find_named(fmt, &f, err);
-    if (st != CHAPTAG_OK)
-        return st;
-    if (f->parse == NULL)
-        return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "chapter format '%s' can only be written",
-                       f->name);
-    chaptag_chapters *list = chaptag_chapters_new();
-    if (list == NULL)
-        return ct_fail_nomem(err);
-    st = f->parse(data, len, list, err);
+    return CHAPTAG_OK;
+}
+
+chaptag_status chaptag_parse(const char *data, size_t len, const char *fmt, chaptag_chapters **out,
+                             chaptag_error *err)
+{
+    const ct_format *f = NULL;
+    ct_buf text = CT_BUF_INIT;
+    chaptag_chapters *list = NULL;
+    chaptag_status st = fmt != NULL ? find_named(fmt, &f, err) : CHAPTAG_OK;
+    if (st == CHAPTAG_OK)
+        st = read_text(&data, &len, &text, err);
+    if (st == CHAPTAG_OK && f == NULL)
+        st = detect_or_fail(data, len, &f, err);
+    if (st == CHAPTAG_OK && f->parse == NULL)
+        st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "chapter format '%s' can only be written", f->name);
+    if (st == CHAPTAG_OK && (list = chaptag_chapters_new()) == NULL)
+        st = ct_fail_nomem(err);
+    if (st == CHAPTAG_OK) {
+        /* each chapter is checked as it is added, so that a huge file fails at its first bad
+           (or 10,001st) chapter instead of being read whole first */
+        ct_chapters_check(list, CT_CHECK_COUNT | CT_CHECK_ORDER);
+        st = f->parse(data, len, list, err);
+        ct_chapters_check(list, 0); /* the caller's list: it may add chapters in any order */
+    }
+    ct_buf_free(&text);
     if (st != CHAPTAG_OK) {
         chaptag_chapters_free(list);
         return st;

@@ -31,10 +31,14 @@ typedef struct {
     const char *name;       /* "text" */
     const char *extensions; /* ".txt .chapters": used when the content decides nothing */
     unsigned carries;       /* CT_CARRIES_* */
-    /* How surely DATA (BOM removed) is in this format: CT_DETECT_*. */
+    /* How surely DATA is in this format: CT_DETECT_*. DATA here and in parse() is UTF-8 text
+       (or bytes a format may read as Windows-1252) without a BOM, its lines ending in LF or CR
+       LF: chaptag_parse() and chaptag_detect() decode UTF-16 and turn the CRs of a file that
+       has no LF into LFs first. */
     int (*detect)(const char *data, size_t len);
-    /* Parses DATA (BOM removed) into the empty list OUT; errors name the line. NULL: the
-       format can only be written. */
+    /* Parses DATA into the empty list OUT; errors name the line. OUT refuses a chapter out
+       of order or past CT_CHAPTERS_MAX as it is added (ct_chapters_check()). NULL: the format
+       can only be written. */
     chaptag_status (*parse)(const char *data, size_t len, chaptag_chapters *out,
                             chaptag_error *err);
     /* Appends LIST in this format to OUT. DURATION_MS (or CHAPTAG_TIME_NONE) ends the last
@@ -54,7 +58,8 @@ typedef struct {
 /* The format called NAME, or NULL. */
 const ct_format *ct_format_find(const char *name);
 
-/* Splits text into lines: LF or CRLF ends a line, the last may have no end. */
+/* Splits text into lines: LF or CRLF ends a line, the last may have no end; a lone CR stays
+   in its line (a file of CR-only lines reaches the formats with LFs instead). */
 typedef struct {
     const char *p, *end;
     unsigned line; /* number of the line last returned, 1-based */

@@ -166,7 +166,8 @@ static void text_reads_crlf_a_bom_and_no_final_newline(void **state)
 static void text_turns_a_lone_cr_and_other_controls_into_spaces(void **state)
 {
     (void)state;
-    assert_one("00:00:00 A\rB\x01" "C\xc2\x85" "D", 0, "A B C D");
+    /* with an LF in the file: without any, a CR ends a line (test_formats.c) */
+    assert_one("00:00:00 A\rB\x01" "C\xc2\x85" "D\n", 0, "A B C D");
 }
 
 static void text_repairs_double_encoded_utf8_with_a_warning(void **state)

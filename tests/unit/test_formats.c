@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "formats.h"
+#include "text.h"
 
 static void format_names_list_every_format_in_table_order(void **state)
 {
@@ -387,6 +388,376 @@ static void format_reports_running_out_of_memory(void **state)
     chaptag_chapters_free(list);
 }
 
+/* ---- documents of every format, made to measure ----------------------------------------- */
+
+/* Appends chapter K (1-based) of a document, starting at S seconds, titled TITLE. */
+typedef void put_chapter_fn(ct_buf *b, size_t k, uint64_t s, const char *title);
+
+static void put_text(ct_buf *b, size_t k, uint64_t s, const char *title)
+{
+    char t[CT_TIME_STR_MAX];
+    (void)k;
+    ct_buf_printf(b, "%s %s\n", ct_time_str(s * 1000, t), title);
+}
+
+static void put_mp4chaps(ct_buf *b, size_t k, uint64_t s, const char *title)
+{
+    char t[CT_TIME_STR_MAX];
+    (void)k;
+    ct_buf_printf(b, "%s %s\n", ct_time_str_ms(s * 1000, t), title);
+}
+
+static void put_audacity(ct_buf *b, size_t k, uint64_t s, const char *title)
+{
+    (void)k;
+    ct_buf_printf(b, "%llu.000000\t%llu.000000\t%s\n", (unsigned long long)s, (unsigned long long)s,
+                  title);
+}
+
+static void put_ffmetadata(ct_buf *b, size_t k, uint64_t s, const char *title)
+{
+    (void)k;
+    ct_buf_printf(b, "[CHAPTER]\nTIMEBASE=1/1000\nSTART=%llu\ntitle=%s\n",
+                  (unsigned long long)s * 1000, title);
+}
+
+static void put_cue(ct_buf *b, size_t k, uint64_t s, const char *title)
+{
+    ct_buf_printf(b, "  TRACK %02zu AUDIO\n    TITLE \"%s\"\n    INDEX 01 %02llu:%02llu:00\n", k,
+                  title, (unsigned long long)(s / 60), (unsigned long long)(s % 60));
+}
+
+static void put_vtt(ct_buf *b, size_t k, uint64_t s, const char *title)
+{
+    char t[CT_TIME_STR_MAX], u[CT_TIME_STR_MAX];
+    ct_buf_printf(b, "\n%zu\n%s --> %s\n%s\n", k, ct_time_str_ms(s * 1000, t),
+                  ct_time_str_ms(s * 1000 + 500, u), title);
+}
+
+static void put_ogm(ct_buf *b, size_t k, uint64_t s, const char *title)
+{
+    char t[CT_TIME_STR_MAX];
+    ct_buf_printf(b, "CHAPTER%05zu=%s\nCHAPTER%05zuNAME=%s\n", k, ct_time_str_ms(s * 1000, t), k,
+                  title);
+}
+
+static void put_json(ct_buf *b, size_t k, uint64_t s, const char *title)
+{
+    ct_buf_printf(b, "%s{\"startTime\": %llu, \"title\": \"%s\"}\n", k > 1 ? "," : "",
+                  (unsigned long long)s, title);
+}
+
+static void put_psc(ct_buf *b, size_t k, uint64_t s, const char *title)
+{
+    (void)k;
+    ct_buf_printf(b, "<psc:chapter start=\"%llu\" title=\"%s\"/>\n", (unsigned long long)s, title);
+}
+
+/* How to write a document of each format, and where its chapters are: chapter K is on line
+   HEAD_LINES + (K - 1) * LINES_EACH + OFFSET. */
+static const struct {
+    const char *fmt, *head, *tail;
+    put_chapter_fn *put;
+    unsigned head_lines, lines_each, offset;
+    bool line_based; /* split by the line reader: a CR-only file means one line per CR */
+} shapes[] = {
+    {"text", "", "", put_text, 0, 1, 1, true},
+    {"json", "{\"version\": \"1.2.0\", \"chapters\": [\n", "]}\n", put_json, 1, 1, 1, false},
+    {"psc", "<psc:chapters version=\"1.2\" xmlns:psc=\"http://podlove.org/simple-chapters\">\n",
+     "</psc:chapters>\n", put_psc, 1, 1, 1, false},
+    {"ffmetadata", ";FFMETADATA1\n", "", put_ffmetadata, 1, 4, 1, true},
+    {"mp4chaps", "", "", put_mp4chaps, 0, 1, 1, true},
+    {"audacity", "", "", put_audacity, 0, 1, 1, true},
+    {"cue", "FILE \"a.mp3\" MP3\n", "", put_cue, 1, 3, 1, true},
+    {"vtt", "WEBVTT\n", "", put_vtt, 1, 4, 3, true},
+    {"ogm", "", "", put_ogm, 0, 2, 1, true},
+};
+
+#define N_SHAPES (sizeof shapes / sizeof shapes[0])
+
+/* A new NUL-terminated document of format SHAPES[F] with N chapters titled TITLE, chapter K
+   starting at (K - 1) * STEP seconds; its length goes to *LEN. */
+static char *make_doc(size_t f, size_t n, uint64_t step, const char *title, size_t *len)
+{
+    ct_buf b = CT_BUF_INIT;
+    ct_buf_put_str(&b, shapes[f].head);
+    for (size_t k = 1; k <= n; k++)
+        shapes[f].put(&b, k, (k - 1) * step, title);
+    ct_buf_put_str(&b, shapes[f].tail);
+    ct_buf_put_u8(&b, 0);
+    assert_true(ct_buf_ok(&b));
+    size_t n_bytes;
+    char *doc = (char *)ct_buf_take(&b, &n_bytes);
+    *len = n_bytes - 1;
+    return doc;
+}
+
+static unsigned line_of_chapter(size_t f, size_t k)
+{
+    return shapes[f].head_lines + (unsigned)(k - 1) * shapes[f].lines_each + shapes[f].offset;
+}
+
+/* ---- line ends ---------------------------------------------------------------------------- */
+
+/* DOC (LEN bytes) with every LF a CR: a file saved on classic Mac OS. */
+static void lf_to_cr(char *doc, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (doc[i] == '\n')
+            doc[i] = '\r';
+}
+
+static void every_line_format_ends_lines_at_a_lone_cr_in_a_file_without_lf(void **state)
+{
+    (void)state;
+    for (size_t f = 0; f < N_SHAPES; f++) {
+        size_t len;
+        char *doc = make_doc(f, 2, 60, "Chapter", &len);
+        lf_to_cr(doc, len);
+        chaptag_chapters *list = ct_test_parse(shapes[f].fmt, doc, len);
+        assert_int_equal(chaptag_chapters_count(list), 2);
+        for (size_t k = 1; k <= 2; k++) {
+            const chaptag_chapter *ch = chaptag_chapters_get(list, k - 1);
+            assert_int_equal(ch->start_ms, (k - 1) * 60000);
+            assert_string_equal(ch->title, "Chapter");
+            assert_int_equal(ch->line, line_of_chapter(f, k));
+        }
+        /* and detection sees the same lines */
+        assert_string_equal(chaptag_detect(doc, len, NULL), shapes[f].fmt);
+        chaptag_chapters_free(list);
+        free(doc);
+    }
+}
+
+static void a_cr_only_file_of_two_text_chapters_is_two_chapters(void **state)
+{
+    (void)state;
+    static const char doc[] = "00:00:00 A\r00:01:00 B\r";
+    chaptag_chapters *list = ct_test_parse(NULL, doc, sizeof doc - 1);
+    assert_int_equal(chaptag_chapters_count(list), 2);
+    assert_string_equal(chaptag_chapters_get(list, 0)->title, "A");
+    assert_string_equal(chaptag_chapters_get(list, 1)->title, "B");
+    assert_int_equal(chaptag_chapters_get(list, 1)->line, 2);
+    chaptag_chapters_free(list);
+}
+
+static void a_stray_cr_in_a_file_with_lf_stays_in_its_line_as_a_space(void **state)
+{
+    (void)state;
+    static const char doc[] = "00:00:00 A\rB\r\n00:01:00 C\n";
+    chaptag_chapters *list = ct_test_parse("text", doc, sizeof doc - 1);
+    assert_int_equal(chaptag_chapters_count(list), 2);
+    assert_string_equal(chaptag_chapters_get(list, 0)->title, "A B");
+    assert_int_equal(chaptag_chapters_get(list, 1)->line, 2);
+    chaptag_chapters_free(list);
+}
+
+static void errors_count_cr_only_lines(void **state)
+{
+    (void)state;
+    static const char text[] = "# list\r\r00:00:00 A\rno time here\r";
+    ct_test_rejects("text", text, sizeof text - 1, 4, 0,
+                    "no time at the start of the line (\"no time here\")");
+    static const char ogm[] = "CHAPTER01=00:01:00.000\rCHAPTER01NAME=A\r\rCHAPTER02=00:00:30.000\r";
+    ct_test_rejects("ogm", ogm, sizeof ogm - 1, 4, 0, "00:00:30 is not after 00:01:00 on line 1");
+    static const char json[] = "{\r\"chapters\": [\r{\"startTime\": 1},\r{\"startTime\": x}]}";
+    chaptag_chapters *list = NULL;
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_parse(json, sizeof json - 1, "json", &list, &err), CHAPTAG_ERR_INPUT);
+    assert_int_equal(err.line, 4);
+    static const char psc[] = "<psc:chapters xmlns:psc=\"http://podlove.org/simple-chapters\">\r"
+                              "<psc:chapter start=\"0\" title=\"A\"/>\r<psc:chapter/>\r";
+    ct_test_rejects("psc", psc, sizeof psc - 1, 3, 0, "<chapter> has no start attribute");
+}
+
+/* ---- UTF-16 ------------------------------------------------------------------------------- */
+
+/* A new copy of the ASCII or UTF-8 TEXT as UTF-16 (BIG_ENDIAN or not), after the BOM when
+   BOM; its length goes to *LEN. */
+static char *to_utf16(const char *text, bool big_endian, bool bom, size_t *len)
+{
+    ct_buf le = CT_BUF_INIT, b = CT_BUF_INIT;
+    ct_utf8_to_utf16le(text, strlen(text), &le);
+    if (bom)
+        ct_buf_put(&b, big_endian ? "\xfe\xff" : "\xff\xfe", 2);
+    for (size_t i = 0; i + 1 < le.len; i += 2) {
+        uint8_t unit[2] = {le.data[i + big_endian], le.data[i + !big_endian]};
+        ct_buf_put(&b, unit, 2);
+    }
+    ct_buf_free(&le);
+    assert_true(ct_buf_ok(&b));
+    return (char *)ct_buf_take(&b, len);
+}
+
+static void parse_reads_utf16_with_a_bom_in_either_byte_order(void **state)
+{
+    (void)state;
+    /* as Notepad saves "Unicode": CR LF, a dash, an accent and a character past U+FFFF */
+    static const char text[] = "00:00:00 Intro \xe2\x80\x94 caf\xc3\xa9\r\n00:01:00 "
+                               "\xf0\x9f\x8e\x99 Mic\r\n";
+    for (int be = 0; be <= 1; be++) {
+        size_t len;
+        char *doc = to_utf16(text, be, true, &len);
+        assert_string_equal(chaptag_detect(doc, len, NULL), "text");
+        chaptag_chapters *list = ct_test_parse(NULL, doc, len);
+        assert_int_equal(chaptag_chapters_count(list), 2);
+        assert_string_equal(chaptag_chapters_get(list, 0)->title, "Intro \xe2\x80\x94 caf\xc3\xa9");
+        assert_string_equal(chaptag_chapters_get(list, 1)->title, "\xf0\x9f\x8e\x99 Mic");
+        assert_int_equal(chaptag_chapters_get(list, 1)->line, 2);
+        assert_int_equal(chaptag_chapters_warning_count(list), 0);
+        chaptag_chapters_free(list);
+        free(doc);
+    }
+}
+
+static void parse_reads_utf16_without_a_bom_by_its_first_line(void **state)
+{
+    (void)state;
+    for (int be = 0; be <= 1; be++) {
+        size_t len;
+        char *doc = to_utf16("00:00:00 A\n00:01:00 B\xc3\xa9\n", be, false, &len);
+        chaptag_chapters *list = ct_test_parse(NULL, doc, len);
+        assert_int_equal(chaptag_chapters_count(list), 2);
+        assert_string_equal(chaptag_chapters_get(list, 1)->title, "B\xc3\xa9");
+        chaptag_chapters_free(list);
+        free(doc);
+    }
+}
+
+static void every_format_reads_utf16_and_detection_sees_it_decoded(void **state)
+{
+    (void)state;
+    for (size_t f = 0; f < N_SHAPES; f++) {
+        size_t len, n16;
+        char *doc = make_doc(f, 2, 60, "Caf\xc3\xa9", &len);
+        char *doc16 = to_utf16(doc, false, true, &n16);
+        assert_string_equal(chaptag_detect(doc16, n16, NULL), shapes[f].fmt);
+        chaptag_chapters *list = ct_test_parse(shapes[f].fmt, doc16, n16);
+        assert_int_equal(chaptag_chapters_count(list), 2);
+        assert_string_equal(chaptag_chapters_get(list, 1)->title, "Caf\xc3\xa9");
+        assert_int_equal(chaptag_chapters_get(list, 1)->line, line_of_chapter(f, 2));
+        chaptag_chapters_free(list);
+        free(doc16);
+        free(doc);
+    }
+}
+
+static void psc_in_utf16_that_declares_utf16_is_read(void **state)
+{
+    (void)state;
+    size_t len;
+    char *doc = to_utf16("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n"
+                         "<psc:chapters xmlns:psc=\"http://podlove.org/simple-chapters\">\n"
+                         "<psc:chapter start=\"0\" title=\"Caf\xc3\xa9\"/></psc:chapters>\n",
+                         true, true, &len);
+    chaptag_chapters *list = ct_test_parse(NULL, doc, len);
+    assert_string_equal(chaptag_chapters_get(list, 0)->title, "Caf\xc3\xa9");
+    chaptag_chapters_free(list);
+    free(doc);
+}
+
+static void parse_refuses_broken_utf16_and_utf32_saying_to_save_as_utf8(void **state)
+{
+    (void)state;
+    /* a low surrogate alone on line 2 */
+    static const char lone[] = "\xff\xfe"
+                               "0\0:\0"
+                               "0\0"
+                               "1\0 \0A\0\n\0"
+                               "0\0:\0"
+                               "0\0"
+                               "2\0 \0"
+                               "\x00\xdc";
+    ct_test_rejects(NULL, lone, sizeof lone - 1, 2, 0,
+                    "UTF-16 with an unpaired surrogate at byte 26: save as UTF-8");
+    /* a high surrogate at the end, then an odd last byte */
+    ct_test_rejects("text", "\xfe\xff\0A\xd8\x3d", 6, 1, 0,
+                    "UTF-16 with an unpaired surrogate at byte 4: save as UTF-8");
+    ct_test_rejects("text", "\xfe\xff\0A\0", 5, 1, 0,
+                    "UTF-16 with an odd last byte at byte 4: save as UTF-8");
+    ct_test_rejects("text",
+                    "\xff\xfe\0\0"
+                    "0\0\0\0",
+                    8, 0, 0, "UTF-32: save as UTF-8");
+    ct_test_rejects(NULL,
+                    "0\0\0\0"
+                    "0\0\0\0"
+                    ":\0\0\0",
+                    12, 0, 0, "UTF-32: save as UTF-8");
+    assert_null(chaptag_detect("\xff\xfe\0\xdc", 4, NULL));
+    assert_string_equal(chaptag_detect("\xff\xfe\0\xdc", 4, "x.vtt"), "vtt");
+}
+
+/* ---- limits ------------------------------------------------------------------------------- */
+
+static void every_format_reads_10000_chapters_and_refuses_the_10001st_naming_its_line(void **state)
+{
+    (void)state;
+    for (size_t f = 0; f < N_SHAPES; f++) {
+        size_t len;
+        char *doc = make_doc(f, CT_CHAPTERS_MAX, 1, "C", &len);
+        chaptag_chapters *list = ct_test_parse(shapes[f].fmt, doc, len);
+        assert_int_equal(chaptag_chapters_count(list), CT_CHAPTERS_MAX);
+        chaptag_chapters_free(list);
+        free(doc);
+        doc = make_doc(f, CT_CHAPTERS_MAX + 1, 1, "C", &len);
+        ct_test_rejects(shapes[f].fmt, doc, len, line_of_chapter(f, CT_CHAPTERS_MAX + 1), 0,
+                        "more than 10,000 chapters");
+        free(doc);
+    }
+}
+
+static void every_format_stops_at_the_first_repeated_start_without_reading_on(void **state)
+{
+    (void)state;
+    for (size_t f = 0; f < N_SHAPES; f++) {
+        size_t len;
+        /* 100,000 chapters at 0:00: each used to be copied before the list was checked */
+        char *doc = make_doc(f, 100000, 0, "A", &len);
+        chaptag_chapters *list = NULL;
+        chaptag_error err = {0};
+        /* psc sorts its chapters before it checks them, so only the count stops it */
+        bool sorted_first = strcmp(shapes[f].fmt, "psc") == 0;
+        ct_alloc_fail_at(sorted_first ? 50000 : 2000);
+        chaptag_status st = chaptag_parse(doc, len, shapes[f].fmt, &list, &err);
+        ct_alloc_fail_at(0);
+        if (st != CHAPTAG_ERR_INPUT)
+            fail_msg("%s: status %d: %s", shapes[f].fmt, (int)st, err.msg);
+        assert_null(list);
+        if (sorted_first)
+            assert_string_equal(err.msg, "more than 10,000 chapters");
+        else /* the repeated start, or (vtt) the end of the first cue past it */
+            assert_in_range(err.line, line_of_chapter(f, 1), line_of_chapter(f, 2));
+        free(doc);
+    }
+    static const char text[] = "00:00:00 A\n00:00:00 A\n";
+    ct_test_rejects("text", text, sizeof text - 1, 2, 0, "00:00:00 is the same start as on line 1");
+}
+
+static void every_format_takes_a_65535_byte_title_and_refuses_one_byte_more(void **state)
+{
+    (void)state;
+    char *title = malloc(CHAPTAG_TITLE_MAX + 2);
+    assert_non_null(title);
+    memset(title, 'a', CHAPTAG_TITLE_MAX + 1);
+    for (size_t f = 0; f < N_SHAPES; f++) {
+        size_t len;
+        title[CHAPTAG_TITLE_MAX] = '\0';
+        char *doc = make_doc(f, 2, 60, title, &len);
+        chaptag_chapters *list = ct_test_parse(shapes[f].fmt, doc, len);
+        assert_int_equal(strlen(chaptag_chapters_get(list, 1)->title), CHAPTAG_TITLE_MAX);
+        chaptag_chapters_free(list);
+        free(doc);
+        title[CHAPTAG_TITLE_MAX] = 'a';
+        title[CHAPTAG_TITLE_MAX + 1] = '\0';
+        doc = make_doc(f, 2, 60, title, &len);
+        ct_test_rejects(shapes[f].fmt, doc, len, line_of_chapter(f, 1), 0,
+                        "the title is 65536 bytes; chapter titles are at most 65535 bytes");
+        free(doc);
+    }
+    free(title);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +781,18 @@ int main(void)
         cmocka_unit_test(parse_frees_the_list_on_error_and_reports_the_line),
         cmocka_unit_test(format_hands_over_a_nul_terminated_string_and_its_length),
         cmocka_unit_test(format_reports_running_out_of_memory),
+        cmocka_unit_test(every_line_format_ends_lines_at_a_lone_cr_in_a_file_without_lf),
+        cmocka_unit_test(a_cr_only_file_of_two_text_chapters_is_two_chapters),
+        cmocka_unit_test(a_stray_cr_in_a_file_with_lf_stays_in_its_line_as_a_space),
+        cmocka_unit_test(errors_count_cr_only_lines),
+        cmocka_unit_test(parse_reads_utf16_with_a_bom_in_either_byte_order),
+        cmocka_unit_test(parse_reads_utf16_without_a_bom_by_its_first_line),
+        cmocka_unit_test(every_format_reads_utf16_and_detection_sees_it_decoded),
+        cmocka_unit_test(psc_in_utf16_that_declares_utf16_is_read),
+        cmocka_unit_test(parse_refuses_broken_utf16_and_utf32_saying_to_save_as_utf8),
+        cmocka_unit_test(every_format_reads_10000_chapters_and_refuses_the_10001st_naming_its_line),
+        cmocka_unit_test(every_format_stops_at_the_first_repeated_start_without_reading_on),
+        cmocka_unit_test(every_format_takes_a_65535_byte_title_and_refuses_one_byte_more),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
