@@ -143,6 +143,9 @@ static chaptag_status write_chapters(const char *path, const chaptag_chapters *l
     if (opts->id3v2_version != 3 && opts->id3v2_version != 4)
         return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "ID3v2 version %d: only 3 and 4 can be written",
                        opts->id3v2_version);
+    if (list != NULL && chaptag_chapters_count(list) > CT_CHAPTERS_MAX)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, chaptag_chapters_get(list, CT_CHAPTERS_MAX)->line,
+                       "more than 10,000 chapters");
     chaptag_status checked = check_links(list, err);
     if (checked != CHAPTAG_OK)
         return checked;
