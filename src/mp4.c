@@ -121,6 +121,31 @@ static chaptag_status read_mvhd(ct_file *f, mp4_file *m, chaptag_error *err)
     return CHAPTAG_OK;
 }
 
+/* A chunk-offset table whose count runs past its box is a damaged file: an edit would shift
+   (or a reader follow) entries that are not there. Refused, never extended. */
+static chaptag_status check_chunk_table(ct_file *f, const ct_box *trak, uint32_t id,
+                                        chaptag_error *err)
+{
+    ct_box *stbl = ct_box_path(trak, "mdia/minf/stbl");
+    ct_box *co = stbl ? ct_box_child(stbl, "stco") : NULL;
+    unsigned width = 4;
+    if (stbl != NULL && co == NULL && (co = ct_box_child(stbl, "co64")) != NULL)
+        width = 8;
+    if (co == NULL)
+        return CHAPTAG_OK;
+    uint8_t head[8];
+    uint64_t payload = co->size - co->hdr_len;
+    chaptag_status st = payload >= 8 ? ct_file_read(f, co->off + co->hdr_len, head, 8, NULL, err)
+                                     : CHAPTAG_OK;
+    if (st != CHAPTAG_OK)
+        return st;
+    if (payload < 8 || ct_load_u32be(head + 4) > (payload - 8) / width)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the chunk table (%.4s) of track %" PRIu32
+                       " counts more entries than its box holds (the file is damaged)",
+                       co->type, id);
+    return CHAPTAG_OK;
+}
+
 static chaptag_status read_track(ct_file *f, ct_box *trak, mp4_track *t, chaptag_error *err)
 {
     ct_box *tkhd = ct_box_child(trak, "tkhd"), *mdhd = ct_box_path(trak, "mdia/mdhd");
@@ -156,7 +181,7 @@ static chaptag_status read_track(ct_file *f, ct_box *trak, mp4_track *t, chaptag
                        " are damaged", t->id);
     memcpy(t->handler, h, 4);
     t->refs_chapters = ct_box_path(trak, "tref/chap") != NULL;
-    return CHAPTAG_OK;
+    return check_chunk_table(f, trak, t->id, err);
 }
 
 /* Tracks are matched to each other by ID and tref pairwise; real files hold a handful (a

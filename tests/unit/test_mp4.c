@@ -569,6 +569,39 @@ static void removed_titles_are_zeroed_not_hidden(void **state)
     }
 }
 
+static void a_chunk_table_counting_past_its_box_is_refused(void **state)
+{
+    (void)state;
+    spec s = {true, 0, 0};
+    size_t len;
+    uint8_t *data = make_mp4(&s, &len);
+    uint8_t *stco = NULL;
+    for (size_t i = 0; i + 4 <= len && stco == NULL; i++)
+        if (memcmp(data + i, "stco", 4) == 0)
+            stco = data + i;
+    assert_non_null(stco);
+    ct_store_u32be(stco + 8, CHUNKS + 1); /* one entry more than the box holds */
+    ct_file *f = ct_file_memory(data, len);
+    chaptag_chapters *list = chaptag_chapters_new(), *l = chapters(2, 0, "A");
+    chaptag_file_info info;
+    chaptag_error err = {0};
+    assert_int_equal(ct_backend_mp4.read(f, "x", list, &info, &err), CHAPTAG_ERR_AUDIO);
+    assert_non_null(strstr(err.msg, "damaged"));
+    ct_plan plan = CT_PLAN_INIT;
+    struct chaptag_report rep;
+    memset(&rep, 0, sizeof rep);
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    assert_int_equal(ct_backend_mp4.plan(f, l, &o, &plan, &rep, &err), CHAPTAG_ERR_AUDIO);
+    ct_plan_free(&plan);
+    ct_buf_free(&rep.plan);
+    ct_warnings_clear(&rep.warnings);
+    chaptag_chapters_free(list);
+    chaptag_chapters_free(l);
+    ct_file_close(f);
+    free(data);
+}
+
 static void strip_removes_the_track_its_reference_and_chpl(void **state)
 {
     (void)state;
@@ -697,6 +730,7 @@ int main(void)
         cmocka_unit_test(a_shadow_copy_cut_short_leaves_two_moovs_that_read_and_mend),
         cmocka_unit_test(strip_removes_the_track_its_reference_and_chpl),
         cmocka_unit_test(a_last_box_of_size_zero_survives_every_path),
+        cmocka_unit_test(a_chunk_table_counting_past_its_box_is_refused),
         cmocka_unit_test(removed_titles_are_zeroed_not_hidden),
         cmocka_unit_test(two_tracks_with_one_id_are_refused),
         cmocka_unit_test(more_tracks_than_a_real_file_are_refused),
