@@ -105,6 +105,11 @@ static void embed_read_verify_strip_an_mp3(void **state)
     assert_int_equal(chaptag_chapters_count(back), 0);
     assert_string_equal(chaptag_chapters_meta(back, "artist"), "Host"); /* not ours: kept */
     chaptag_chapters_free(back);
+    const char *empty = ct_test_path("empty.mp3", 1); /* said so, without asking FFmpeg */
+    ct_test_write_file(empty, "", 0);
+    chaptag_chapters *none = NULL;
+    assert_int_equal(chaptag_read(empty, &none, NULL, &err), CHAPTAG_ERR_AUDIO);
+    assert_string_equal(err.msg, "empty file");
     assert_false(ct_avformat_loaded()); /* MP3 never needs FFmpeg */
     chaptag_chapters_free(l);
     chaptag_chapters_free(again);
