@@ -1,4 +1,4 @@
-/* Tests of src/buf.c: the growable buffer and the bounded reader. */
+/* Tests of src/core/buf.c: the growable buffer and the bounded reader. */
 #include "testutil.h"
 
 #include <stdlib.h>

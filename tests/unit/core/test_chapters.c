@@ -1,4 +1,4 @@
-/* Tests of src/chapters.c: the chapter list, validation, end times, metadata, warnings and the
+/* Tests of src/core/chapters.c: the chapter list, validation, end times, metadata, warnings and the
    time notation. */
 #include "testutil.h"
 

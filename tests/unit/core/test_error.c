@@ -1,4 +1,4 @@
-/* Tests of src/error.c: the caller's error record, warnings, the allocation wrappers and the
+/* Tests of src/core/error.c: the caller's error record, warnings, the allocation wrappers and the
    growable-array helper. */
 #include "testutil.h"
 

@@ -1,4 +1,4 @@
-/* Tests of src/text.c: UTF-8 validation, mojibake repair, Windows-1252, ISO-8859-1, UTF-16,
+/* Tests of src/core/text.c: UTF-8 validation, mojibake repair, Windows-1252, ISO-8859-1, UTF-16,
    cutting and title cleaning. */
 #include "testutil.h"
 

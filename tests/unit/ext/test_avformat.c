@@ -1,4 +1,4 @@
-/* Tests of src/avformat.c through the public API on small files that ffmpeg makes in a
+/* Tests of src/ext/avformat.c through the public API on small files that ffmpeg makes in a
    temporary directory: containers FFmpeg 5.1 writes no chapters into and remuxes that would
    drop data are refused before anything is written (the file byte for byte unchanged, no
    temporary file left), and what is written is read back exact and bit-exact. Every test is

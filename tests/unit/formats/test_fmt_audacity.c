@@ -1,4 +1,4 @@
-/* Tests of src/fmt_audacity.c: Audacity label tracks (chapter-formats reference §6). */
+/* Tests of src/formats/fmt_audacity.c: Audacity label tracks (chapter-formats reference §6). */
 #include "testutil.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Tests of src/fmt_cue.c: CDRWIN cue sheets (chapter-formats reference §9). */
+/* Tests of src/formats/fmt_cue.c: CDRWIN cue sheets (chapter-formats reference §9). */
 #include "testutil.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Tests of src/fmt_ffmetadata.c: FFmpeg's FFMETADATA1 (chapter-formats reference §5). */
+/* Tests of src/formats/fmt_ffmetadata.c: FFmpeg's FFMETADATA1 (chapter-formats reference §5). */
 #include "testutil.h"
 
 #include <stdio.h>

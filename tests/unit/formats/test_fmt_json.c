@@ -1,4 +1,4 @@
-/* Tests of src/fmt_json.c: Podcasting 2.0 JSON chapters (chapter-formats reference §3). */
+/* Tests of src/formats/fmt_json.c: Podcasting 2.0 JSON chapters (chapter-formats reference §3). */
 #include "testutil.h"
 
 #include <stdio.h>

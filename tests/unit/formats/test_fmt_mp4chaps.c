@@ -1,4 +1,4 @@
-/* Tests of src/fmt_mp4chaps.c: mp4v2's native chapter file (chapter-formats reference §2). */
+/* Tests of src/formats/fmt_mp4chaps.c: mp4v2's native chapter file (chapter-formats reference §2). */
 #include "testutil.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Tests of src/fmt_ogm.c: OGM simple chapters and VorbisComment chapter keys
+/* Tests of src/formats/fmt_ogm.c: OGM simple chapters and VorbisComment chapter keys
    (chapter-formats reference §7 and §10). */
 #include "testutil.h"
 

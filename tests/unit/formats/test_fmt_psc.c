@@ -1,4 +1,4 @@
-/* Tests of src/fmt_psc.c: Podlove Simple Chapters (chapter-formats reference §4). */
+/* Tests of src/formats/fmt_psc.c: Podlove Simple Chapters (chapter-formats reference §4). */
 #include "testutil.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Tests of src/fmt_text.c: the `text` chapter format (chapter-formats reference §1), on byte
+/* Tests of src/formats/fmt_text.c: the `text` chapter format (chapter-formats reference §1), on byte
    strings and on the two seed files. */
 #include "testutil.h"
 

@@ -1,4 +1,4 @@
-/* Tests of src/fmt_vtt.c: WebVTT chapter cues (chapter-formats reference §8). */
+/* Tests of src/formats/fmt_vtt.c: WebVTT chapter cues (chapter-formats reference §8). */
 #include "testutil.h"
 
 #include <stdio.h>

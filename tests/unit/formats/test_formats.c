@@ -1,4 +1,4 @@
-/* Tests of src/formats.c: the format table, the line reader, detection, and the public
+/* Tests of src/formats/formats.c: the format table, the line reader, detection, and the public
    parse/format entry points. */
 #include "testutil.h"
 

@@ -1,4 +1,4 @@
-/* Tests of src/fileio.c: reading, in-place edits, rewrites, and every injected failure
+/* Tests of src/io/fileio.c: reading, in-place edits, rewrites, and every injected failure
    leaving the original byte-identical with no temporary file behind. */
 #include "testutil.h"
 

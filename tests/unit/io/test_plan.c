@@ -1,4 +1,4 @@
-/* Tests of src/plan.c: edits and the padding policy. */
+/* Tests of src/io/plan.c: edits and the padding policy. */
 #include "testutil.h"
 
 #include "error.h"

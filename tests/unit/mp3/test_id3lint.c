@@ -1,4 +1,4 @@
-/* Tests of src/id3lint.c: what verify reports about a tag's CHAP/CTOC frames. Tags are
+/* Tests of src/mp3/id3lint.c: what verify reports about a tag's CHAP/CTOC frames. Tags are
    rendered by id3v2.c, then damaged the way other taggers damage them. */
 #include "testutil.h"
 

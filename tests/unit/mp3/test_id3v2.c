@@ -1,4 +1,4 @@
-/* Tests of src/id3v2.c: reading v2.2/v2.3/v2.4 tags, reading chapters, rendering and
+/* Tests of src/mp3/id3v2.c: reading v2.2/v2.3/v2.4 tags, reading chapters, rendering and
    converting tags. Expected bytes are written out field by field. */
 #include "testutil.h"
 

@@ -1,4 +1,4 @@
-/* Tests of src/mp3.c, the MP3 backend: recognising MP3 files, reading their chapters and
+/* Tests of src/mp3/mp3.c, the MP3 backend: recognising MP3 files, reading their chapters and
    duration, and planning embeds and strips that keep the audio and every other tag. Files
    are built in memory from silent MPEG-1 Layer III frames. */
 #include "testutil.h"

@@ -1,4 +1,4 @@
-/* Tests of src/mpeg.c: frame headers of every version and layer, Xing/Info/LAME and VBRI headers
+/* Tests of src/mp3/mpeg.c: frame headers of every version and layer, Xing/Info/LAME and VBRI headers
    built here byte by byte, the first frame found behind junk, durations from a header or from a
    scan of every frame, trailing tags (ID3v1, TAG+, APEv2, Lyrics3v2) left out of the audio, and
    hostile bytes giving an error, never a crash. */

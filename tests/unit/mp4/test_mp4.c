@@ -1,4 +1,4 @@
-/* Tests of src/mp4.c through the backend interface, on MP4 files built here in memory: both
+/* Tests of src/mp4/mp4.c through the backend interface, on MP4 files built here in memory: both
    chapter flavours written and read back, the filler sample, chpl limits, the text samples,
    chunk offsets moved (and widened to co64) with the audio they point at, and the in-place
    steps leaving a valid file after every one. */

@@ -1,4 +1,4 @@
-/* Tests of src/mp4box.c: parsing a box tree from a file, rendering it back byte for byte,
+/* Tests of src/mp4/mp4box.c: parsing a box tree from a file, rendering it back byte for byte,
    sizes after changes, 64-bit sizes, raw trailing bytes, and offset tables. */
 #include "testutil.h"
 
