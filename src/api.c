@@ -8,6 +8,7 @@
 
 #include "backend.h"
 #include "formats.h"
+#include "verify.h"
 
 /* Chapter and image files are read whole; nothing sensible is bigger. */
 #define MAX_CHAPTER_FILE (64u << 20)

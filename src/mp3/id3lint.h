@@ -3,7 +3,7 @@
 #define CHAPTAG_ID3LINT_H
 
 #include "id3v2.h"
-#include "verify.h"
+#include "findings.h"
 
 /* Adds to OUT what players trip on in TAG's CHAP/CTOC frames; DURATION_MS (0: unknown) is
    the measured audio length TLEN is checked against. Only memory can fail. */

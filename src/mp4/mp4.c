@@ -20,7 +20,7 @@
 
 #include "backend.h"
 #include "mp4box.h"
-#include "verify.h"
+#include "findings.h"
 #include "text.h"
 
 /* chpl counts and title lengths are single bytes. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "verify.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

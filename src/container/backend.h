@@ -7,7 +7,7 @@
 #include "chapters.h"
 #include "fileio.h"
 #include "plan.h"
-#include "verify.h"
+#include "findings.h"
 
 /* Nero chpl titles are at most this many bytes (a one-byte length). */
 #define CT_MP4_CHPL_TITLE_MAX 255
