@@ -38,6 +38,29 @@ static chaptag_status pick_backend(ct_file *f, const ct_backend **out, chaptag_e
     return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "not an audio file chaptag can read (MP3, MP4/M4A/M4B)");
 }
 
+chaptag_kind chaptag_file_kind(const char *path)
+{
+    ct_file *f = NULL;
+    uint8_t head[CT_SNIFF_HEAD];
+    size_t got = 0;
+    chaptag_kind kind = CHAPTAG_KIND_NONE;
+    if (ct_file_open(path, CT_OPEN_READ, &f, NULL) != CHAPTAG_OK)
+        return kind;
+    if (ct_file_read(f, 0, head, sizeof head, &got, NULL) == CHAPTAG_OK && got > 0) {
+        bool native = ct_backend_mp3.sniff(f, head, got) || ct_backend_mp4.sniff(f, head, got);
+        /* audio containers open with binary headers that hold NUL bytes; a chapter file is
+           text (UTF-16 included, which chaptag_detect() sees decoded) */
+        if (native)
+            kind = CHAPTAG_KIND_AUDIO;
+        else if (chaptag_detect((const char *)head, got, path) != NULL)
+            kind = CHAPTAG_KIND_CHAPTERS;
+        else
+            kind = memchr(head, 0, got) ? CHAPTAG_KIND_AUDIO : CHAPTAG_KIND_CHAPTERS;
+    }
+    ct_file_close(f);
+    return kind;
+}
+
 chaptag_status chaptag_read(const char *path, chaptag_chapters **out, chaptag_file_info *info,
                             chaptag_error *err)
 {

@@ -192,6 +192,11 @@ typedef struct {
     uint64_t file_size;
 } chaptag_file_info;
 
+/* What a file holds, judged by its first bytes: audio chaptag recognises, a chapter file (a
+   format chaptag_detect() knows, or text), or neither (missing, unreadable). */
+typedef enum { CHAPTAG_KIND_NONE = 0, CHAPTAG_KIND_AUDIO = 1, CHAPTAG_KIND_CHAPTERS = 2 } chaptag_kind;
+CHAPTAG_API chaptag_kind chaptag_file_kind(const char *path);
+
 /* 1 when paths A and B name one existing file (same device and inode: a hard link, a symlink,
    "./NAME"), else 0. embed's output must not be its input. */
 CHAPTAG_API int chaptag_same_file(const char *a, const char *b);

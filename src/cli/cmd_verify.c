@@ -24,21 +24,6 @@ typedef struct {
     const chaptag_chapters *expected;
 } verify_opts;
 
-/* True when the file at PATH looks like text (a chapter file), not audio: audio files open
-   with binary headers (ID3, ftyp, OggS, fLaC, EBML) that hold NUL bytes. */
-static int looks_like_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return 0;
-    unsigned char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    if (n >= 3 && memcmp(buf, "ID3", 3) == 0)
-        return 0;
-    return n > 0 && memchr(buf, 0, n) == NULL;
-}
-
 /* Prints the findings of one file as text; returns its exit status. */
 static int report_text(const char *path, const chaptag_verdict *v, const verify_opts *o)
 {
@@ -121,7 +106,7 @@ int cmd_verify(int argc, char **argv)
     int n = argc - optind;
     /* verify AUDIO CHAPTERS: a second argument that is text is the chapter file */
     if (o.chapters == NULL && n == 2 &&
-        (strcmp(argv[optind + 1], "-") == 0 || looks_like_text(argv[optind + 1]))) {
+        (strcmp(argv[optind + 1], "-") == 0 || chaptag_file_kind(argv[optind + 1]) == CHAPTAG_KIND_CHAPTERS)) {
         o.chapters = argv[optind + 1];
         n = 1;
     }

@@ -310,6 +310,21 @@ static void links_must_be_web_addresses(void **state)
     }
 }
 
+static void file_kinds_are_told_by_content(void **state)
+{
+    (void)state;
+    const char *mp3 = ct_test_path("kind.mp3", 0), *txt = ct_test_path("kind.txt", 1);
+    const char *u16 = ct_test_path("kind-utf16.txt", 2);
+    write_mp3(mp3, 20);
+    ct_test_write_file(txt, "00:00 Intro\n", 12);
+    static const char utf16[] = "\xff\xfe" "0\0" "0\0" ":\0" "0\0" "0\0" " \0" "A\0" "\n\0";
+    ct_test_write_file(u16, utf16, sizeof utf16 - 1);
+    assert_int_equal(chaptag_file_kind(mp3), CHAPTAG_KIND_AUDIO);
+    assert_int_equal(chaptag_file_kind(txt), CHAPTAG_KIND_CHAPTERS);
+    assert_int_equal(chaptag_file_kind(u16), CHAPTAG_KIND_CHAPTERS); /* NUL bytes, yet text */
+    assert_int_equal(chaptag_file_kind(ct_test_path("missing", 3)), CHAPTAG_KIND_NONE);
+}
+
 static void taglib_reads_the_standard_tags(void **state)
 {
     (void)state;
@@ -348,6 +363,7 @@ int main(void)
         cmocka_unit_test(a_write_that_reads_back_wrong_is_undone),
         cmocka_unit_test(a_chapter_file_reaches_no_picture_outside_its_folders),
         cmocka_unit_test(links_must_be_web_addresses),
+        cmocka_unit_test(file_kinds_are_told_by_content),
         cmocka_unit_test(taglib_reads_the_standard_tags),
         cmocka_unit_test(other_containers_go_through_libavformat),
     };
