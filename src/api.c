@@ -47,15 +47,16 @@ chaptag_kind chaptag_file_kind(const char *path)
     if (ct_file_open(path, CT_OPEN_READ, &f, NULL) != CHAPTAG_OK)
         return kind;
     if (ct_file_read(f, 0, head, sizeof head, &got, NULL) == CHAPTAG_OK && got > 0) {
-        bool native = ct_backend_mp3.sniff(f, head, got) || ct_backend_mp4.sniff(f, head, got);
-        /* audio containers open with binary headers that hold NUL bytes; a chapter file is
-           text (UTF-16 included, which chaptag_detect() sees decoded) */
-        if (native)
-            kind = CHAPTAG_KIND_AUDIO;
-        else if (chaptag_detect((const char *)head, got, path) != NULL)
+        /* a chapter format first: a UTF-16 BOM (FF FE) would pass for an MPEG frame sync;
+           then audio containers, which open with binary headers holding NUL bytes; any
+           other text is taken for a chapter file, to be parsed and judged as one */
+        if (chaptag_detect((const char *)head, got, path) != NULL)
             kind = CHAPTAG_KIND_CHAPTERS;
+        else if (ct_backend_mp3.sniff(f, head, got) || ct_backend_mp4.sniff(f, head, got) ||
+                 memchr(head, 0, got) != NULL)
+            kind = CHAPTAG_KIND_AUDIO;
         else
-            kind = memchr(head, 0, got) ? CHAPTAG_KIND_AUDIO : CHAPTAG_KIND_CHAPTERS;
+            kind = CHAPTAG_KIND_CHAPTERS;
     }
     ct_file_close(f);
     return kind;
