@@ -1,0 +1,244 @@
+/* Building chaptag's chapter boxes: the QuickTime chapter track (a disabled text track of
+   timescale 1000, with the gmhd, stsd and edit list Apple's players need; reference §4) with
+   its text samples, and the Nero chpl payload. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mp4_int.h"
+#include "text.h"
+
+/* QuickTime text samples carry a 16-bit length. */
+#define QT_TITLE_MAX 65535
+
+static const uint8_t encd_box[12] = {0, 0, 0, 12, 'e', 'n', 'c', 'd', 0, 0, 1, 0};
+
+/* One chapter sample: 16-bit length, UTF-8 title (cut on a character boundary), encd box. */
+static void put_sample(const char *title, ct_buf *b)
+{
+    size_t len = ct_utf8_cut(title, strlen(title), QT_TITLE_MAX);
+    ct_buf_put_u16be(b, (unsigned)len);
+    ct_buf_put(b, title, len);
+    ct_buf_put(b, encd_box, sizeof encd_box);
+}
+
+chaptag_status ct_mp4_make_samples(const chaptag_chapters *list, uint64_t duration_ms,
+                                   qt_samples *q, ct_warnings *w, chaptag_error *err)
+{
+    size_t n = chaptag_chapters_count(list);
+    memset(q, 0, sizeof *q);
+    q->filler = chaptag_chapters_get(list, 0)->start_ms > 0;
+    q->n = n + q->filler;
+    q->sizes = ct_calloc(q->n, sizeof *q->sizes);
+    q->deltas = ct_calloc(q->n, sizeof *q->deltas);
+    if (q->sizes == NULL || q->deltas == NULL)
+        return ct_fail_nomem(err);
+    size_t k = 0;
+    if (q->filler) {
+        put_sample("", &q->data);
+        q->sizes[k] = 2 + sizeof encd_box;
+        q->deltas[k++] = chaptag_chapters_get(list, 0)->start_ms;
+    }
+    for (size_t i = 0; i < n; i++, k++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        size_t before = q->data.len;
+        if (strlen(ch->title) > QT_TITLE_MAX)
+            ct_warn(w, ch->line, "the title is cut to %d bytes in the QuickTime chapter track",
+                    QT_TITLE_MAX);
+        put_sample(ch->title, &q->data);
+        q->sizes[k] = (uint32_t)(q->data.len - before);
+        uint64_t next = i + 1 < n ? chaptag_chapters_get(list, i + 1)->start_ms : duration_ms;
+        q->deltas[k] = next - ch->start_ms;
+    }
+    return ct_buf_ok(&q->data) ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
+void ct_mp4_free_samples(qt_samples *q)
+{
+    ct_buf_free(&q->data);
+    free(q->sizes);
+    free(q->deltas);
+}
+
+/* Appends a full box header (size patched by end_box) and returns where it starts. */
+static size_t begin_box(ct_buf *b, const char *type)
+{
+    size_t at = b->len;
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put(b, type, 4);
+    return at;
+}
+
+static void end_box(ct_buf *b, size_t at)
+{
+    ct_buf_set_u32be(b, at, (uint32_t)(b->len - at));
+}
+
+static const uint8_t identity_matrix[36] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                            0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+                                            0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
+
+/* gmhd with gmin and the 'text' matrix that Apple's chapter tracks need (reference §4.5). */
+static void put_gmhd(ct_buf *b)
+{
+    size_t gmhd = begin_box(b, "gmhd"), gmin = begin_box(b, "gmin");
+    ct_buf_put_u32be(b, 0);         /* version, flags */
+    ct_buf_put_u16be(b, 0x0040);    /* graphics mode: dither copy */
+    ct_buf_put_u16be(b, 0x8000);    /* opcolor */
+    ct_buf_put_u16be(b, 0x8000);
+    ct_buf_put_u16be(b, 0x8000);
+    ct_buf_put_u16be(b, 0);         /* balance */
+    ct_buf_put_u16be(b, 0);         /* reserved */
+    end_box(b, gmin);
+    size_t text = begin_box(b, "text");
+    ct_buf_put(b, identity_matrix, sizeof identity_matrix);
+    end_box(b, text);
+    end_box(b, gmhd);
+}
+
+/* The 'text' sample entry (FFmpeg's and TagLib's layout, reference §4.7 A). */
+static void put_stsd(ct_buf *b)
+{
+    static const uint8_t entry[59] = {
+        0, 0, 0, 59, 't', 'e', 'x', 't', 0, 0, 0, 0, 0, 0, 0, 1, /* size, type, data ref 1 */
+        0, 0, 0, 1,                                             /* display flags */
+        0, 0,                                                   /* justification */
+        0, 0, 0, 0,                                             /* background RGBA */
+        0, 0, 0, 0, 0, 0, 0, 0,                                 /* text box */
+        0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,                     /* style record, font 1 */
+        0, 0, 0, 13, 'f', 't', 'a', 'b', 0, 1, 0, 1, 0,         /* ftab: one font, no name */
+    };
+    size_t stsd = begin_box(b, "stsd");
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, 1);
+    ct_buf_put(b, entry, sizeof entry);
+    end_box(b, stsd);
+}
+
+/* Sample tables for Q, all samples in one chunk at SAMPLES_OFF. */
+static void put_stbl(ct_buf *b, const qt_samples *q, uint64_t samples_off)
+{
+    size_t stbl = begin_box(b, "stbl");
+    put_stsd(b);
+    size_t at = begin_box(b, "stts");
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, (uint32_t)q->n);
+    for (size_t i = 0; i < q->n; i++) { /* one entry per chapter, never run-length merged */
+        ct_buf_put_u32be(b, 1);
+        ct_buf_put_u32be(b, (uint32_t)q->deltas[i]);
+    }
+    end_box(b, at);
+    at = begin_box(b, "stsc");
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, 1);
+    ct_buf_put_u32be(b, 1);              /* first chunk */
+    ct_buf_put_u32be(b, (uint32_t)q->n); /* samples per chunk */
+    ct_buf_put_u32be(b, 1);              /* sample description */
+    end_box(b, at);
+    at = begin_box(b, "stsz");
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, 0); /* sizes differ: one per sample */
+    ct_buf_put_u32be(b, (uint32_t)q->n);
+    for (size_t i = 0; i < q->n; i++)
+        ct_buf_put_u32be(b, q->sizes[i]);
+    end_box(b, at);
+    bool co64 = samples_off > UINT32_MAX;
+    at = begin_box(b, co64 ? "co64" : "stco");
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, 1);
+    if (co64)
+        ct_buf_put_u64be(b, samples_off);
+    else
+        ct_buf_put_u32be(b, (uint32_t)samples_off);
+    end_box(b, at);
+    end_box(b, stbl);
+}
+
+void ct_mp4_put_chapter_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64_t duration_ms,
+                             uint32_t movie_timescale, uint64_t samples_off)
+{
+    uint64_t movie_dur = duration_ms * movie_timescale / 1000;
+    bool v1 = movie_dur > UINT32_MAX || duration_ms > UINT32_MAX;
+    size_t trak = begin_box(b, "trak"), at = begin_box(b, "tkhd");
+    ct_buf_put_u32be(b, (v1 ? 1u << 24 : 0) | 0x000002); /* in movie, not enabled */
+    if (v1) {
+        ct_buf_put_u64be(b, 0);
+        ct_buf_put_u64be(b, 0);
+    } else {
+        ct_buf_put_u32be(b, 0);
+        ct_buf_put_u32be(b, 0);
+    }
+    ct_buf_put_u32be(b, id);
+    ct_buf_put_u32be(b, 0);
+    if (v1)
+        ct_buf_put_u64be(b, movie_dur);
+    else
+        ct_buf_put_u32be(b, (uint32_t)movie_dur);
+    ct_buf_put_zeros(b, 8 + 2 + 2 + 2 + 2); /* reserved, layer, group, volume, reserved */
+    ct_buf_put(b, identity_matrix, sizeof identity_matrix);
+    ct_buf_put_zeros(b, 8); /* width, height */
+    end_box(b, at);
+    /* AVFoundation wants an edit list on the chapter track (TagLib's finding) */
+    size_t edts = begin_box(b, "edts");
+    at = begin_box(b, "elst");
+    ct_buf_put_u32be(b, v1 ? 1u << 24 : 0);
+    ct_buf_put_u32be(b, 1);
+    if (v1) {
+        ct_buf_put_u64be(b, movie_dur);
+        ct_buf_put_u64be(b, 0);
+    } else {
+        ct_buf_put_u32be(b, (uint32_t)movie_dur);
+        ct_buf_put_u32be(b, 0);
+    }
+    ct_buf_put_u32be(b, 0x00010000);
+    end_box(b, at);
+    end_box(b, edts);
+    size_t mdia = begin_box(b, "mdia");
+    at = begin_box(b, "mdhd");
+    ct_buf_put_u32be(b, v1 ? 1u << 24 : 0);
+    if (v1) {
+        ct_buf_put_u64be(b, 0);
+        ct_buf_put_u64be(b, 0);
+        ct_buf_put_u32be(b, 1000);
+        ct_buf_put_u64be(b, duration_ms);
+    } else {
+        ct_buf_put_zeros(b, 8);
+        ct_buf_put_u32be(b, 1000);
+        ct_buf_put_u32be(b, (uint32_t)duration_ms);
+    }
+    ct_buf_put_u16be(b, 0x55c4); /* language "und" */
+    ct_buf_put_u16be(b, 0);
+    end_box(b, at);
+    at = begin_box(b, "hdlr");
+    ct_buf_put_zeros(b, 8);
+    ct_buf_put(b, "text", 4);
+    ct_buf_put_zeros(b, 12);
+    ct_buf_put(b, "Chapters", 9); /* name, NUL-terminated */
+    end_box(b, at);
+    size_t minf = begin_box(b, "minf");
+    put_gmhd(b);
+    static const uint8_t dinf[36] = {0, 0, 0, 36, 'd', 'i', 'n', 'f', 0, 0, 0, 28,
+                                     'd', 'r', 'e', 'f', 0, 0, 0, 0,  0, 0, 0, 1,
+                                     0, 0, 0, 12, 'u', 'r', 'l', ' ', 0, 0, 0, 1};
+    ct_buf_put(b, dinf, sizeof dinf);
+    put_stbl(b, q, samples_off);
+    end_box(b, minf);
+    end_box(b, mdia);
+    end_box(b, trak);
+}
+
+void ct_mp4_put_chpl(ct_buf *b, const chaptag_chapters *list, ct_warnings *w)
+{
+    size_t n = chaptag_chapters_count(list);
+    ct_buf_put_u32be(b, 0x01000000);
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u8(b, (unsigned)n);
+    for (size_t i = 0; i < n; i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        size_t len = ct_utf8_cut(ch->title, strlen(ch->title), CHPL_MAX);
+        if (len < strlen(ch->title))
+            ct_warn(w, ch->line, "the title is cut to %zu bytes in Nero chpl (255 at most)", len);
+        ct_buf_put_u64be(b, ch->start_ms * 10000);
+        ct_buf_put_u8(b, (unsigned)len);
+        ct_buf_put(b, ch->title, len);
+    }
+}

@@ -1,0 +1,230 @@
+/* The MP4 backend's own model and the calls between its files: mp4_file.c (the file model),
+   mp4_chapters.c (reading both flavours), mp4_build.c (the chapter boxes), mp4_tree.c (edits of
+   the moov tree), mp4_layout.c and mp4_slots.c (the planners), mp4_lint.c; mp4.c is the
+   backend. Private to src/mp4/. */
+#ifndef CHAPTAG_MP4_INT_H
+#define CHAPTAG_MP4_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "mp4box.h"
+
+/* chpl counts and title lengths are single bytes. */
+#define CHPL_MAX CT_MP4_CHPL_TITLE_MAX
+
+/* What chaptag needs to know about one track. */
+typedef struct {
+    uint32_t id;
+    uint32_t flags;        /* tkhd flags */
+    uint64_t duration;     /* tkhd, movie timescale */
+    char handler[4];       /* hdlr handler type: 'soun', 'vide', 'text', ... */
+    uint32_t timescale;    /* mdhd */
+    uint64_t media_duration;
+    bool refs_chapters;    /* has tref/chap */
+} mp4_track;
+
+/* Bytes of the file: a sample's place. */
+typedef struct {
+    uint64_t off, len;
+} sample_span;
+
+typedef struct {
+    ct_box *tops;
+    size_t n_tops;
+    size_t moov; /* index of moov in TOPS */
+    uint32_t movie_timescale;
+    uint64_t movie_duration;
+    uint32_t next_track_id;
+    mp4_track *tracks; /* in moov order of the trak boxes */
+    size_t n_tracks;
+    uint64_t old_chunks[16]; /* first chunk offsets of the chapter tracks removed */
+    size_t n_old_chunks;
+    sample_span *old_samples; /* where the removed chapter tracks' samples (titles) lie */
+    size_t n_old_samples, cap_old_samples;
+    size_t n_moov; /* more than 1: an edit was interrupted between its last two steps */
+    uint64_t stale_end; /* the end of the last moov after the first */
+} mp4_file;
+
+/* The sample tables of a track, loaded. */
+typedef struct {
+    const ct_box *stts, *stsz, *stsc, *stco;
+    bool co64;
+} sample_tables;
+
+/* One chapter sample: where it is and when it starts (media timescale). */
+typedef struct {
+    uint64_t off, time;
+    uint32_t size;
+} sample_ref;
+
+/* What the QuickTime track holds: the chapters, after a filler at 0 when the first starts
+   later (readers that ignore edit lists would otherwise put it at 0). */
+typedef struct {
+    size_t n;          /* samples */
+    bool filler;
+    ct_buf data;       /* the samples, back to back */
+    uint32_t *sizes;
+    uint64_t *deltas;  /* ms */
+} qt_samples;
+
+/* Sizes of the new region: moov, the chapter mdat, and what the chapter trak's chunk offset
+   is (it depends on where the mdat lands). */
+typedef struct {
+    uint64_t moov, mdat;
+} new_sizes;
+
+typedef struct {
+    const chaptag_chapters *list;
+    const chaptag_embed_opts *opts;
+    uint64_t duration_ms;
+    qt_samples q;
+    bool qt, nero;
+    uint32_t chapter_id;
+    bool trak_added;
+} embed_job;
+
+/* ---- mp4_file.c ------------------------------------------------------------------------- */
+
+void ct_mp4_file_free(mp4_file *m);
+
+ct_box *ct_mp4_moov(const mp4_file *m);
+
+/* A loaded full box's version and a reader past its version and flags. */
+ct_reader ct_mp4_full_box(const ct_box *b, unsigned *version);
+
+chaptag_status ct_mp4_open(ct_file *f, mp4_file *m, chaptag_error *err);
+
+/* The trak box of the track with ID, or NULL. */
+ct_box *ct_mp4_trak_by_id(const mp4_file *m, uint32_t id, size_t *track_index);
+
+/* The first sound track, or -1. */
+long ct_mp4_audio_track(const mp4_file *m);
+
+/* True when track T is a chapter text track: some track's tref/chap names it and it holds
+   text (a video track named there is cover art over time, and stays). */
+bool ct_mp4_is_chapter_track(ct_file *f, const mp4_file *m, const mp4_track *t);
+
+/* The chapter text track the audio track names (or any), or NULL. */
+ct_box *ct_mp4_find_chapter_trak(ct_file *f, const mp4_file *m, size_t *index);
+
+/* The audio duration in milliseconds: the longest track that is not a chapter track. */
+uint64_t ct_mp4_audio_duration_ms(ct_file *f, const mp4_file *m);
+
+/* Where moov stands: "before" when the largest mdat (the media, not chapter titles) follows
+   it. */
+bool ct_mp4_moov_before_mdat(const mp4_file *m);
+
+void ct_mp4_fill_info(chaptag_file_info *info, const mp4_file *m, uint64_t duration_ms,
+                      uint64_t size);
+
+/* ---- mp4_chapters.c --------------------------------------------------------------------- */
+
+chaptag_status ct_mp4_load_tables(ct_file *f, ct_box *trak, sample_tables *t, chaptag_error *err);
+
+/* Expands the sample tables into one entry per sample; *N is the count. */
+chaptag_status ct_mp4_expand_samples(const sample_tables *t, sample_ref **out, size_t *n,
+                                     chaptag_error *err);
+
+/* Reads the QuickTime chapter track TRAK (track T) into LIST; the filler sample chaptag and
+   TagLib put at 0 when the first chapter starts later is left out. */
+chaptag_status ct_mp4_read_qt_chapters(ct_file *f, const mp4_file *m, ct_box *trak,
+                                       const mp4_track *t, chaptag_chapters *list,
+                                       chaptag_error *err);
+
+/* Reads moov/udta/chpl into LIST (titles are at most 255 bytes). */
+chaptag_status ct_mp4_read_chpl(ct_file *f, ct_box *chpl, chaptag_chapters *list,
+                                chaptag_error *err);
+
+/* Warns about every way the two flavours differ. A chpl title cut to 255 bytes matches;
+   starts 1 ms apart (100 ns chpl units rounded one way, milliseconds the other: many
+   taggers) are summed up in one warning, not one per chapter. */
+void ct_mp4_compare_flavours(const chaptag_chapters *qt, const chaptag_chapters *nero,
+                             ct_warnings *w);
+
+/* The standard tags dump shows, from the iTunes ilst in moov/udta/meta. */
+chaptag_status ct_mp4_read_standard_tags(ct_file *f, const mp4_file *m, chaptag_chapters *list,
+                                         chaptag_error *err);
+
+/* ---- mp4_build.c ------------------------------------------------------------------------ */
+
+chaptag_status ct_mp4_make_samples(const chaptag_chapters *list, uint64_t duration_ms,
+                                   qt_samples *q, ct_warnings *w, chaptag_error *err);
+
+void ct_mp4_free_samples(qt_samples *q);
+
+/* The whole chapter trak: a disabled text track of timescale 1000 (reference §4). */
+void ct_mp4_put_chapter_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64_t duration_ms,
+                             uint32_t movie_timescale, uint64_t samples_off);
+
+/* The Nero chpl payload: version 1, a reserved word, a one-byte count, then for each chapter
+   its start in 100 ns units and its title cut to 255 bytes on a character boundary. */
+void ct_mp4_put_chpl(ct_buf *b, const chaptag_chapters *list, ct_warnings *w);
+
+/* ---- mp4_tree.c ------------------------------------------------------------------------- */
+
+/* The track IDs a chap box names, read into IDS (at most MAX); their count. */
+size_t ct_mp4_chap_ids(const ct_box *chap, uint32_t *ids, size_t max);
+
+/* True when ID is among the N in IDS. */
+bool ct_mp4_has_id(const uint32_t *ids, size_t n, uint32_t id);
+
+/* Index of child TYPE of BOX, or BOX->n_kids. */
+size_t ct_mp4_child_index(const ct_box *box, const char *type);
+
+/* Adds the places of the samples (the titles) of chapter track TRAK to M's old samples, which
+   an edit zeroes once nothing points at them: a removed title must not stay in the file. A
+   track whose tables cannot be read has nothing to find. */
+chaptag_status ct_mp4_note_samples(ct_file *f, mp4_file *m, ct_box *trak);
+
+/* Room left after a chapter box for the next edit: a quarter of its size, at least MIN. */
+size_t ct_mp4_slack_for(size_t len, size_t min);
+
+/* Appends to BOX a free box of LEN bytes (at least 8). */
+bool ct_mp4_add_free(ct_box *box, size_t len);
+
+/* Changes the tree for JOB: old chapters out, new ones in, udta and the chapter trak last. */
+chaptag_status ct_mp4_change_tree(ct_file *f, mp4_file *m, embed_job *j, ct_warnings *w,
+                                  chaptag_error *err);
+
+/* ---- mp4_layout.c ----------------------------------------------------------------------- */
+
+/* *HIT is true when a track other than SKIP (may be NULL) has a chunk in top-level box B. */
+chaptag_status ct_mp4_others_point_into(ct_file *f, const mp4_file *m, const ct_box *b,
+                                        const ct_box *skip, bool *hit, chaptag_error *err);
+
+/* Zeroes, after the edit's last step and among its edits, the samples of the removed chapter
+   tracks that lie outside [LO, HI) (what the edit rewrites anyway): titles that nothing
+   reads any more must not stay in the file. */
+bool ct_mp4_zero_old_samples(const mp4_file *m, uint64_t lo, uint64_t hi, bool steps,
+                             ct_plan *plan);
+
+/* A new layout: the tree changed, then the new moov written as a shadow copy (in the padding
+   after the old one, or past the end of the file) or the file rewritten. */
+chaptag_status ct_mp4_plan_layout(ct_file *f, mp4_file *m, embed_job *j,
+                                  const chaptag_embed_opts *opts, new_sizes *ns, ct_plan *plan,
+                                  struct chaptag_report *rep, chaptag_error *err);
+
+/* ---- mp4_slots.c ------------------------------------------------------------------------ */
+
+/* A re-embed into the slots of FILE, when everything fits; *DONE false otherwise. */
+chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan *plan,
+                                 struct chaptag_report *rep, bool *done, chaptag_error *err);
+
+/* Strip in place: first the titles are zeroed where they stand (the chapter samples, the
+   chpl payload: chapters without titles, a chpl of none, are valid files, and a strip killed
+   after this is finished by the next one, which finds the tracks still there); then every
+   chapter track, every chpl and every tref/chap that names only chapter tracks becomes free
+   space of the same size, each by one atomic write. *DONE false when a chap also names other
+   tracks (it must shrink: a new layout). */
+chaptag_status ct_mp4_plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *done,
+                                 chaptag_error *err);
+/* ---- mp4_lint.c ------------------------------------------------------------------------- */
+
+/* Adds to OUT what Apple's players, FFmpeg and mutagen trip on in the chapters of M (open on
+   F). */
+chaptag_status ct_mp4_lint_file(ct_file *f, mp4_file *m, ct_findings *out, chaptag_error *err);
+
+#endif

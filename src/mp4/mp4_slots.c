@@ -1,0 +1,311 @@
+/* Planning edits in place: a re-embed into the slots an earlier layout left (the chapter trak,
+   the mdat of its titles and chpl, each followed by a free box), and strip by retyping the
+   chapter boxes to free; every step is one write that leaves a valid file. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mp4_int.h"
+
+/* One of chaptag's boxes and the free box after it: ROOM bytes at OFF (the old box being
+   OLD_SIZE of them), to hold the new box BOX (LEN bytes, header included). */
+typedef struct {
+    uint64_t off, room, old_size;
+    uint8_t *box;
+    size_t len;
+} slot;
+
+static bool slot_fits(const slot *s)
+{
+    return s->len == s->room || s->len + 8 <= s->room;
+}
+
+/* The slot of box B among the children KIDS (N of them, B at index I): B and a free box right
+   after it. */
+static slot slot_of(const ct_box *kids, size_t n, size_t i)
+{
+    slot s = {kids[i].off, kids[i].size, kids[i].size, NULL, 0};
+    if (i + 1 < n && ct_box_is(&kids[i + 1], "free") && kids[i + 1].hdr_len == 8)
+        s.room += kids[i + 1].size;
+    return s;
+}
+
+/* The new bytes of S as they will stand in the file: the box, then a free box of zeros for
+   what is left (zeros, not whatever was there: old titles must not survive in the slack). */
+static bool slot_bytes(const slot *s, ct_buf *out)
+{
+    ct_buf_put(out, s->box, s->len);
+    if (s->room > s->len) {
+        ct_buf_put_u32be(out, (uint32_t)(s->room - s->len));
+        ct_buf_put(out, "free", 4);
+        ct_buf_put_zeros(out, (size_t)(s->room - s->len - 8));
+    }
+    return ct_buf_ok(out);
+}
+
+/* True when the file already holds S's new bytes. */
+static chaptag_status slot_same(ct_file *f, const slot *s, bool *same, chaptag_error *err)
+{
+    ct_buf want = CT_BUF_INIT;
+    uint8_t *have = NULL;
+    chaptag_status st = slot_bytes(s, &want) ? CHAPTAG_OK : ct_fail_nomem(err);
+    if (st == CHAPTAG_OK && (have = ct_malloc(want.len)) == NULL)
+        st = ct_fail_nomem(err);
+    if (st == CHAPTAG_OK)
+        st = ct_file_read(f, s->off, have, want.len, NULL, err);
+    *same = st == CHAPTAG_OK && memcmp(have, want.data, want.len) == 0;
+    free(have);
+    ct_buf_free(&want);
+    return st;
+}
+
+/* Step 1: hide the old box: retype it to free and grow it over its slack, in one 8-byte
+   write (size and type side by side, so the box is never half changed). */
+static bool slot_hide(ct_plan *p, const slot *s)
+{
+    uint8_t h[8];
+    ct_store_u32be(h, (uint32_t)s->room);
+    memcpy(h + 4, "free", 4);
+    return ct_plan_step(p, s->off, h, 8);
+}
+
+/* Step 2: the new content and the new slack's header, inside the hidden box. */
+static bool slot_fill(ct_plan *p, const slot *s)
+{
+    ct_buf b = CT_BUF_INIT;
+    bool ok = slot_bytes(s, &b) && ct_plan_step(p, s->off + 8, b.data + 8, b.len - 8);
+    ct_buf_free(&b);
+    return ok;
+}
+
+/* Step 3: the new box's header: the box appears, complete. */
+static bool slot_show(ct_plan *p, const slot *s)
+{
+    return ct_plan_step(p, s->off, s->box, 8);
+}
+
+/* The same change as an edit, for -o and for the file's final bytes. */
+static bool slot_edit(ct_plan *p, const slot *s)
+{
+    ct_buf b = CT_BUF_INIT;
+    bool ok = slot_bytes(s, &b);
+    ok = ok && ct_buf_ok(&b) && ct_plan_edit(p, s->off, s->room) &&
+         ct_plan_bytes(p, b.data, b.len);
+    ct_buf_free(&b);
+    return ok;
+}
+
+/* A whole box of TYPE around PAYLOAD, new. */
+static uint8_t *make_box(const char *type, const uint8_t *payload, size_t len, size_t *out_len)
+{
+    ct_buf b = CT_BUF_INIT;
+    ct_buf_put_u32be(&b, (uint32_t)(len + 8));
+    ct_buf_put(&b, type, 4);
+    ct_buf_put(&b, payload, len);
+    return ct_buf_take(&b, out_len);
+}
+
+/* The slots of a file chaptag laid out, for JOB: the chapter trak (named by the audio
+   track's tref alone), the mdat of its titles right after moov, chpl in udta. False when
+   the file is not laid out so, or JOB wants other flavours than it has. */
+static chaptag_status find_slots(ct_file *f, const mp4_file *m, const embed_job *j, slot *trak,
+                                 slot *mdat, slot *chpl, bool *found, chaptag_error *err)
+{
+    const ct_box *moov = ct_mp4_moov(m);
+    size_t index = 0;
+    ct_box *t = ct_mp4_find_chapter_trak(f, m, &index);
+    ct_box *udta = ct_box_child(moov, "udta");
+    size_t ci = udta ? ct_mp4_child_index(udta, "chpl") : 0;
+    *found = false;
+    if ((t != NULL) != j->qt || (udta != NULL && ci < udta->n_kids) != j->nero)
+        return CHAPTAG_OK;
+    if (j->nero)
+        *chpl = slot_of(udta->kids, udta->n_kids, ci);
+    if (!j->qt) {
+        *found = true;
+        return CHAPTAG_OK;
+    }
+    long a = ct_mp4_audio_track(m);
+    ct_box *chap = a >= 0 ? ct_box_path(ct_mp4_trak_by_id(m, m->tracks[a].id, NULL), "tref/chap")
+                          : NULL;
+    /* the audio track names our text track first; a chapter image track may follow */
+    if (chap == NULL || !chap->loaded || chap->len < 4 ||
+        ct_load_u32be(chap->data) != m->tracks[index].id || m->moov + 1 >= m->n_tops ||
+        !ct_box_is(&m->tops[m->moov + 1], "mdat"))
+        return CHAPTAG_OK;
+    for (size_t k = 4; k + 4 <= chap->len; k += 4) {
+        size_t other = 0;
+        if (ct_mp4_trak_by_id(m, ct_load_u32be(chap->data + k), &other) == NULL ||
+            ct_mp4_is_chapter_track(f, m, &m->tracks[other]))
+            return CHAPTAG_OK;
+    }
+    /* the mdat after moov holds the chapter titles (the trak's one chunk) and nothing else */
+    const ct_box *md = &m->tops[m->moov + 1];
+    sample_tables tabs;
+    if (md->size > (1u << 20) || ct_mp4_load_tables(f, t, &tabs, NULL) != CHAPTAG_OK ||
+        tabs.stco->len < (tabs.co64 ? 16u : 12u) || ct_load_u32be(tabs.stco->data + 4) != 1)
+        return CHAPTAG_OK;
+    uint64_t chunk = tabs.co64 ? ct_load_u64be(tabs.stco->data + 8)
+                               : ct_load_u32be(tabs.stco->data + 8);
+    bool hit;
+    chaptag_status st = ct_mp4_others_point_into(f, m, md, t, &hit, err);
+    if (st != CHAPTAG_OK || hit || chunk != md->off + md->hdr_len)
+        return st;
+    *trak = slot_of(moov->kids, moov->n_kids, (size_t)(t - moov->kids));
+    *mdat = slot_of(m->tops, m->n_tops, m->moov + 1);
+    *found = true;
+    return CHAPTAG_OK;
+}
+
+chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan *plan,
+                                 struct chaptag_report *rep, bool *done, chaptag_error *err)
+{
+    slot sl[3]; /* trak, mdat, chpl */
+    bool found;
+    memset(sl, 0, sizeof sl);
+    *done = false;
+    chaptag_status st = find_slots(f, m, j, &sl[0], &sl[1], &sl[2], &found, err);
+    if (st != CHAPTAG_OK || !found)
+        return st;
+    size_t index = 0;
+    if (j->qt) {
+        ct_mp4_find_chapter_trak(f, m, &index);
+        j->chapter_id = m->tracks[index].id;
+        ct_buf b = CT_BUF_INIT;
+        st = ct_mp4_make_samples(j->list, j->duration_ms, &j->q, &rep->warnings, err);
+        ct_mp4_put_chapter_trak(&b, &j->q, j->chapter_id, j->duration_ms, m->movie_timescale,
+                                sl[1].off + 8);
+        sl[0].box = ct_buf_take(&b, &sl[0].len);
+        sl[1].box = make_box("mdat", j->q.data.data, j->q.data.len, &sl[1].len);
+    }
+    if (st == CHAPTAG_OK && j->nero) {
+        ct_buf b = CT_BUF_INIT;
+        ct_mp4_put_chpl(&b, j->list, &rep->warnings);
+        sl[2].box = ct_buf_ok(&b) ? make_box("chpl", b.data, b.len, &sl[2].len) : NULL;
+        ct_buf_free(&b);
+    }
+    bool fits = true, any = false;
+    for (int i = 0; i < 3 && st == CHAPTAG_OK; i++) {
+        if (sl[i].room == 0)
+            continue;
+        if (sl[i].box == NULL) {
+            st = ct_fail_nomem(err);
+            break;
+        }
+        fits = fits && slot_fits(&sl[i]);
+        bool same = false;
+        if (fits)
+            st = slot_same(f, &sl[i], &same, err);
+        if (same)
+            sl[i].room = 0; /* nothing to write there */
+        any = any || !same;
+    }
+    if (st == CHAPTAG_OK && fits) {
+        /* Four syncs whatever the slots: every hide is valid alone, every fill is hidden, the
+           titles are shown before the trak that points at them. */
+        bool ok = true;
+        for (int i = 0; i < 3 && ok; i++)
+            if (sl[i].room && (ok = slot_hide(plan, &sl[i])))
+                ct_plan_step_shares_sync(plan);
+        if (plan->n_steps > 0) /* hidden on disk before anything is written inside */
+            plan->steps[plan->n_steps - 1].no_sync = false;
+        for (int i = 0; i < 3 && ok; i++)
+            if (sl[i].room && (ok = slot_fill(plan, &sl[i])))
+                ct_plan_step_shares_sync(plan);
+        if (plan->n_steps > 0) /* a sync after the fills */
+            plan->steps[plan->n_steps - 1].no_sync = false;
+        for (int i = 1; i < 3 && ok; i++)
+            if (sl[i].room && (ok = slot_show(plan, &sl[i])))
+                ct_plan_step_shares_sync(plan);
+        if (plan->n_steps > 0) /* and one before the trak is shown */
+            plan->steps[plan->n_steps - 1].no_sync = false;
+        ok = ok && (!sl[0].room || slot_show(plan, &sl[0]));
+        int order[3] = {0, 1, 2}; /* the edits in file order */
+        for (int a = 0; a < 3; a++)
+            for (int b = a + 1; b < 3; b++)
+                if (sl[order[b]].off < sl[order[a]].off) {
+                    int t = order[a];
+                    order[a] = order[b];
+                    order[b] = t;
+                }
+        for (int i = 0; i < 3 && ok && any; i++)
+            ok = !sl[order[i]].room || slot_edit(plan, &sl[order[i]]);
+        st = ok ? CHAPTAG_OK : ct_fail_nomem(err);
+        *done = st == CHAPTAG_OK;
+        rep->padding = sl[1].room > sl[1].len ? sl[1].room - sl[1].len : 0;
+    }
+    for (int i = 0; i < 3; i++)
+        free(sl[i].box);
+    if (!*done) { /* a new layout makes the samples again */
+        ct_mp4_free_samples(&j->q);
+        memset(&j->q, 0, sizeof j->q);
+    }
+    return st;
+}
+
+chaptag_status ct_mp4_plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *done,
+                                 chaptag_error *err)
+{
+    uint64_t at[64];
+    size_t n = 0;
+    uint32_t ids[16];
+    size_t n_ids = 0;
+    ct_box *moov = ct_mp4_moov(m);
+    *done = false;
+    for (size_t t = 0; t < m->n_tracks && n_ids < 16 && n < 64; t++)
+        if (ct_mp4_is_chapter_track(f, m, &m->tracks[t])) {
+            ids[n_ids++] = m->tracks[t].id;
+            ct_box *trak = ct_mp4_trak_by_id(m, m->tracks[t].id, NULL);
+            at[n++] = trak->off + 4;
+            if (ct_mp4_note_samples(f, m, trak) != CHAPTAG_OK)
+                return ct_fail_nomem(err);
+        }
+    for (size_t i = 0; i < moov->n_kids && n < 64; i++) {
+        ct_box *trak = &moov->kids[i], *tref = ct_box_child(trak, "tref");
+        ct_box *chap = ct_box_is(trak, "trak") && tref ? ct_box_child(tref, "chap") : NULL;
+        if (chap == NULL || ct_box_load(f, chap, err) != CHAPTAG_OK)
+            continue;
+        uint32_t listed[64];
+        size_t k = ct_mp4_chap_ids(chap, listed, 64), hits = 0;
+        for (size_t x = 0; x < k; x++)
+            hits += ct_mp4_has_id(ids, n_ids, listed[x]);
+        if (hits == 0)
+            continue;
+        if (hits < k) {
+            m->n_old_samples = 0; /* the new layout notes them again */
+            return CHAPTAG_OK; /* names other tracks too */
+        }
+        at[n++] = (tref->n_kids == 1 ? tref : chap)->off + 4;
+    }
+    ct_box *udta = ct_box_child(moov, "udta");
+    for (size_t i = 0; udta != NULL && i < udta->n_kids && n < 64; i++)
+        if (ct_box_is(&udta->kids[i], "chpl")) {
+            const ct_box *c = &udta->kids[i];
+            at[n++] = c->off + 4;
+            sample_span *v = ct_grow(m->old_samples, m->n_old_samples, &m->cap_old_samples,
+                                     sizeof *v);
+            if (v == NULL)
+                return ct_fail_nomem(err);
+            m->old_samples = v;
+            v[m->n_old_samples++] = (sample_span){c->off + c->hdr_len, c->size - c->hdr_len};
+        }
+    for (size_t a = 0; a < n; a++) /* the edits go in file order */
+        for (size_t b = a + 1; b < n; b++)
+            if (at[b] < at[a]) {
+                uint64_t t = at[a];
+                at[a] = at[b];
+                at[b] = t;
+            }
+    bool ok = true;
+    for (size_t i = 0; i < m->n_old_samples && ok; i++)
+        if ((ok = ct_plan_step_begin(plan, m->old_samples[i].off) &&
+                  ct_plan_zeros(plan, m->old_samples[i].len)))
+            ct_plan_step_shares_sync(plan);
+    if (plan->n_steps > 0) /* the titles are gone before any box is */
+        plan->steps[plan->n_steps - 1].no_sync = false;
+    for (size_t i = 0; i < n && ok; i++)
+        ok = ct_plan_step(plan, at[i], "free", 4) && ct_plan_edit(plan, at[i], 4) &&
+             ct_plan_bytes(plan, "free", 4);
+    ok = ok && ct_mp4_zero_old_samples(m, 0, 0, false, plan);
+    *done = ok;
+    return ok ? CHAPTAG_OK : ct_fail_nomem(err);
+}
