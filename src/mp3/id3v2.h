@@ -54,6 +54,34 @@ chaptag_status ct_id3v2_subframes(const uint8_t *p, size_t len, int version, ct_
                                   size_t *n, ct_warnings *w, chaptag_error *err);
 void ct_id3v2_frames_free(ct_id3_frame *frames, size_t n);
 
+/* One frame where it stands in the walked bytes: nothing copied, nothing undone. */
+typedef struct {
+    char id[5];
+    uint16_t flags;      /* in the layout of the walk's version (0 in v2.2) */
+    bool plain_size;     /* a v2.4 size that had to be read as a plain integer */
+    uint64_t size;       /* the body size its header gives */
+    const uint8_t *body; /* LEN bytes after its header: the whole body, or for
+                            CT_ID3_WALK_TOO_BIG what remains of the bytes */
+    size_t len;
+    size_t off, end;     /* where its header starts and its body ends in the walked bytes */
+} ct_id3_raw_frame;
+
+typedef enum {
+    CT_ID3_WALK_FRAME,   /* a frame: R is past it */
+    CT_ID3_WALK_EMPTY,   /* a frame of size 0, which readers drop: R is past it */
+    CT_ID3_WALK_END,     /* no bytes left */
+    CT_ID3_WALK_PADDING, /* a zero byte where a frame ID would start: padding to the end */
+    CT_ID3_WALK_STRAY,   /* fewer bytes left than a frame header */
+    CT_ID3_WALK_NO_ID,   /* no valid frame ID */
+    CT_ID3_WALK_TOO_BIG, /* a frame that claims more bytes than remain */
+} ct_id3_walk_result;
+
+/* The one walk over ID3v2 frames: reads the frame header at R in the layout of VERSION (2, 3 or
+   4; a v2.4 size with the plain-size rescue) into *F and, for a frame, steps R past its body;
+   R stays where it was for every other result, which ends the frames. F->off is R's position
+   whatever the result. */
+ct_id3_walk_result ct_id3v2_walk(ct_reader *r, int version, ct_id3_raw_frame *f);
+
 /* Frees TAG. NULL does nothing. */
 void ct_id3v2_tag_free(ct_id3_tag *tag);
 

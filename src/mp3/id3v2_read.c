@@ -66,16 +66,6 @@ static size_t extras_v24(uint16_t flags)
            ((flags & F24_DLI) ? 4u : 0u);
 }
 
-typedef struct {
-    char id[5];
-    uint16_t flags;
-    bool plain_size;
-    const uint8_t *body;
-    size_t len;
-} raw_frame;
-
-typedef enum { FRAME_OK, FRAME_SKIP, FRAME_END } frame_result;
-
 /* True when a frame, padding or the end of the frames lies DIST bytes into the LEFT bytes at
    P: FFmpeg's check_tag, but padding must run to the end (FFmpeg takes four zero bytes, and
    so mistakes the zeros inside a body, a UTF-16 terminator say, for padding). */
@@ -109,47 +99,43 @@ static uint64_t size_v24(const uint8_t *raw, const uint8_t *rest, size_t left, b
     return *plain_won ? plain : safe;
 }
 
-/* Reads the next frame at R into *RF. FRAME_SKIP: an empty frame, dropped with a warning;
-   FRAME_END: a damaged frame, which ends the list with a warning. */
-static frame_result read_frame(const ct_id3_frame_ctx *fc, ct_reader *r, raw_frame *rf)
+ct_id3_walk_result ct_id3v2_walk(ct_reader *r, int version, ct_id3_raw_frame *f)
 {
-    size_t at = fc->base + r->pos;
-    bool v22 = fc->version == 2;
-    size_t id_len = v22 ? 3 : 4;
-    const uint8_t *h = ct_reader_bytes(r, v22 ? V22_HEADER_SIZE : HEADER_SIZE);
-    if (h == NULL || !valid_id(h, id_len)) {
-        ct_warn(fc->w, 0, "%s: no valid frame at byte %zu; it and what follows are dropped",
-                fc->where, at);
-        return FRAME_END;
+    bool v22 = version == 2;
+    size_t id_len = v22 ? 3 : 4, header = v22 ? V22_HEADER_SIZE : HEADER_SIZE;
+    memset(f, 0, sizeof *f);
+    f->off = f->end = r->pos;
+    if (ct_reader_left(r) == 0)
+        return CT_ID3_WALK_END;
+    /* a frame ID starting with 00 is padding: every reader stops there */
+    if (r->p[r->pos] == 0)
+        return CT_ID3_WALK_PADDING;
+    if (ct_reader_left(r) < header)
+        return CT_ID3_WALK_STRAY;
+    const uint8_t *h = r->p + r->pos, *rest = h + header;
+    size_t left = ct_reader_left(r) - header;
+    if (!valid_id(h, id_len))
+        return CT_ID3_WALK_NO_ID;
+    memcpy(f->id, h, id_len);
+    f->size = v22 ? ct_load_u24be(h + 3)
+            : version == 3 ? ct_load_u32be(h + 4)
+                           : size_v24(h + 4, rest, left, &f->plain_size);
+    f->flags = v22 ? 0 : ct_load_u16be(h + 8);
+    f->body = rest;
+    if (f->size > left) {
+        f->len = left;
+        return CT_ID3_WALK_TOO_BIG;
     }
-    memset(rf->id, 0, sizeof rf->id);
-    memcpy(rf->id, h, id_len);
-    rf->plain_size = false;
-    uint64_t size = v22 ? ct_load_u24be(h + 3)
-                  : fc->version == 3 ? ct_load_u32be(h + 4)
-                                     : size_v24(h + 4, r->p + r->pos, ct_reader_left(r),
-                                                &rf->plain_size);
-    rf->flags = v22 ? 0 : ct_load_u16be(h + 8);
-    if (size > ct_reader_left(r)) {
-        ct_warn(fc->w, 0,
-                "%s: frame %s at byte %zu claims %" PRIu64 " bytes but %zu remain; it and "
-                "the frames after it are dropped",
-                fc->where, rf->id, at, size, ct_reader_left(r));
-        return FRAME_END;
-    }
-    rf->len = (size_t)size;
-    rf->body = ct_reader_bytes(r, rf->len);
-    if (size == 0) {
-        ct_warn(fc->w, 0, "%s: empty frame %s at byte %zu dropped", fc->where, rf->id, at);
-        return FRAME_SKIP;
-    }
-    return FRAME_OK;
+    f->len = (size_t)f->size;
+    ct_reader_skip(r, header + f->len);
+    f->end = r->pos;
+    return f->len == 0 ? CT_ID3_WALK_EMPTY : CT_ID3_WALK_FRAME;
 }
 
 /* Copies RF into FL with its unsynchronisation undone. In v2.4 that is per frame and starts
    after the extra header bytes, which are read raw (as mutagen and FFmpeg do); the flag is
    cleared because the stored body is plain. */
-static chaptag_status store_frame(const ct_id3_frame_ctx *fc, const raw_frame *rf,
+static chaptag_status store_frame(const ct_id3_frame_ctx *fc, const ct_id3_raw_frame *rf,
                                   ct_id3_frame_list *fl, chaptag_error *err)
 {
     bool unsync = fc->version == 4 && (fc->unsync_all || (rf->flags & F24_UNSYNC));
@@ -172,33 +158,45 @@ static chaptag_status store_frame(const ct_id3_frame_ctx *fc, const raw_frame *r
     return frame_list_push(fl, &f, err);
 }
 
+/* Warns that the frames in FC end at byte AT, where the walk stopped with RES (R there). */
+static void warn_stop(const ct_id3_frame_ctx *fc, ct_id3_walk_result res,
+                      const ct_id3_raw_frame *rf, const ct_reader *r, size_t at)
+{
+    if (res == CT_ID3_WALK_STRAY)
+        ct_warn(fc->w, 0, "%s: %zu stray bytes at byte %zu dropped", fc->where,
+                ct_reader_left(r), at);
+    else if (res == CT_ID3_WALK_NO_ID)
+        ct_warn(fc->w, 0, "%s: no valid frame at byte %zu; it and what follows are dropped",
+                fc->where, at);
+    else if (res == CT_ID3_WALK_TOO_BIG)
+        ct_warn(fc->w, 0,
+                "%s: frame %s at byte %zu claims %" PRIu64 " bytes but %zu remain; it and "
+                "the frames after it are dropped",
+                fc->where, rf->id, at, rf->size, rf->len);
+}
+
 chaptag_status ct_id3v2_parse_frames(const ct_id3_frame_ctx *fc, ct_reader *r,
                                      ct_id3_frame_list *fl, uint64_t *padding, chaptag_error *err)
 {
-    size_t header = fc->version == 2 ? V22_HEADER_SIZE : HEADER_SIZE;
     *padding = 0;
-    while (ct_reader_left(r) > 0) {
-        /* a frame ID starting with 00 is padding: every reader stops there */
-        if (r->p[r->pos] == 0) {
-            *padding = ct_reader_left(r);
+    for (;;) {
+        ct_id3_raw_frame rf;
+        size_t at = fc->base + r->pos;
+        ct_id3_walk_result res = ct_id3v2_walk(r, fc->version, &rf);
+        if (res == CT_ID3_WALK_EMPTY) {
+            ct_warn(fc->w, 0, "%s: empty frame %s at byte %zu dropped", fc->where, rf.id, at);
+            continue;
+        }
+        if (res != CT_ID3_WALK_FRAME) {
+            if (res == CT_ID3_WALK_PADDING)
+                *padding = ct_reader_left(r);
+            warn_stop(fc, res, &rf, r, at);
             return CHAPTAG_OK;
         }
-        if (ct_reader_left(r) < header) {
-            ct_warn(fc->w, 0, "%s: %zu stray bytes at byte %zu dropped", fc->where,
-                    ct_reader_left(r), fc->base + r->pos);
-            return CHAPTAG_OK;
-        }
-        raw_frame rf;
-        frame_result res = read_frame(fc, r, &rf);
-        if (res == FRAME_END)
-            return CHAPTAG_OK;
-        if (res == FRAME_OK) {
-            chaptag_status st = store_frame(fc, &rf, fl, err);
-            if (st != CHAPTAG_OK)
-                return st;
-        }
+        chaptag_status st = store_frame(fc, &rf, fl, err);
+        if (st != CHAPTAG_OK)
+            return st;
     }
-    return CHAPTAG_OK;
 }
 
 /* ---- reading tags ------------------------------------------------------------------------- */

@@ -217,17 +217,13 @@ static uint64_t choose_padding(const ct_id3_tag *tag, uint64_t content,
    AT starts, or where the frames end when AT lies in the padding. */
 static size_t frame_start(const uint8_t *new, size_t len, int version, size_t at)
 {
-    size_t pos = 10;
-    while (pos + 10 <= len && new[pos] != 0) {
-        const uint8_t *h = new + pos + 4;
-        uint32_t size = version == 4 ? ((uint32_t)h[0] << 21 | (uint32_t)h[1] << 14 |
-                                        (uint32_t)h[2] << 7 | h[3])
-                                     : ct_load_u32be(h);
-        if (at < pos + 10 + (size_t)size || pos + 10 + (size_t)size > len)
-            return pos;
-        pos += 10 + size;
-    }
-    return pos;
+    ct_reader r = ct_reader_make(new + 10, len - 10);
+    ct_id3_raw_frame f;
+    ct_id3_walk_result res;
+    do
+        res = ct_id3v2_walk(&r, version, &f);
+    while ((res == CT_ID3_WALK_FRAME || res == CT_ID3_WALK_EMPTY) && at >= 10 + f.end);
+    return 10 + f.off;
 }
 
 /* The in-place steps from the old tag OLD to the new one NEW (same length, same header):

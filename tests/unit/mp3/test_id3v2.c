@@ -1,4 +1,4 @@
-/* Tests of src/mp3/id3v2.c: reading v2.2/v2.3/v2.4 tags, reading chapters, rendering and
+/* Tests of src/mp3/id3v2_*.c: reading v2.2/v2.3/v2.4 tags, reading chapters, rendering and
    converting tags. Expected bytes are written out field by field. */
 #include "testutil.h"
 
@@ -736,6 +736,47 @@ static void id3v2_warns_about_garbage_where_a_frame_should_be(void **state)
     assert_true(has_warning(&tag->warnings, "2 stray bytes"));
     ct_id3v2_tag_free(tag);
     ct_buf_free(&tail);
+}
+
+static void id3v2_walk_steps_over_frames_and_says_why_the_frames_end(void **state)
+{
+    (void)state;
+    ct_buf b = CT_BUF_INIT;
+    PUT(&b, 4, "TIT2", 0x0040, "\x01\0a");   /* header at 0, group flag, 3-byte body */
+    put_frame(&b, 4, "TPE1", 0, "", 0);       /* header at 13, empty */
+    ct_buf_put_zeros(&b, 3);                  /* padding at 23 */
+    ct_reader r = ct_reader_make(b.data, b.len);
+    ct_id3_raw_frame f;
+    assert_int_equal(ct_id3v2_walk(&r, 4, &f), CT_ID3_WALK_FRAME);
+    assert_string_equal(f.id, "TIT2");
+    assert_int_equal(f.flags, 0x0040);
+    assert_int_equal(f.off, 0);
+    assert_int_equal(f.end, 13);
+    assert_int_equal(f.len, 3);
+    assert_memory_equal(f.body, "\x01\0a", 3); /* as stored: the group byte is the body's */
+    assert_int_equal(ct_id3v2_walk(&r, 4, &f), CT_ID3_WALK_EMPTY);
+    assert_string_equal(f.id, "TPE1");
+    assert_int_equal(f.end, 23);
+    assert_int_equal(ct_id3v2_walk(&r, 4, &f), CT_ID3_WALK_PADDING);
+    assert_int_equal(f.off, 23);
+    assert_int_equal(r.pos, 23); /* the walk stays where the frames end */
+    r.pos = r.len;
+    assert_int_equal(ct_id3v2_walk(&r, 4, &f), CT_ID3_WALK_END);
+    ct_buf_free(&b);
+
+    static const uint8_t stray[] = {'T', 'I', 'T'};
+    r = ct_reader_make(stray, sizeof stray);
+    assert_int_equal(ct_id3v2_walk(&r, 3, &f), CT_ID3_WALK_STRAY);
+    static const uint8_t no_id[] = {'t', 'i', 't', '2', 0, 0, 0, 1, 0, 0, 'a'};
+    r = ct_reader_make(no_id, sizeof no_id);
+    assert_int_equal(ct_id3v2_walk(&r, 3, &f), CT_ID3_WALK_NO_ID);
+    static const uint8_t too_big[] = {'T', 'T', '2', 0, 0, 9, 0, 'a'}; /* v2.2: 9 of 2 bytes */
+    r = ct_reader_make(too_big, sizeof too_big);
+    assert_int_equal(ct_id3v2_walk(&r, 2, &f), CT_ID3_WALK_TOO_BIG);
+    assert_string_equal(f.id, "TT2");
+    assert_int_equal(f.size, 9);
+    assert_int_equal(f.len, 2);
+    assert_int_equal(r.pos, 0);
 }
 
 /* A tag of VERSION with much to trip over: a data length indicator, frames to convert, a
@@ -1700,6 +1741,7 @@ int main(void)
         cmocka_unit_test(id3v2_warns_and_stops_at_a_frame_that_runs_past_the_tag),
         cmocka_unit_test(id3v2_drops_an_empty_frame_with_a_warning_and_reads_on),
         cmocka_unit_test(id3v2_warns_about_garbage_where_a_frame_should_be),
+        cmocka_unit_test(id3v2_walk_steps_over_frames_and_says_why_the_frames_end),
         cmocka_unit_test(id3v2_survives_every_truncation_and_byte_change_of_a_tag),
         cmocka_unit_test(id3v2_reads_chapters_with_title_url_and_image),
         cmocka_unit_test(id3v2_takes_the_title_from_tit3_when_there_is_no_tit2),
