@@ -153,58 +153,53 @@ static void put_stbl(ct_buf *b, const qt_samples *q, uint64_t samples_off)
     end_box(b, stbl);
 }
 
-void ct_mp4_put_chapter_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64_t duration_ms,
-                             uint32_t movie_timescale, uint64_t samples_off)
+/* A field of a full box that is 64 bits wide in version 1, 32 bits in version 0. */
+static void put_versioned(ct_buf *b, uint64_t v, bool v1)
 {
-    uint64_t movie_dur = duration_ms * movie_timescale / 1000;
-    bool v1 = movie_dur > UINT32_MAX || duration_ms > UINT32_MAX;
-    size_t trak = begin_box(b, "trak"), at = begin_box(b, "tkhd");
+    if (v1)
+        ct_buf_put_u64be(b, v);
+    else
+        ct_buf_put_u32be(b, (uint32_t)v);
+}
+
+static void put_tkhd(ct_buf *b, uint32_t id, uint64_t movie_dur, bool v1)
+{
+    size_t at = begin_box(b, "tkhd");
     ct_buf_put_u32be(b, (v1 ? 1u << 24 : 0) | 0x000002); /* in movie, not enabled */
-    if (v1) {
-        ct_buf_put_u64be(b, 0);
-        ct_buf_put_u64be(b, 0);
-    } else {
-        ct_buf_put_u32be(b, 0);
-        ct_buf_put_u32be(b, 0);
-    }
+    put_versioned(b, 0, v1); /* creation and modification times */
+    put_versioned(b, 0, v1);
     ct_buf_put_u32be(b, id);
     ct_buf_put_u32be(b, 0);
-    if (v1)
-        ct_buf_put_u64be(b, movie_dur);
-    else
-        ct_buf_put_u32be(b, (uint32_t)movie_dur);
+    put_versioned(b, movie_dur, v1);
     ct_buf_put_zeros(b, 8 + 2 + 2 + 2 + 2); /* reserved, layer, group, volume, reserved */
     ct_buf_put(b, identity_matrix, sizeof identity_matrix);
     ct_buf_put_zeros(b, 8); /* width, height */
     end_box(b, at);
-    /* AVFoundation wants an edit list on the chapter track (TagLib's finding) */
-    size_t edts = begin_box(b, "edts");
-    at = begin_box(b, "elst");
+}
+
+/* AVFoundation wants an edit list on the chapter track (TagLib's finding) */
+static void put_edts(ct_buf *b, uint64_t movie_dur, bool v1)
+{
+    size_t edts = begin_box(b, "edts"), at = begin_box(b, "elst");
     ct_buf_put_u32be(b, v1 ? 1u << 24 : 0);
     ct_buf_put_u32be(b, 1);
-    if (v1) {
-        ct_buf_put_u64be(b, movie_dur);
-        ct_buf_put_u64be(b, 0);
-    } else {
-        ct_buf_put_u32be(b, (uint32_t)movie_dur);
-        ct_buf_put_u32be(b, 0);
-    }
+    put_versioned(b, movie_dur, v1);
+    put_versioned(b, 0, v1);
     ct_buf_put_u32be(b, 0x00010000);
     end_box(b, at);
     end_box(b, edts);
-    size_t mdia = begin_box(b, "mdia");
-    at = begin_box(b, "mdhd");
+}
+
+/* The chapter track's media: mdhd of timescale 1000, hdlr "text", and minf. */
+static void put_mdia(ct_buf *b, const qt_samples *q, uint64_t duration_ms, bool v1,
+                     uint64_t samples_off)
+{
+    size_t mdia = begin_box(b, "mdia"), at = begin_box(b, "mdhd");
     ct_buf_put_u32be(b, v1 ? 1u << 24 : 0);
-    if (v1) {
-        ct_buf_put_u64be(b, 0);
-        ct_buf_put_u64be(b, 0);
-        ct_buf_put_u32be(b, 1000);
-        ct_buf_put_u64be(b, duration_ms);
-    } else {
-        ct_buf_put_zeros(b, 8);
-        ct_buf_put_u32be(b, 1000);
-        ct_buf_put_u32be(b, (uint32_t)duration_ms);
-    }
+    put_versioned(b, 0, v1); /* creation and modification times */
+    put_versioned(b, 0, v1);
+    ct_buf_put_u32be(b, 1000);
+    put_versioned(b, duration_ms, v1);
     ct_buf_put_u16be(b, 0x55c4); /* language "und" */
     ct_buf_put_u16be(b, 0);
     end_box(b, at);
@@ -223,6 +218,17 @@ void ct_mp4_put_chapter_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64
     put_stbl(b, q, samples_off);
     end_box(b, minf);
     end_box(b, mdia);
+}
+
+void ct_mp4_put_chapter_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64_t duration_ms,
+                             uint32_t movie_timescale, uint64_t samples_off)
+{
+    uint64_t movie_dur = duration_ms * movie_timescale / 1000;
+    bool v1 = movie_dur > UINT32_MAX || duration_ms > UINT32_MAX;
+    size_t trak = begin_box(b, "trak");
+    put_tkhd(b, id, movie_dur, v1);
+    put_edts(b, movie_dur, v1);
+    put_mdia(b, q, duration_ms, v1, samples_off);
     end_box(b, trak);
 }
 

@@ -156,22 +156,16 @@ static chaptag_status find_slots(ct_file *f, const mp4_file *m, const embed_job 
     return CHAPTAG_OK;
 }
 
-chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan *plan,
-                                 struct chaptag_report *rep, bool *done, chaptag_error *err)
+/* The new boxes of the slots SL (trak, mdat, chpl) for JOB; a box left NULL when memory ran
+   out. */
+static chaptag_status build_slots(const mp4_file *m, embed_job *j, slot sl[3], ct_warnings *w,
+                                  size_t index, chaptag_error *err)
 {
-    slot sl[3]; /* trak, mdat, chpl */
-    bool found;
-    memset(sl, 0, sizeof sl);
-    *done = false;
-    chaptag_status st = find_slots(f, m, j, &sl[0], &sl[1], &sl[2], &found, err);
-    if (st != CHAPTAG_OK || !found)
-        return st;
-    size_t index = 0;
+    chaptag_status st = CHAPTAG_OK;
     if (j->qt) {
-        ct_mp4_find_chapter_trak(f, m, &index);
         j->chapter_id = m->tracks[index].id;
         ct_buf b = CT_BUF_INIT;
-        st = ct_mp4_make_samples(j->list, j->duration_ms, &j->q, &rep->warnings, err);
+        st = ct_mp4_make_samples(j->list, j->duration_ms, &j->q, w, err);
         ct_mp4_put_chapter_trak(&b, &j->q, j->chapter_id, j->duration_ms, m->movie_timescale,
                                 sl[1].off + 8);
         sl[0].box = ct_buf_take(&b, &sl[0].len);
@@ -179,11 +173,21 @@ chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan 
     }
     if (st == CHAPTAG_OK && j->nero) {
         ct_buf b = CT_BUF_INIT;
-        ct_mp4_put_chpl(&b, j->list, &rep->warnings);
+        ct_mp4_put_chpl(&b, j->list, w);
         sl[2].box = ct_buf_ok(&b) ? make_box("chpl", b.data, b.len, &sl[2].len) : NULL;
         ct_buf_free(&b);
     }
-    bool fits = true, any = false;
+    return st;
+}
+
+/* *FITS when every slot in use holds its new box; a slot whose bytes are already in the file
+   is dropped (its ROOM set to 0); *ANY when some slot is left to write. */
+static chaptag_status compare_slots(ct_file *f, slot sl[3], bool *fits, bool *any,
+                                    chaptag_error *err)
+{
+    chaptag_status st = CHAPTAG_OK;
+    *fits = true;
+    *any = false;
     for (int i = 0; i < 3 && st == CHAPTAG_OK; i++) {
         if (sl[i].room == 0)
             continue;
@@ -191,45 +195,70 @@ chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan 
             st = ct_fail_nomem(err);
             break;
         }
-        fits = fits && slot_fits(&sl[i]);
+        *fits = *fits && slot_fits(&sl[i]);
         bool same = false;
-        if (fits)
+        if (*fits)
             st = slot_same(f, &sl[i], &same, err);
         if (same)
             sl[i].room = 0; /* nothing to write there */
-        any = any || !same;
+        *any = *any || !same;
     }
+    return st;
+}
+
+/* The steps and edits that write the slots SL in use (the edits only when ANY). Four syncs
+   whatever the slots: every hide is valid alone, every fill is hidden, the titles are shown
+   before the trak that points at them. */
+static bool put_slot_steps(ct_plan *plan, const slot sl[3], bool any)
+{
+    bool ok = true;
+    for (int i = 0; i < 3 && ok; i++)
+        if (sl[i].room && (ok = slot_hide(plan, &sl[i])))
+            ct_plan_step_shares_sync(plan);
+    if (plan->n_steps > 0) /* hidden on disk before anything is written inside */
+        plan->steps[plan->n_steps - 1].no_sync = false;
+    for (int i = 0; i < 3 && ok; i++)
+        if (sl[i].room && (ok = slot_fill(plan, &sl[i])))
+            ct_plan_step_shares_sync(plan);
+    if (plan->n_steps > 0) /* a sync after the fills */
+        plan->steps[plan->n_steps - 1].no_sync = false;
+    for (int i = 1; i < 3 && ok; i++)
+        if (sl[i].room && (ok = slot_show(plan, &sl[i])))
+            ct_plan_step_shares_sync(plan);
+    if (plan->n_steps > 0) /* and one before the trak is shown */
+        plan->steps[plan->n_steps - 1].no_sync = false;
+    ok = ok && (!sl[0].room || slot_show(plan, &sl[0]));
+    int order[3] = {0, 1, 2}; /* the edits in file order */
+    for (int a = 0; a < 3; a++)
+        for (int b = a + 1; b < 3; b++)
+            if (sl[order[b]].off < sl[order[a]].off) {
+                int t = order[a];
+                order[a] = order[b];
+                order[b] = t;
+            }
+    for (int i = 0; i < 3 && ok && any; i++)
+        ok = !sl[order[i]].room || slot_edit(plan, &sl[order[i]]);
+    return ok;
+}
+
+chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan *plan,
+                                 struct chaptag_report *rep, bool *done, chaptag_error *err)
+{
+    slot sl[3]; /* trak, mdat, chpl */
+    bool found, fits = false, any = false;
+    memset(sl, 0, sizeof sl);
+    *done = false;
+    chaptag_status st = find_slots(f, m, j, &sl[0], &sl[1], &sl[2], &found, err);
+    if (st != CHAPTAG_OK || !found)
+        return st;
+    size_t index = 0;
+    if (j->qt)
+        ct_mp4_find_chapter_trak(f, m, &index);
+    st = build_slots(m, j, sl, &rep->warnings, index, err);
+    if (st == CHAPTAG_OK)
+        st = compare_slots(f, sl, &fits, &any, err);
     if (st == CHAPTAG_OK && fits) {
-        /* Four syncs whatever the slots: every hide is valid alone, every fill is hidden, the
-           titles are shown before the trak that points at them. */
-        bool ok = true;
-        for (int i = 0; i < 3 && ok; i++)
-            if (sl[i].room && (ok = slot_hide(plan, &sl[i])))
-                ct_plan_step_shares_sync(plan);
-        if (plan->n_steps > 0) /* hidden on disk before anything is written inside */
-            plan->steps[plan->n_steps - 1].no_sync = false;
-        for (int i = 0; i < 3 && ok; i++)
-            if (sl[i].room && (ok = slot_fill(plan, &sl[i])))
-                ct_plan_step_shares_sync(plan);
-        if (plan->n_steps > 0) /* a sync after the fills */
-            plan->steps[plan->n_steps - 1].no_sync = false;
-        for (int i = 1; i < 3 && ok; i++)
-            if (sl[i].room && (ok = slot_show(plan, &sl[i])))
-                ct_plan_step_shares_sync(plan);
-        if (plan->n_steps > 0) /* and one before the trak is shown */
-            plan->steps[plan->n_steps - 1].no_sync = false;
-        ok = ok && (!sl[0].room || slot_show(plan, &sl[0]));
-        int order[3] = {0, 1, 2}; /* the edits in file order */
-        for (int a = 0; a < 3; a++)
-            for (int b = a + 1; b < 3; b++)
-                if (sl[order[b]].off < sl[order[a]].off) {
-                    int t = order[a];
-                    order[a] = order[b];
-                    order[b] = t;
-                }
-        for (int i = 0; i < 3 && ok && any; i++)
-            ok = !sl[order[i]].room || slot_edit(plan, &sl[order[i]]);
-        st = ok ? CHAPTAG_OK : ct_fail_nomem(err);
+        st = put_slot_steps(plan, sl, any) ? CHAPTAG_OK : ct_fail_nomem(err);
         *done = st == CHAPTAG_OK;
         rep->padding = sl[1].room > sl[1].len ? sl[1].room - sl[1].len : 0;
     }
@@ -242,24 +271,35 @@ chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan 
     return st;
 }
 
-chaptag_status ct_mp4_plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *done,
-                                 chaptag_error *err)
-{
+/* The 4-byte types strip turns to "free" (at most 64), in file order once sorted. */
+typedef struct {
     uint64_t at[64];
-    size_t n = 0;
-    uint32_t ids[16];
-    size_t n_ids = 0;
-    ct_box *moov = ct_mp4_moov(m);
-    *done = false;
-    for (size_t t = 0; t < m->n_tracks && n_ids < 16 && n < 64; t++)
+    size_t n;
+} retypes;
+
+/* Notes every chapter track of M: its ID in IDS (at most 16), its type to retype, its samples
+   to zero. */
+static chaptag_status strip_tracks(ct_file *f, mp4_file *m, uint32_t ids[16], size_t *n_ids,
+                                   retypes *r, chaptag_error *err)
+{
+    for (size_t t = 0; t < m->n_tracks && *n_ids < 16 && r->n < 64; t++)
         if (ct_mp4_is_chapter_track(f, m, &m->tracks[t])) {
-            ids[n_ids++] = m->tracks[t].id;
+            ids[(*n_ids)++] = m->tracks[t].id;
             ct_box *trak = ct_mp4_trak_by_id(m, m->tracks[t].id, NULL);
-            at[n++] = trak->off + 4;
+            r->at[r->n++] = trak->off + 4;
             if (ct_mp4_note_samples(f, m, trak) != CHAPTAG_OK)
                 return ct_fail_nomem(err);
         }
-    for (size_t i = 0; i < moov->n_kids && n < 64; i++) {
+    return CHAPTAG_OK;
+}
+
+/* Notes every tref/chap naming the N_IDS tracks in IDS (or its tref, when the chap is all it
+   holds) to retype; false when a chap names other tracks too (it must shrink). */
+static bool strip_refs(ct_file *f, const mp4_file *m, const uint32_t *ids, size_t n_ids,
+                       retypes *r, chaptag_error *err)
+{
+    ct_box *moov = ct_mp4_moov(m);
+    for (size_t i = 0; i < moov->n_kids && r->n < 64; i++) {
         ct_box *trak = &moov->kids[i], *tref = ct_box_child(trak, "tref");
         ct_box *chap = ct_box_is(trak, "trak") && tref ? ct_box_child(tref, "chap") : NULL;
         if (chap == NULL || ct_box_load(f, chap, err) != CHAPTAG_OK)
@@ -270,17 +310,21 @@ chaptag_status ct_mp4_plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *d
             hits += ct_mp4_has_id(ids, n_ids, listed[x]);
         if (hits == 0)
             continue;
-        if (hits < k) {
-            m->n_old_samples = 0; /* the new layout notes them again */
-            return CHAPTAG_OK; /* names other tracks too */
-        }
-        at[n++] = (tref->n_kids == 1 ? tref : chap)->off + 4;
+        if (hits < k)
+            return false;
+        r->at[r->n++] = (tref->n_kids == 1 ? tref : chap)->off + 4;
     }
-    ct_box *udta = ct_box_child(moov, "udta");
-    for (size_t i = 0; udta != NULL && i < udta->n_kids && n < 64; i++)
+    return true;
+}
+
+/* Notes every chpl in moov/udta: its type to retype, its payload to zero. */
+static chaptag_status strip_chpl(mp4_file *m, retypes *r, chaptag_error *err)
+{
+    ct_box *udta = ct_box_child(ct_mp4_moov(m), "udta");
+    for (size_t i = 0; udta != NULL && i < udta->n_kids && r->n < 64; i++)
         if (ct_box_is(&udta->kids[i], "chpl")) {
             const ct_box *c = &udta->kids[i];
-            at[n++] = c->off + 4;
+            r->at[r->n++] = c->off + 4;
             sample_span *v = ct_grow(m->old_samples, m->n_old_samples, &m->cap_old_samples,
                                      sizeof *v);
             if (v == NULL)
@@ -288,12 +332,18 @@ chaptag_status ct_mp4_plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *d
             m->old_samples = v;
             v[m->n_old_samples++] = (sample_span){c->off + c->hdr_len, c->size - c->hdr_len};
         }
-    for (size_t a = 0; a < n; a++) /* the edits go in file order */
-        for (size_t b = a + 1; b < n; b++)
-            if (at[b] < at[a]) {
-                uint64_t t = at[a];
-                at[a] = at[b];
-                at[b] = t;
+    return CHAPTAG_OK;
+}
+
+/* The strip's steps: the titles zeroed (one sync), then each retype; and the same as edits. */
+static bool put_strip_steps(const mp4_file *m, retypes *r, ct_plan *plan)
+{
+    for (size_t a = 0; a < r->n; a++) /* the edits go in file order */
+        for (size_t b = a + 1; b < r->n; b++)
+            if (r->at[b] < r->at[a]) {
+                uint64_t t = r->at[a];
+                r->at[a] = r->at[b];
+                r->at[b] = t;
             }
     bool ok = true;
     for (size_t i = 0; i < m->n_old_samples && ok; i++)
@@ -302,10 +352,31 @@ chaptag_status ct_mp4_plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *d
             ct_plan_step_shares_sync(plan);
     if (plan->n_steps > 0) /* the titles are gone before any box is */
         plan->steps[plan->n_steps - 1].no_sync = false;
-    for (size_t i = 0; i < n && ok; i++)
-        ok = ct_plan_step(plan, at[i], "free", 4) && ct_plan_edit(plan, at[i], 4) &&
+    for (size_t i = 0; i < r->n && ok; i++)
+        ok = ct_plan_step(plan, r->at[i], "free", 4) && ct_plan_edit(plan, r->at[i], 4) &&
              ct_plan_bytes(plan, "free", 4);
-    ok = ok && ct_mp4_zero_old_samples(m, 0, 0, false, plan);
+    return ok && ct_mp4_zero_old_samples(m, 0, 0, false, plan);
+}
+
+chaptag_status ct_mp4_plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *done,
+                                 chaptag_error *err)
+{
+    retypes r;
+    uint32_t ids[16];
+    size_t n_ids = 0;
+    r.n = 0;
+    *done = false;
+    chaptag_status st = strip_tracks(f, m, ids, &n_ids, &r, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    if (!strip_refs(f, m, ids, n_ids, &r, err)) {
+        m->n_old_samples = 0; /* the new layout notes them again */
+        return CHAPTAG_OK; /* names other tracks too */
+    }
+    st = strip_chpl(m, &r, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    bool ok = put_strip_steps(m, &r, plan);
     *done = ok;
     return ok ? CHAPTAG_OK : ct_fail_nomem(err);
 }

@@ -30,6 +30,24 @@ size_t ct_mp4_child_index(const ct_box *box, const char *type)
     return i;
 }
 
+/* A new empty tref in TRAK, after tkhd and edts, where FFmpeg puts it; NULL when memory runs
+   out. */
+static ct_box *add_tref(ct_box *trak)
+{
+    size_t at = 0;
+    while (at < trak->n_kids && (ct_box_is(&trak->kids[at], "tkhd") ||
+                                 ct_box_is(&trak->kids[at], "edts")))
+        at++;
+    ct_box fresh;
+    memset(&fresh, 0, sizeof fresh);
+    memcpy(fresh.type, "tref", 4);
+    fresh.off = CT_BOX_NEW;
+    fresh.hdr_len = 8;
+    fresh.container = true;
+    fresh.changed = true;
+    return ct_box_insert(trak, at, &fresh) ? &trak->kids[at] : NULL;
+}
+
 /* Makes TRAK's tref/chap name its old IDs minus the N_GONE in GONE, plus ADD (0: none),
    touching nothing when that is what it names already: one tref, one chap, never a second. */
 static chaptag_status set_refs(ct_file *f, ct_box *trak, const uint32_t *gone, size_t n_gone,
@@ -70,22 +88,8 @@ static chaptag_status set_refs(ct_file *f, ct_box *trak, const uint32_t *gone, s
             ct_box_retype(tref, "free");
         return CHAPTAG_OK;
     }
-    if (tref == NULL) { /* a new tref goes after tkhd and edts, where FFmpeg puts it */
-        size_t at = 0;
-        while (at < trak->n_kids && (ct_box_is(&trak->kids[at], "tkhd") ||
-                                     ct_box_is(&trak->kids[at], "edts")))
-            at++;
-        ct_box fresh;
-        memset(&fresh, 0, sizeof fresh);
-        memcpy(fresh.type, "tref", 4);
-        fresh.off = CT_BOX_NEW;
-        fresh.hdr_len = 8;
-        fresh.container = true;
-        fresh.changed = true;
-        if (!ct_box_insert(trak, at, &fresh))
-            return ct_fail_nomem(err);
-        tref = &trak->kids[at];
-    }
+    if (tref == NULL && (tref = add_tref(trak)) == NULL)
+        return ct_fail_nomem(err);
     return ct_box_add_leaf(tref, "chap", payload, 4 * n_want) ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 
