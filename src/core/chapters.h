@@ -1,11 +1,12 @@
 /* The chapter model: the list every parser fills and every backend writes, its metadata and
-   warnings, and the time notation shared by messages and formats. */
+   warnings. The time notation of messages and formats is timestamp.h's, included here. */
 #ifndef CHAPTAG_CHAPTERS_H
 #define CHAPTAG_CHAPTERS_H
 
 #include <stdint.h>
 
 #include "error.h"
+#include "timestamp.h" /* ct_time_str() and the rest, for every user of the model */
 
 /* The most chapters a chapter file may give: more is no episode but a mistake (a log, a
    block pasted a hundred times), and it would slow every reader of the file. */
@@ -37,24 +38,5 @@ bool ct_chapters_set_image(chaptag_chapters *list, size_t index, unsigned char *
    difference. What a write is proven by before it is reported as done. */
 bool ct_chapters_match(const chaptag_chapters *want, const chaptag_chapters *got,
                        size_t title_max, char *why, size_t n);
-
-/* Room for any ct_time_str() result. */
-#define CT_TIME_STR_MAX 32
-
-/* Writes MS as HH:MM:SS, or HH:MM:SS.mmm when the milliseconds are not 0, into BUF (at
-   least CT_TIME_STR_MAX bytes; hours grow past two digits as needed) and returns BUF. */
-const char *ct_time_str(uint64_t ms, char *buf);
-
-/* As ct_time_str(), always with milliseconds. */
-const char *ct_time_str_ms(uint64_t ms, char *buf);
-
-/* Parses a time of the form [[H+:]MM:]SS[.fff] or plain seconds with a fraction (NPT, as
-   PSC and the CLI's --duration use), N bytes at S, into *MS (fractions round half up).
-   False when S is not such a time or is out of range. */
-bool ct_time_parse(const char *s, size_t n, uint64_t *ms);
-
-/* Parses a decimal number of seconds ("74", "120.5", "0.0005") exactly into milliseconds,
-   rounding half up. False when S is not a plain non-negative decimal number. */
-bool ct_seconds_parse(const char *s, size_t n, uint64_t *ms);
 
 #endif

@@ -15,6 +15,10 @@
 /* A number of seconds longer than this is no time Audacity writes. */
 #define NUMBER_MAX 32
 
+/* A line starting with a backslash holds the frequencies of the label above (spectral
+   data): no place for them. */
+#define SPECTRAL "\\"
+
 /* ---- parse ------------------------------------------------------------------------------ */
 
 /* The field of [*P, END) up to the next tab (or the end); *P moves past the tab. */
@@ -30,14 +34,7 @@ static void next_field(const char **p, const char *end, const char **s, size_t *
    such a number or is past CT_TIME_MAX_MS. */
 static bool read_seconds(const char *s, size_t n, uint64_t *ms)
 {
-    char buf[NUMBER_MAX + 1];
-    if (n == 0 || n > NUMBER_MAX)
-        return false;
-    memcpy(buf, s, n);
-    char *comma = memchr(buf, ',', n);
-    if (comma != NULL)
-        *comma = '.';
-    return ct_seconds_parse(buf, n, ms) && *ms <= CT_TIME_MAX_MS;
+    return n > 0 && n <= NUMBER_MAX && ct_seconds_parse(s, n, ".,", ms) && *ms <= CT_TIME_MAX_MS;
 }
 
 /* Adds the label line [S, S + N) to LIST; TITLE is scratch space. */
@@ -74,29 +71,16 @@ static chaptag_status read_label(const char *s, size_t n, unsigned line, ct_buf 
     return chaptag_chapters_add(list, &ch, err);
 }
 
-/* True for a line with nothing in it but blanks. */
-static bool is_blank_line(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-            return false;
-    return true;
-}
-
 static chaptag_status audacity_parse(const char *data, size_t len, chaptag_chapters *list,
                                      chaptag_error *err)
 {
-    ct_lines it = ct_lines_make(data, len);
+    ct_lexer lx = ct_lex_make(data, len, CT_LEX_SKIP_BLANK, SPECTRAL);
     ct_buf title = CT_BUF_INIT;
     chaptag_status st = CHAPTAG_OK;
     const char *s;
     size_t n;
-    while (st == CHAPTAG_OK && ct_lines_next(&it, &s, &n)) {
-        /* a backslash line holds the frequencies of the label above: no place for them */
-        if (is_blank_line(s, n) || s[0] == '\\')
-            continue;
-        st = read_label(s, n, it.line, &title, list, err);
-    }
+    while (st == CHAPTAG_OK && ct_lex_next(&lx, &s, &n))
+        st = read_label(s, n, lx.line, &title, list, err);
     if (st == CHAPTAG_OK && chaptag_chapters_count(list) == 0)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no labels");
     /* Audacity exports labels by start; overlapping regions cannot be chapters */
@@ -110,10 +94,10 @@ static chaptag_status audacity_parse(const char *data, size_t len, chaptag_chapt
 static bool skip_number(const char **p, const char *end)
 {
     uint64_t v;
-    if (ct_read_digits(p, end, &v) == 0)
+    if (ct_time_digits(p, end, &v) == 0)
         return false;
     if (*p < end && (**p == '.' || **p == ','))
-        return ++*p < end && ct_read_digits(p, end, &v) > 0;
+        return ++*p < end && ct_time_fraction(p, end, &v) > 0;
     return true;
 }
 
@@ -128,13 +112,11 @@ static bool is_label_line(const char *s, size_t n)
 /* Sure when most lines that are not blank or spectral are start<TAB>end<TAB> labels. */
 static int audacity_detect(const char *data, size_t len)
 {
-    ct_lines it = ct_lines_make(data, len);
+    ct_lexer lx = ct_lex_make(data, len, CT_LEX_SKIP_BLANK, SPECTRAL);
     size_t lines = 0, labels = 0;
     const char *s;
     size_t n;
-    while (ct_lines_next(&it, &s, &n)) {
-        if (is_blank_line(s, n) || s[0] == '\\')
-            continue;
+    while (ct_lex_next(&lx, &s, &n)) {
         lines++;
         labels += is_label_line(s, n);
     }

@@ -17,6 +17,9 @@
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 #define FRAMES_PER_SECOND 75u
+
+/* Lines are trimmed and blank ones skipped: words are apart by any whitespace. */
+#define LINES (CT_LEX_TRIM | CT_LEX_SKIP_BLANK)
 #define TRACKS_MAX 99u
 
 /* The FILE name written when the list names no audio file (metadata "fileName"). */
@@ -60,14 +63,9 @@ static uint64_t ms_to_frames(uint64_t ms)
 
 /* ---- parse ------------------------------------------------------------------------------ */
 
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 static void skip_ws(args *a)
 {
-    while (a->p < a->end && is_ws(*a->p))
+    while (a->p < a->end && ct_lex_is_space(*a->p))
         a->p++;
 }
 
@@ -76,7 +74,7 @@ static void next_word(args *a, const char **s, size_t *n)
 {
     skip_ws(a);
     *s = a->p;
-    while (a->p < a->end && !is_ws(*a->p))
+    while (a->p < a->end && !ct_lex_is_space(*a->p))
         a->p++;
     *n = (size_t)(a->p - *s);
 }
@@ -113,7 +111,7 @@ static chaptag_status number_arg(args *a, const char *what, uint64_t *v, chaptag
     size_t n;
     next_word(a, &s, &n);
     const char *p = s;
-    if (n == 0 || n > 9 || ct_read_digits(&p, s + n, v) != n)
+    if (n == 0 || n > 9 || ct_time_digits(&p, s + n, v) != n)
         return ct_fail(err, CHAPTAG_ERR_INPUT, a->line, "%s needs a number, not \"%s\"", what,
                        ct_excerpt(s, n, q));
     return CHAPTAG_OK;
@@ -127,17 +125,18 @@ static chaptag_status time_arg(args *a, uint64_t *ms, chaptag_error *err)
     size_t n;
     next_word(a, &s, &n);
     const char *p = s, *end = s + n;
-    uint64_t mm, ss, ff;
-    bool ok = ct_read_digits(&p, end, &mm) > 0 && p < end && *p++ == ':' &&
-              ct_read_digits(&p, end, &ss) == 2 && p < end && *p++ == ':' &&
-              ct_read_digits(&p, end, &ff) == 2 && p == end && ss < 60 && ff < FRAMES_PER_SECOND;
+    ct_time_fields f; /* mm, ss, ff */
+    bool ok = ct_time_read_fields(&p, end, &f) && f.n == 3 && f.digits[1] == 2 &&
+              f.digits[2] == 2 && p == end && f.v[1] < 60 && f.v[2] < FRAMES_PER_SECOND;
     if (!ok)
         return ct_fail(err, CHAPTAG_ERR_INPUT, a->line,
                        "\"%s\" is not a cue time mm:ss:ff (seconds up to 59, frames up to 74)",
                        ct_excerpt(s, n, q));
-    /* MM is below 10^13 after ct_read_digits(), so the frames cannot overflow */
-    uint64_t v = frames_to_ms((mm * 60 + ss) * FRAMES_PER_SECOND + ff);
-    if (mm > CT_TIME_MAX_MS / 60000 || v > CT_TIME_MAX_MS)
+    /* the minutes are bounded first, so the frames cannot overflow */
+    uint64_t v = f.v[0] > CT_TIME_MAX_MS / 60000
+                     ? UINT64_MAX
+                     : frames_to_ms((f.v[0] * 60 + f.v[1]) * FRAMES_PER_SECOND + f.v[2]);
+    if (v > CT_TIME_MAX_MS)
         return ct_fail(err, CHAPTAG_ERR_INPUT, a->line, "\"%s\" is past %u hours",
                        ct_excerpt(s, n, q), CT_TIME_MAX_HOURS);
     *ms = v;
@@ -272,12 +271,12 @@ static chaptag_status read_line(cue_reader *r, const char *s, size_t n, unsigned
 /* Reads the lines of DATA (UTF-8) into R->list. */
 static chaptag_status read_sheet(cue_reader *r, const char *data, size_t len, chaptag_error *err)
 {
-    ct_lines it = ct_lines_make(data, len);
+    ct_lexer lx = ct_lex_make(data, len, LINES, NULL);
     chaptag_status st = CHAPTAG_OK;
     const char *s;
     size_t n;
-    while (st == CHAPTAG_OK && ct_lines_next(&it, &s, &n))
-        st = read_line(r, s, n, it.line, err);
+    while (st == CHAPTAG_OK && ct_lex_next(&lx, &s, &n))
+        st = read_line(r, s, n, lx.line, err);
     if (st == CHAPTAG_OK)
         st = finish_track(r, err);
     if (st == CHAPTAG_OK && chaptag_chapters_count(r->list) == 0)
@@ -317,20 +316,16 @@ static chaptag_status cue_parse(const char *data, size_t len, chaptag_chapters *
 static bool starts_command(const char *s, size_t n, const char *command)
 {
     size_t k = strlen(command);
-    return n > k && strncasecmp(s, command, k) == 0 && is_ws(s[k]);
+    return n > k && strncasecmp(s, command, k) == 0 && ct_lex_is_space(s[k]);
 }
 
 /* Sure for a FILE "..." or a TRACK nn AUDIO line. */
 static int cue_detect(const char *data, size_t len)
 {
-    ct_lines it = ct_lines_make(data, len);
+    ct_lexer lx = ct_lex_make(data, len, LINES, NULL);
     const char *s;
     size_t n;
-    while (ct_lines_next(&it, &s, &n)) {
-        args a = {s, s + n, 0};
-        skip_ws(&a);
-        s = a.p;
-        n = (size_t)(a.end - a.p);
+    while (ct_lex_next(&lx, &s, &n)) {
         if (starts_command(s, n, "FILE") && ct_contains(s, n, "\""))
             return CT_DETECT_SURE;
         if (starts_command(s, n, "TRACK") && ct_contains(s, n, "AUDIO"))

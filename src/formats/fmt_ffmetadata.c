@@ -37,36 +37,15 @@ typedef struct {
     unsigned line;
 } logical_line;
 
-typedef struct {
-    const char *p, *end;
-    unsigned line; /* the next line's number */
-} line_reader;
-
 /* ---- parse ------------------------------------------------------------------------------ */
 
-/* The next logical line: it ends at a newline no backslash escapes (a CR before it is
-   dropped); an escaped newline belongs to the line. False at the end of the data. */
-static bool next_line(line_reader *r, logical_line *out)
+/* The next logical line: a backslash escapes the next byte, so an escaped newline belongs
+   to the line. False at the end of the data. */
+static bool next_line(ct_lexer *lx, logical_line *out)
 {
-    if (r->p >= r->end)
+    if (!ct_lex_next(lx, &out->s, &out->n))
         return false;
-    out->s = r->p;
-    out->line = r->line;
-    const char *q = r->p;
-    while (q < r->end && *q != '\n') {
-        if (*q == '\\' && r->end - q > 1) {
-            /* an escaped CR LF continues the line as an escaped LF does */
-            size_t k = r->end - q > 2 && q[1] == '\r' && q[2] == '\n' ? 2 : 1;
-            r->line += q[k] == '\n';
-            q += k;
-        }
-        q++;
-    }
-    out->n = (size_t)(q - r->p);
-    if (out->n > 0 && q < r->end && q[-1] == '\r') /* an escaped one was taken above */
-        out->n--;
-    r->p = q < r->end ? q + 1 : q;
-    r->line++;
+    out->line = lx->line;
     return true;
 }
 
@@ -103,15 +82,8 @@ static void unescape(const char *s, const char *end, ct_buf *out)
    into *V, exactly: ticks of a nanosecond time base go far past what a time field holds. */
 static bool read_number(const char *s, size_t n, size_t max_digits, uint64_t *v)
 {
-    if (n == 0 || n > max_digits)
-        return false;
-    *v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!ct_is_digit(s[i]))
-            return false;
-        *v = *v * 10 + (uint64_t)(s[i] - '0');
-    }
-    return true;
+    const char *p = s;
+    return n > 0 && n <= max_digits && ct_time_digits(&p, s + n, v) == n;
 }
 
 /* TICKS in time base NUM/DEN as ms, rounded half up, without overflow: the product
@@ -301,7 +273,7 @@ static chaptag_status read_line(reader *r, const logical_line *l, chaptag_error 
 static chaptag_status ffmetadata_parse(const char *data, size_t len, chaptag_chapters *list,
                                        chaptag_error *err)
 {
-    line_reader lr = {data, data + len, 1};
+    ct_lexer lr = ct_lex_make(data, len, CT_LEX_ESCAPES, NULL);
     logical_line l;
     reader r = {.where = IN_GLOBAL, .list = list};
     chaptag_status st = CHAPTAG_OK;

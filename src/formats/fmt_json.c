@@ -232,7 +232,7 @@ static seconds_verdict read_seconds(const json_t *v, const text_span *text, uint
     if (!json_is_number(v))
         return SECONDS_NOT_NUMBER;
     /* the number as written converts exactly, rounding half up: "0.0005" is 1 ms */
-    if (text->p != NULL && ct_seconds_parse(text->p, text->n, ms))
+    if (text->p != NULL && ct_seconds_parse(text->p, text->n, ".", ms))
         return *ms > CT_TIME_MAX_MS ? SECONDS_LARGE : SECONDS_OK;
     double x = json_number_value(v);
     if (x < 0)

@@ -14,6 +14,9 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Lines are trimmed, of NUL bytes too (mp4chaps skips NUL lines); blank ones are skipped. */
+#define LINES (CT_LEX_TRIM | CT_LEX_TRIM_NUL | CT_LEX_SKIP_BLANK)
+
 /* "## key: value" metadata kept in the list: mp4chaps' key and the model's. */
 static const struct {
     const char *mp4chaps, *model;
@@ -23,27 +26,6 @@ static const struct {
     {"album", "album"},
     {"title", "title"},
 };
-
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static bool is_blank(char c)
-{
-    return is_ws(c) || c == '\r' || c == '\v' || c == '\f' || c == '\0';
-}
-
-/* Trims blanks off both ends of *S, *N (NUL too: mp4chaps skips NUL lines). */
-static void trim(const char **s, size_t *n)
-{
-    while (*n > 0 && is_blank(**s)) {
-        (*s)++;
-        (*n)--;
-    }
-    while (*n > 0 && is_blank((*s)[*n - 1]))
-        (*n)--;
-}
 
 /* The length of "## KEY: " at the start of [S, S + N) when KEY is a known key, else 0; its
    row in meta_keys goes to *ROW (COUNT(meta_keys) for total-duration). */
@@ -66,13 +48,11 @@ static size_t meta_prefix(const char *s, size_t n, size_t *row)
 static bool native_time(const char *s, size_t n)
 {
     const char *p = s, *end = s + n;
-    uint64_t v;
-    if (ct_read_digits(&p, end, &v) == 0)
-        return false;
-    for (int i = 0; i < 2; i++)
-        if (p == end || *p++ != ':' || ct_read_digits(&p, end, &v) != 2)
-            return false;
-    return p < end && *p++ == '.' && ct_read_digits(&p, end, &v) == 3 && p == end;
+    ct_time_fields f;
+    uint64_t frac;
+    return ct_time_read_fields(&p, end, &f) && f.n == 3 && f.digits[1] == 2 &&
+           f.digits[2] == 2 && p < end && *p++ == '.' && ct_time_fraction(&p, end, &frac) == 3 &&
+           p == end;
 }
 
 /* ---- parse ------------------------------------------------------------------------------ */
@@ -101,7 +81,7 @@ static chaptag_status read_chapter(const char *s, size_t n, unsigned line, ct_bu
                                    chaptag_chapters *list, chaptag_error *err)
 {
     size_t tn = 0;
-    while (tn < n && !is_ws(s[tn]))
+    while (tn < n && !ct_lex_is_blank(s[tn]))
         tn++;
     chaptag_chapter ch = {0};
     ch.end_ms = CHAPTAG_TIME_NONE;
@@ -145,16 +125,13 @@ static chaptag_status read_line(const char *s, size_t n, unsigned line, ct_buf *
 static chaptag_status mp4chaps_parse(const char *data, size_t len, chaptag_chapters *list,
                                      chaptag_error *err)
 {
-    ct_lines it = ct_lines_make(data, len);
+    ct_lexer lx = ct_lex_make(data, len, LINES, NULL);
     ct_buf tmp = CT_BUF_INIT;
     chaptag_status st = CHAPTAG_OK;
     const char *s;
     size_t n;
-    while (st == CHAPTAG_OK && ct_lines_next(&it, &s, &n)) {
-        trim(&s, &n);
-        if (n > 0)
-            st = read_line(s, n, it.line, &tmp, list, err);
-    }
+    while (st == CHAPTAG_OK && ct_lex_next(&lx, &s, &n))
+        st = read_line(s, n, lx.line, &tmp, list, err);
     if (st == CHAPTAG_OK && chaptag_chapters_count(list) == 0)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no chapter lines");
     if (st == CHAPTAG_OK)
@@ -168,18 +145,17 @@ static chaptag_status mp4chaps_parse(const char *data, size_t len, chaptag_chapt
    digits unless every chapter starts off the second. A line without a fraction is `text`'s. */
 static int mp4chaps_detect(const char *data, size_t len)
 {
-    ct_lines it = ct_lines_make(data, len);
+    ct_lexer lx = ct_lex_make(data, len, LINES, NULL);
     size_t chapters = 0, native = 0, row;
     const char *s;
     size_t n;
-    while (ct_lines_next(&it, &s, &n)) {
-        trim(&s, &n);
-        if (n > 0 && s[0] == '#' && meta_prefix(s, n, &row) > 0 && row == COUNT(meta_keys))
+    while (ct_lex_next(&lx, &s, &n)) {
+        if (s[0] == '#' && meta_prefix(s, n, &row) > 0 && row == COUNT(meta_keys))
             return CT_DETECT_SURE;
-        if (n == 0 || s[0] == '#')
+        if (s[0] == '#')
             continue;
         size_t tn = 0;
-        while (tn < n && !is_ws(s[tn]))
+        while (tn < n && !ct_lex_is_blank(s[tn]))
             tn++;
         chapters++;
         native += native_time(s, tn);

@@ -48,7 +48,7 @@ static int chapter_key(const char *key, size_t n, uint64_t *number, int *kind)
     const char *p = key + 7, *end = key + n;
     if (n < 8 || strncasecmp(key, "CHAPTER", 7) != 0 || !ct_is_digit(key[7]))
         return 0;
-    size_t digits = ct_read_digits(&p, end, number);
+    size_t digits = ct_time_digits(&p, end, number);
     for (int k = 0; k < N_KINDS; k++) {
         size_t sn = strlen(suffixes[k]);
         if ((size_t)(end - p) == sn && strncasecmp(p, suffixes[k], sn) == 0) {
@@ -160,18 +160,10 @@ static chaptag_status add_chapters(const entries *e, chaptag_chapters *list, cha
     return st;
 }
 
-static bool is_blank_line(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-            return false;
-    return true;
-}
-
 static chaptag_status ogm_parse(const char *data, size_t len, chaptag_chapters *list,
                                 chaptag_error *err)
 {
-    ct_lines it = ct_lines_make(data, len);
+    ct_lexer lx = ct_lex_make(data, len, CT_LEX_SKIP_BLANK, NULL);
     entries e = {0};
     chaptag_status st = CHAPTAG_OK;
     const char *s;
@@ -179,9 +171,8 @@ static chaptag_status ogm_parse(const char *data, size_t len, chaptag_chapters *
     /* More CHAPTER lines than this hold a chapter number twice or more chapters than a list
        may: the chapters made of these lines alone fail, so the rest need not be kept. */
     while (st == CHAPTAG_OK && e.n <= (size_t)N_KINDS * CT_CHAPTERS_MAX &&
-           ct_lines_next(&it, &s, &n))
-        if (!is_blank_line(s, n))
-            st = read_line(s, n, it.line, &e, err);
+           ct_lex_next(&lx, &s, &n))
+        st = read_line(s, n, lx.line, &e, err);
     if (st == CHAPTAG_OK && e.n == 0)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no CHAPTERnn= lines");
     if (st == CHAPTAG_OK) {
@@ -198,12 +189,12 @@ static chaptag_status ogm_parse(const char *data, size_t len, chaptag_chapters *
 /* Sure with any CHAPTERnn= or CHAPTERnnNAME= line. */
 static int ogm_detect(const char *data, size_t len)
 {
-    ct_lines it = ct_lines_make(data, len);
+    ct_lexer lx = ct_lex_make(data, len, CT_LEX_SKIP_BLANK, NULL);
     const char *s;
     size_t n;
     uint64_t number;
     int kind;
-    while (ct_lines_next(&it, &s, &n)) {
+    while (ct_lex_next(&lx, &s, &n)) {
         const char *eq = memchr(s, '=', n);
         if (eq != NULL && chapter_key(s, (size_t)(eq - s), &number, &kind) > 0 && kind != KEY_URL)
             return CT_DETECT_SURE;

@@ -21,6 +21,9 @@ static const char brackets[][2] = {{'[', ']'}, {'(', ')'}};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Lines are trimmed; blank ones and # comments are skipped. */
+#define LINES (CT_LEX_TRIM | CT_LEX_SKIP_BLANK)
+
 typedef enum { TIME_OK, TIME_NONE, TIME_SHAPE, TIME_DIGITS, TIME_RANGE, TIME_LARGE } time_verdict;
 
 /* What is wrong with a time, after "... is not a valid time: ". */
@@ -31,25 +34,9 @@ static const char *const time_problems[] = {
     [TIME_LARGE] = "times go up to 100000 hours",
 };
 
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-/* Blank for a whole line: also a stray CR, VT or FF. */
-static bool is_blank(char c)
-{
-    return is_ws(c) || c == '\r' || c == '\v' || c == '\f';
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 static const char *skip_ws(const char *p, const char *end)
 {
-    while (p < end && is_ws(*p))
+    while (p < end && ct_lex_is_blank(*p))
         p++;
     return p;
 }
@@ -69,7 +56,7 @@ static size_t match_any(const char *p, const char *end, const char *const *set, 
 static size_t separator_at(const char *p, const char *end)
 {
     size_t k = match_any(p, end, separators, COUNT(separators));
-    return k > 0 && (p + k == end || is_ws(p[k])) ? k : 0;
+    return k > 0 && (p + k == end || ct_lex_is_blank(p[k])) ? k : 0;
 }
 
 /* Skips a bullet and a number ("- ", "• ", "1. ", "2) ") before the time. */
@@ -79,9 +66,9 @@ static const char *skip_marks(const char *p, const char *end)
     if (k > 0)
         p = skip_ws(p + k, end);
     const char *q = p;
-    while (q < end && is_digit(*q))
+    while (q < end && ct_is_digit(*q))
         q++;
-    if (q > p && end - q >= 2 && (*q == '.' || *q == ')') && is_ws(q[1]))
+    if (q > p && end - q >= 2 && (*q == '.' || *q == ')') && ct_lex_is_blank(q[1]))
         p = skip_ws(q + 1, end);
     return p;
 }
@@ -100,73 +87,42 @@ static char bracket_at(const char *p, const char *end)
 static const char *time_token_end(const char *p, const char *end)
 {
     const char *q = p;
-    while (q < end && (is_digit(*q) || *q == ':' || *q == '.' || *q == ','))
+    while (q < end && (ct_is_digit(*q) || *q == ':' || *q == '.' || *q == ','))
         q++;
-    if (q > p && !is_digit(q[-1]))
+    if (q > p && !ct_is_digit(q[-1]))
         q--;
     return q;
-}
-
-/* Reads digits at *P into *V, saturating far above any valid field; returns their count. */
-static size_t read_field(const char **p, const char *end, uint64_t *v)
-{
-    const char *s = *p;
-    *v = 0;
-    for (; *p < end && is_digit(**p); (*p)++)
-        *v = *v < CT_TIME_MAX_MS ? *v * 10 + (uint64_t)(**p - '0') : *v;
-    return (size_t)(*p - s);
-}
-
-/* Milliseconds of the fraction digits [D, END) (at least one), rounded half up. */
-static uint64_t fraction_ms(const char *d, const char *end)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 3; i++)
-        v = v * 10 + (d + i < end ? (uint64_t)(d[i] - '0') : 0);
-    return v + (end - d > 3 && d[3] >= '5' ? 1 : 0);
 }
 
 /* Parses the time token [P, END): two or three fields, then an optional fraction. */
 static time_verdict parse_time(const char *p, const char *end, uint64_t *ms)
 {
-    uint64_t f[3];
-    size_t digits[3];
-    int nf = 0;
-    for (;;) {
-        if (nf == 3)
-            return TIME_SHAPE;
-        digits[nf] = read_field(&p, end, &f[nf]);
-        if (digits[nf++] == 0)
-            return TIME_SHAPE;
-        if (p == end || *p != ':')
-            break;
-        p++;
-    }
-    if (nf == 1)
-        return TIME_NONE; /* a bare number ("2024 review") is not a time */
+    ct_time_fields f;
     uint64_t frac = 0;
+    if (!ct_time_read_fields(&p, end, &f))
+        return TIME_SHAPE;
+    if (f.n == 1)
+        return TIME_NONE; /* a bare number ("2024 review") is not a time */
     if (p < end && (*p == '.' || *p == ',')) {
-        const char *d = ++p;
-        while (p < end && is_digit(*p))
-            p++;
-        if (p == d)
+        p++;
+        if (ct_time_fraction(&p, end, &frac) == 0)
             return TIME_SHAPE;
-        frac = fraction_ms(d, p);
     }
     if (p != end)
         return TIME_SHAPE;
-    for (int i = 1; i < nf; i++)
-        if (digits[i] != 2)
+    for (int i = 1; i < f.n; i++)
+        if (f.digits[i] != 2)
             return TIME_DIGITS;
-    for (int i = 1; i < nf; i++)
-        if (f[i] > 59)
+    for (int i = 1; i < f.n; i++)
+        if (f.v[i] > 59)
             return TIME_RANGE;
-    /* read_field() stops the leading field near 10 * CT_TIME_MAX_MS, so S fits, and S * 1000
-       is only computed once the leading field is known to be small */
-    uint64_t s = nf == 3 ? (f[0] * 60 + f[1]) * 60 + f[2] : f[0] * 60 + f[1];
-    if (f[0] > CT_TIME_MAX_MS / 3600 || s * 1000 + frac > CT_TIME_MAX_MS)
+    /* the leading field is bounded before the seconds are computed, so nothing overflows */
+    if (f.v[0] > CT_TIME_MAX_MS / 3600)
         return TIME_LARGE;
-    *ms = s * 1000 + frac;
+    uint64_t v = ct_time_fields_seconds(&f) * 1000 + frac;
+    if (v > CT_TIME_MAX_MS)
+        return TIME_LARGE;
+    *ms = v;
     return TIME_OK;
 }
 
@@ -199,7 +155,7 @@ static chaptag_status split_line(const char *s, const char *end, unsigned line,
     char close = bracket_at(t, end);
     t += close != 0;
     const char *p = time_token_end(t, end);
-    time_verdict v = p > t && is_digit(*t) ? parse_time(t, p, &cl->start_ms) : TIME_NONE;
+    time_verdict v = p > t && ct_is_digit(*t) ? parse_time(t, p, &cl->start_ms) : TIME_NONE;
     if (v == TIME_NONE)
         return ct_fail(err, CHAPTAG_ERR_INPUT, line, "no time at the start of the line (\"%s\")",
                        excerpt(s, (size_t)(end - s), quote));
@@ -212,7 +168,7 @@ static chaptag_status split_line(const char *s, const char *end, unsigned line,
                        t);
     if (close != 0 || (p < end && memchr(":.,", *p, 3) != NULL))
         p++;
-    if (close == 0 && p < end && !is_ws(*p))
+    if (close == 0 && p < end && !ct_lex_is_blank(*p))
         return ct_fail(err, CHAPTAG_ERR_INPUT, line, "no space after the time (\"%s\")",
                        excerpt(s, (size_t)(end - s), quote));
     p = skip_ws(p, end);
@@ -320,41 +276,23 @@ static chaptag_status add_chapter(const char *s, size_t n, unsigned line, ct_buf
     return chaptag_chapters_add(list, &ch, err);
 }
 
-/* Trims blanks off both ends of the line *S, *N. */
-static void trim(const char **s, size_t *n)
-{
-    while (*n > 0 && is_blank(**s)) {
-        (*s)++;
-        (*n)--;
-    }
-    while (*n > 0 && is_blank((*s)[*n - 1]))
-        (*n)--;
-}
-
 static chaptag_status text_parse(const char *data, size_t len, chaptag_chapters *list,
                                  chaptag_error *err)
 {
-    ct_lines it = ct_lines_make(data, len);
+    ct_lexer lx = ct_lex_make(data, len, LINES, "#");
     ct_buf line = CT_BUF_INIT, title = CT_BUF_INIT, tmp = CT_BUF_INIT;
     chaptag_status st = CHAPTAG_OK;
-    bool blank_file = true;
     const char *s;
     size_t n;
-    while (st == CHAPTAG_OK && ct_lines_next(&it, &s, &n)) {
-        trim(&s, &n);
-        if (n == 0)
-            continue;
-        blank_file = false;
-        if (s[0] == '#')
-            continue;
-        st = decode_line(s, n, it.line, &line, ct_chapters_warnings(list), err);
+    while (st == CHAPTAG_OK && ct_lex_next(&lx, &s, &n)) {
+        st = decode_line(s, n, lx.line, &line, ct_chapters_warnings(list), err);
         if (st == CHAPTAG_OK)
-            st = add_chapter((const char *)line.data, line.len, it.line, &title, &tmp, list,
+            st = add_chapter((const char *)line.data, line.len, lx.line, &title, &tmp, list,
                              err);
     }
     if (st == CHAPTAG_OK && chaptag_chapters_count(list) == 0)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0,
-                     blank_file ? "the file is empty" : "no chapters, only comments");
+                     lx.comments == 0 ? "the file is empty" : "no chapters, only comments");
     /* starts must increase; its messages name both lines */
     if (st == CHAPTAG_OK)
         st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
@@ -368,19 +306,16 @@ static chaptag_status text_parse(const char *data, size_t len, chaptag_chapters 
    does: other formats have timestamp lines too, and their signatures win. */
 static int text_detect(const char *data, size_t len)
 {
-    ct_lines it = ct_lines_make(data, len);
+    ct_lexer lx = ct_lex_make(data, len, LINES, "#");
     size_t lines = 0, timed = 0;
     const char *s;
     size_t n;
-    while (ct_lines_next(&it, &s, &n)) {
-        trim(&s, &n);
-        if (n == 0 || s[0] == '#')
-            continue;
+    while (ct_lex_next(&lx, &s, &n)) {
         lines++;
         const char *end = s + n, *t = skip_marks(s, end);
         t += bracket_at(t, end) != 0;
         const char *p = time_token_end(t, end);
-        timed += p > t && is_digit(*t) && memchr(t, ':', (size_t)(p - t)) != NULL;
+        timed += p > t && ct_is_digit(*t) && memchr(t, ':', (size_t)(p - t)) != NULL;
     }
     return timed == 0 ? CT_DETECT_NO : timed > lines / 2 ? CT_DETECT_LIKELY : CT_DETECT_MAYBE;
 }

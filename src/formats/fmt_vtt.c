@@ -33,51 +33,29 @@ static const char *const skipped_blocks[] = {"NOTE", "STYLE", "REGION"};
 
 /* ---- parse ------------------------------------------------------------------------------ */
 
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 /* True when line S (N bytes) is WORD alone or WORD, a blank and more. */
 static bool starts_word(const char *s, size_t n, const char *word)
 {
     size_t k = strlen(word);
-    return n >= k && memcmp(s, word, k) == 0 && (n == k || is_ws(s[k]));
-}
-
-static bool is_blank_line(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!is_ws(s[i]) && s[i] != '\r')
-            return false;
-    return true;
+    return n >= k && memcmp(s, word, k) == 0 && (n == k || ct_lex_is_blank(s[k]));
 }
 
 /* Reads a timestamp [hh+:]mm:ss.ttt at *P into *MS; false when it is not one. */
 static bool read_timestamp(const char **p, const char *end, uint64_t *ms)
 {
-    uint64_t f[3], frac;
-    size_t digits[3];
-    int nf = 0;
-    for (;;) {
-        digits[nf] = ct_read_digits(p, end, &f[nf]);
-        if (digits[nf++] == 0)
-            return false;
-        if (nf == 3 || *p == end || **p != ':')
-            break;
-        (*p)++;
-    }
-    if (nf < 2 || *p == end || **p != '.')
+    ct_time_fields f;
+    uint64_t frac;
+    if (!ct_time_read_fields(p, end, &f) || f.n < 2 || *p == end || **p != '.')
         return false;
     (*p)++;
-    if (ct_read_digits(p, end, &frac) != 3)
+    if (ct_time_fraction(p, end, &frac) != 3)
         return false;
     /* hours have at least two digits; minutes and seconds exactly two, up to 59 */
-    uint64_t h = nf == 3 ? f[0] : 0, m = f[nf - 2], s = f[nf - 1];
-    if ((nf == 3 && digits[0] < 2) || digits[nf - 2] != 2 || digits[nf - 1] != 2 || m > 59 ||
-        s > 59 || h > CT_TIME_MAX_MS / 3600000)
+    int m = f.n - 2; /* the minutes' field */
+    if ((f.n == 3 && (f.digits[0] < 2 || f.v[0] > CT_TIME_MAX_MS / 3600000)) ||
+        f.digits[m] != 2 || f.digits[m + 1] != 2 || f.v[m] > 59 || f.v[m + 1] > 59)
         return false;
-    *ms = ((h * 60 + m) * 60 + s) * 1000 + frac;
+    *ms = ct_time_fields_seconds(&f) * 1000 + frac;
     return *ms <= CT_TIME_MAX_MS;
 }
 
@@ -85,7 +63,7 @@ static bool read_timestamp(const char **p, const char *end, uint64_t *ms)
 static bool skip_blanks(const char **p, const char *end)
 {
     const char *s = *p;
-    while (*p < end && is_ws(**p))
+    while (*p < end && ct_lex_is_blank(**p))
         (*p)++;
     return *p > s;
 }
@@ -99,7 +77,7 @@ static chaptag_status read_timing(const char *s, size_t n, unsigned line, uint64
     bool ok = read_timestamp(&p, e, start) && skip_blanks(&p, e) && e - p >= 3 &&
               memcmp(p, "-->", 3) == 0;
     p += ok ? 3 : 0;
-    ok = ok && skip_blanks(&p, e) && read_timestamp(&p, e, end) && (p == e || is_ws(*p));
+    ok = ok && skip_blanks(&p, e) && read_timestamp(&p, e, end) && (p == e || ct_lex_is_blank(*p));
     if (!ok)
         return ct_fail(err, CHAPTAG_ERR_INPUT, line,
                        "\"%s\" is not a cue timing \"start --> end\" with times [hh:]mm:ss.ttt "
@@ -127,7 +105,7 @@ static void put_unescaped(ct_buf *out, const char *s, size_t n)
 }
 
 typedef struct {
-    ct_lines it;
+    ct_lexer lx;
     const char *s; /* the line read last, N bytes */
     size_t n;
     bool have; /* S is a line not yet used */
@@ -141,10 +119,10 @@ static bool next_line(vtt_reader *r, chaptag_status *st, chaptag_error *err)
         r->have = false;
         return true;
     }
-    if (!ct_lines_next(&r->it, &r->s, &r->n))
+    if (!ct_lex_next(&r->lx, &r->s, &r->n))
         return false;
     if (!ct_utf8_valid(r->s, r->n)) {
-        *st = ct_fail(err, CHAPTAG_ERR_INPUT, r->it.line, "not valid UTF-8 (WebVTT is UTF-8)");
+        *st = ct_fail(err, CHAPTAG_ERR_INPUT, r->lx.line, "not valid UTF-8 (WebVTT is UTF-8)");
         return false;
     }
     return true;
@@ -155,9 +133,9 @@ static chaptag_status read_payload(vtt_reader *r, unsigned line, chaptag_error *
 {
     chaptag_status st = CHAPTAG_OK;
     r->raw.len = 0;
-    while (next_line(r, &st, err) && !is_blank_line(r->s, r->n)) {
+    while (next_line(r, &st, err) && !ct_lex_is_blank_line(r->s, r->n)) {
         if (ct_contains(r->s, r->n, "-->"))
-            return ct_fail(err, CHAPTAG_ERR_INPUT, r->it.line,
+            return ct_fail(err, CHAPTAG_ERR_INPUT, r->lx.line,
                            "\"-->\" in a cue's text: a blank line ends each cue");
         if (r->raw.len > 0)
             ct_buf_put_u8(&r->raw, ' ');
@@ -179,7 +157,7 @@ static chaptag_status read_cue(vtt_reader *r, chaptag_chapters *list, chaptag_er
     if (!ct_contains(r->s, r->n, "-->")) {
         const char *id = r->s;
         size_t id_n = r->n;
-        unsigned id_line = r->it.line;
+        unsigned id_line = r->lx.line;
         /* an identifier is followed by the timing line, or the block is no cue */
         if (!next_line(r, &st, err) || !ct_contains(r->s, r->n, "-->"))
             return st != CHAPTAG_OK ? st
@@ -188,7 +166,7 @@ static chaptag_status read_cue(vtt_reader *r, chaptag_chapters *list, chaptag_er
                                               ct_excerpt(id, id_n, q));
     }
     chaptag_chapter ch = {0};
-    ch.line = r->it.line;
+    ch.line = r->lx.line;
     st = read_timing(r->s, r->n, ch.line, &ch.start_ms, &ch.end_ms, err);
     if (st == CHAPTAG_OK)
         st = read_payload(r, ch.line, err);
@@ -202,7 +180,7 @@ static chaptag_status read_cue(vtt_reader *r, chaptag_chapters *list, chaptag_er
 static chaptag_status skip_block(vtt_reader *r, chaptag_error *err)
 {
     chaptag_status st = CHAPTAG_OK;
-    while (next_line(r, &st, err) && !is_blank_line(r->s, r->n))
+    while (next_line(r, &st, err) && !ct_lex_is_blank_line(r->s, r->n))
         ;
     return st;
 }
@@ -219,7 +197,7 @@ static chaptag_status read_block(vtt_reader *r, chaptag_chapters *list, chaptag_
 static chaptag_status vtt_parse(const char *data, size_t len, chaptag_chapters *list,
                                 chaptag_error *err)
 {
-    vtt_reader r = {.it = ct_lines_make(data, len)};
+    vtt_reader r = {.lx = ct_lex_make(data, len, 0, NULL)};
     chaptag_status st = CHAPTAG_OK;
     if (!next_line(&r, &st, err) || !starts_word(r.s, r.n, "WEBVTT"))
         st = st != CHAPTAG_OK
@@ -228,7 +206,7 @@ static chaptag_status vtt_parse(const char *data, size_t len, chaptag_chapters *
     if (st == CHAPTAG_OK) /* the header block ends at the first blank line */
         st = skip_block(&r, err);
     while (st == CHAPTAG_OK && next_line(&r, &st, err))
-        if (!is_blank_line(r.s, r.n))
+        if (!ct_lex_is_blank_line(r.s, r.n))
             st = read_block(&r, list, err);
     if (st == CHAPTAG_OK && chaptag_chapters_count(list) == 0)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no cues");
@@ -243,10 +221,10 @@ static chaptag_status vtt_parse(const char *data, size_t len, chaptag_chapters *
 /* Sure for a WEBVTT first line. */
 static int vtt_detect(const char *data, size_t len)
 {
-    ct_lines it = ct_lines_make(data, len);
+    ct_lexer lx = ct_lex_make(data, len, 0, NULL);
     const char *s;
     size_t n;
-    return ct_lines_next(&it, &s, &n) && starts_word(s, n, "WEBVTT") ? CT_DETECT_SURE
+    return ct_lex_next(&lx, &s, &n) && starts_word(s, n, "WEBVTT") ? CT_DETECT_SURE
                                                                      : CT_DETECT_NO;
 }
 

@@ -1,5 +1,5 @@
-/* The table of chapter-file formats, detection by content and file extension, and the line
-   reader the text formats share. Follows the common rules of the chapter-formats reference
+/* The table of chapter-file formats, detection by content and file extension, and reading
+   the text every parser gets. Follows the common rules of the chapter-formats reference
    (shared/reference/chapter-formats.md): a leading UTF-8 BOM is dropped, lines end in LF or
    CRLF, the last line may have no end. Beyond it, before any format sees the text: UTF-16
    (with a BOM, or without one when every other byte of the first line is 0) is decoded to
@@ -34,32 +34,6 @@ const ct_format *ct_format_find(const char *name)
 const char *const *chaptag_format_names(void)
 {
     return format_names;
-}
-
-/* ---- lines ---------------------------------------------------------------------------- */
-
-ct_lines ct_lines_make(const char *data, size_t len)
-{
-    if (data == NULL)
-        data = "";
-    ct_lines it = {data, data + len, 0};
-    return it;
-}
-
-bool ct_lines_next(ct_lines *it, const char **s, size_t *n)
-{
-    if (it->p >= it->end)
-        return false;
-    const char *lf = memchr(it->p, '\n', (size_t)(it->end - it->p));
-    const char *stop = lf != NULL ? lf : it->end;
-    /* only CR LF ends a line: a lone CR stays in it, for the parser to judge */
-    if (lf != NULL && stop > it->p && stop[-1] == '\r')
-        stop--;
-    *s = it->p;
-    *n = (size_t)(stop - it->p);
-    it->p = lf != NULL ? lf + 1 : it->end;
-    it->line++;
-    return true;
 }
 
 /* ---- the text the parsers read ---------------------------------------------------------- */
@@ -434,18 +408,4 @@ bool ct_contains(const char *s, size_t n, const char *lit)
         if (memcmp(s + i, lit, k) == 0)
             return true;
     return false;
-}
-
-bool ct_is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-size_t ct_read_digits(const char **p, const char *end, uint64_t *v)
-{
-    const char *s = *p;
-    *v = 0;
-    for (; *p < end && ct_is_digit(**p); (*p)++)
-        *v = *v < CT_TIME_MAX_MS ? *v * 10 + (uint64_t)(**p - '0') : *v;
-    return (size_t)(*p - s);
 }

@@ -1,5 +1,6 @@
-/* The table of chapter-file formats, detection, and the line reader the text formats share.
-   A format is one fmt_<name>.c exporting one ct_format. */
+/* The table of chapter-file formats, detection, and the helpers the formats share (their
+   line lexer is lex.h's, their time reading timestamp.h's). A format is one fmt_<name>.c
+   exporting one ct_format. */
 #ifndef CHAPTAG_FORMATS_H
 #define CHAPTAG_FORMATS_H
 
@@ -9,6 +10,7 @@
 
 #include "buf.h"
 #include "chapters.h"
+#include "lex.h"
 
 /* The chapter fields a format carries besides the start and the title. */
 enum {
@@ -49,26 +51,8 @@ typedef struct {
                              ct_warnings *warnings, chaptag_error *err);
 } ct_format;
 
-/* The latest time a chapter file may give, 100,000 hours: parsers reject anything later with
-   a clear message (a typo, not an episode), so no arithmetic on a time can overflow, and
-   formatters refuse it so that what they write always parses again. */
-#define CT_TIME_MAX_HOURS 100000u
-#define CT_TIME_MAX_MS ((uint64_t)CT_TIME_MAX_HOURS * 3600u * 1000u)
-
 /* The format called NAME, or NULL. */
 const ct_format *ct_format_find(const char *name);
-
-/* Splits text into lines: LF or CRLF ends a line, the last may have no end; a lone CR stays
-   in its line (a file of CR-only lines reaches the formats with LFs instead). */
-typedef struct {
-    const char *p, *end;
-    unsigned line; /* number of the line last returned, 1-based */
-} ct_lines;
-
-ct_lines ct_lines_make(const char *data, size_t len);
-
-/* The next line (without its end) in *S and *N; false at the end of the data. */
-bool ct_lines_next(ct_lines *it, const char **s, size_t *n);
 
 /* ---- helpers the formats share ------------------------------------------------------- */
 
@@ -95,13 +79,6 @@ const char *ct_excerpt(const char *s, size_t n, char buf[CT_EXCERPT_SIZE]);
 
 /* True when the N bytes at S hold the string LIT. */
 bool ct_contains(const char *s, size_t n, const char *lit);
-
-/* True when C is an ASCII digit. */
-bool ct_is_digit(char c);
-
-/* Reads the digits at *P (before END) into *V, saturating far above CT_TIME_MAX_MS so that no
-   field can overflow; returns how many there were. */
-size_t ct_read_digits(const char **p, const char *end, uint64_t *v);
 
 extern const ct_format ct_fmt_text;
 extern const ct_format ct_fmt_json;

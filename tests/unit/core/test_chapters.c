@@ -1,5 +1,5 @@
-/* Tests of src/core/chapters.c: the chapter list, validation, end times, metadata, warnings and the
-   time notation. */
+/* Tests of src/core/chapters.c: the chapter list, validation, end times, metadata and
+   warnings. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -314,82 +314,6 @@ static void warnings_added_by_parsers_are_listed_in_order(void **state)
     chaptag_chapters_free(list);
 }
 
-static void time_str_writes_milliseconds_only_when_needed_and_grows_hours(void **state)
-{
-    (void)state;
-    char buf[CT_TIME_STR_MAX];
-    assert_string_equal(ct_time_str(0, buf), "00:00:00");
-    assert_string_equal(ct_time_str(74000, buf), "00:01:14");
-    assert_string_equal(ct_time_str(74500, buf), "00:01:14.500");
-    assert_string_equal(ct_time_str(3815001, buf), "01:03:35.001");
-    assert_string_equal(ct_time_str(360000000, buf), "100:00:00");
-    assert_string_equal(ct_time_str_ms(74000, buf), "00:01:14.000");
-    assert_string_equal(chaptag_time_str(59999, buf), "00:00:59.999");
-    assert_string_equal(ct_time_str_ms(UINT64_MAX, buf), "5124095576030:25:51.615");
-}
-
-static void time_parse_reads_every_npt_form(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *s;
-        uint64_t ms;
-    } cases[] = {
-        {"74", 74000},        {"1:14", 74000},           {"01:14.5", 74500},
-        {"75:30", 4530000},   {"1:02:03.004", 3723004},  {"3815.25", 3815250},
-        {"0.0005", 1},        {"0.00049", 0},            {"00:00:59.9995", 60000},
-        {"100:00:00", 360000000},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        uint64_t ms = 0;
-        if (!ct_time_parse(cases[i].s, strlen(cases[i].s), &ms) || ms != cases[i].ms)
-            fail_msg("%s gave %llu", cases[i].s, (unsigned long long)ms);
-    }
-    uint64_t ms = 0;
-    assert_int_equal(chaptag_parse_time("1:14", &ms), 1);
-    assert_int_equal(ms, 74000);
-}
-
-static void time_parse_rejects_what_is_not_a_time(void **state)
-{
-    (void)state;
-    static const char *const bad[] = {
-        "", ":", "1:", ":14", "1:60", "1:00:60", "1:60:00", "1:2:3:4", "1.2.3", "abc", "1:14 ",
-        " 1:14", "1:140", "-1", "1:14.", "1,5", "9999999999999", "1e3",
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        uint64_t ms = 12345;
-        if (ct_time_parse(bad[i], strlen(bad[i]), &ms))
-            fail_msg("\"%s\" parsed as %llu", bad[i], (unsigned long long)ms);
-        assert_int_equal(ms, 12345); /* written only on success */
-    }
-}
-
-static void seconds_parse_is_exact_and_rounds_half_up(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *s;
-        uint64_t ms;
-    } cases[] = {
-        {"74", 74000}, {"120.5", 120500}, {"0.0005", 1},      {"0.00049999", 0},
-        {"0.9995", 1000}, {"0", 0},       {"000012.010", 12010}, {"999999999999", 999999999999000},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        uint64_t ms = 0;
-        if (!ct_seconds_parse(cases[i].s, strlen(cases[i].s), &ms) || ms != cases[i].ms)
-            fail_msg("%s gave %llu", cases[i].s, (unsigned long long)ms);
-    }
-    static const char *const bad[] = {"", "-1", "1e3", ".5", "1.", "1:00", " 1", "1 ", "0x10",
-                                      "1,5", "9999999999999"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        uint64_t ms = 7;
-        if (ct_seconds_parse(bad[i], strlen(bad[i]), &ms))
-            fail_msg("\"%s\" parsed", bad[i]);
-        assert_int_equal(ms, 7);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,10 +334,6 @@ int main(void)
         cmocka_unit_test(meta_is_set_replaced_removed_and_listed_in_order),
         cmocka_unit_test(meta_grows_past_its_first_allocation),
         cmocka_unit_test(warnings_added_by_parsers_are_listed_in_order),
-        cmocka_unit_test(time_str_writes_milliseconds_only_when_needed_and_grows_hours),
-        cmocka_unit_test(time_parse_reads_every_npt_form),
-        cmocka_unit_test(time_parse_rejects_what_is_not_a_time),
-        cmocka_unit_test(seconds_parse_is_exact_and_rounds_half_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* Tests of src/formats/formats.c: the format table, the line reader, detection, and the public
+/* Tests of src/formats/formats.c: the format table, detection, and the public
    parse/format entry points. */
 #include "testutil.h"
 
@@ -32,50 +32,6 @@ static void format_find_knows_nothing_else(void **state)
     assert_null(ct_format_find("xml"));
     assert_null(ct_format_find(""));
     assert_null(ct_format_find("TEXT"));
-}
-
-/* Reads every line of DATA into LINES (joined with '|'). */
-static void join_lines(const char *data, size_t len, char *lines, size_t size)
-{
-    ct_lines it = ct_lines_make(data, len);
-    const char *s;
-    size_t n, used = 0;
-    lines[0] = '\0';
-    while (ct_lines_next(&it, &s, &n)) {
-        assert_true(used + n + 2 < size);
-        memcpy(lines + used, s, n);
-        used += n;
-        lines[used++] = '|';
-        lines[used] = '\0';
-    }
-}
-
-static void lines_end_at_lf_or_crlf_and_keep_a_lone_cr(void **state)
-{
-    (void)state;
-    static const char data[] = "one\ntwo\r\nth\rree\r\n\nlast";
-    char lines[64];
-    join_lines(data, sizeof data - 1, lines, sizeof lines);
-    assert_string_equal(lines, "one|two|th\rree||last|");
-}
-
-static void lines_count_from_one_and_add_none_after_a_final_lf(void **state)
-{
-    (void)state;
-    ct_lines it = ct_lines_make("a\nb\n", 4);
-    const char *s;
-    size_t n;
-    assert_true(ct_lines_next(&it, &s, &n));
-    assert_int_equal(it.line, 1);
-    assert_true(ct_lines_next(&it, &s, &n));
-    assert_int_equal(it.line, 2);
-    assert_memory_equal(s, "b", 1);
-    assert_false(ct_lines_next(&it, &s, &n));
-    it = ct_lines_make(NULL, 0);
-    assert_false(ct_lines_next(&it, &s, &n));
-    it = ct_lines_make("\r", 1); /* a CR at the very end is a lone CR too */
-    assert_true(ct_lines_next(&it, &s, &n));
-    assert_int_equal(n, 1);
 }
 
 static void excerpts_stay_on_one_line_cut_at_a_character_even_with_nul_bytes(void **state)
@@ -763,8 +719,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(format_names_list_every_format_in_table_order),
         cmocka_unit_test(format_find_knows_nothing_else),
-        cmocka_unit_test(lines_end_at_lf_or_crlf_and_keep_a_lone_cr),
-        cmocka_unit_test(lines_count_from_one_and_add_none_after_a_final_lf),
         cmocka_unit_test(excerpts_stay_on_one_line_cut_at_a_character_even_with_nul_bytes),
         cmocka_unit_test(detect_judges_by_content_before_the_extension),
         cmocka_unit_test(detect_falls_back_to_the_extension_then_to_nothing),
