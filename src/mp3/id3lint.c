@@ -57,20 +57,12 @@ static element *new_element(elements *e)
     return x;
 }
 
-/* Reads a NUL-terminated element ID into OUT (cut to fit); false at the end of R. */
-static bool read_id(ct_reader *r, char *out, size_t max)
+/* Copies the element ID at ID (N bytes) into OUT, cut to fit its MAX bytes. */
+static void copy_id(char *out, size_t max, const char *id, size_t n)
 {
-    size_t left = ct_reader_left(r), n = 0;
-    const uint8_t *p = r->p + r->pos;
-    while (n < left && p[n] != 0)
-        n++;
-    if (n == left)
-        return false;
     size_t k = n < max - 1 ? n : max - 1;
-    memcpy(out, p, k);
+    memcpy(out, id, k);
     out[k] = '\0';
-    ct_reader_skip(r, n + 1);
-    return true;
 }
 
 /* Checks the sub-frames of a CHAP/CTOC: TIT2 first in a CHAP, and the v2.4 traps. */
@@ -106,35 +98,54 @@ static chaptag_status lint_subframes(const ct_id3_frame *f, const uint8_t *p, si
 static chaptag_status read_chap(const ct_id3_frame *f, elements *e, ct_findings *out,
                                 chaptag_error *err)
 {
-    ct_reader r = ct_reader_make(f->body, f->len);
+    ct_id3_chap chap;
     element *x = new_element(e);
     if (x == NULL)
         return ct_fail_nomem(err);
-    if (!read_id(&r, x->eid, sizeof x->eid) || ct_reader_left(&r) < 16) {
+    if (!ct_id3v2_chap_parse(f->body, f->len, &chap)) {
         e->n--;
         ct_find(out, CHAPTAG_ERROR, "chap-damaged", "readers skip it", "a CHAP frame is "
                 "shorter than the 18 bytes the addendum requires");
         return CHAPTAG_OK;
     }
-    x->start_ms = ct_reader_u32be(&r);
-    ct_reader_skip(&r, 12);
+    copy_id(x->eid, sizeof x->eid, chap.eid, chap.eid_len);
+    x->start_ms = chap.start_ms;
     char owner[80];
     snprintf(owner, sizeof owner, "CHAP %.40s", x->eid);
-    return lint_subframes(f, r.p + r.pos, ct_reader_left(&r), owner, true, out, err);
+    return lint_subframes(f, chap.frames, chap.frames_len, owner, true, out, err);
 }
 
 static element *find(elements *e, const char *id);
 
-/* True when the LEFT bytes at R begin with a NUL-terminated string that is an element ID of
-   E: what follows a CTOC's last counted child when its count byte wrapped past 255. */
-static bool names_an_element(const ct_reader *r, elements *e)
+/* True when what follows the children TOC has read begins with a NUL-terminated string that
+   is an element ID of E: what follows a CTOC's last counted child when its count byte wrapped
+   past 255. */
+static bool names_an_element(const ct_id3_ctoc *toc, elements *e)
 {
-    ct_reader copy = *r;
-    char id[64];
-    if (!read_id(&copy, id, sizeof id))
+    ct_id3_ctoc copy = *toc;
+    size_t n;
+    const char *next = ct_id3v2_ctoc_child(&copy, &n);
+    if (next == NULL)
         return false;
+    char id[64];
+    copy_id(id, sizeof id, next, n);
     const element *x = find(e, id);
     return x != NULL && !x->is_toc;
+}
+
+/* Reads the children TOC announces into X, each cut as element IDs are; false when memory
+   runs out. */
+static bool read_children(ct_id3_ctoc *toc, element *x)
+{
+    const char *id;
+    size_t n;
+    while (x->n_children < x->count && (id = ct_id3v2_ctoc_child(toc, &n)) != NULL) {
+        x->children[x->n_children] = ct_strndup(id, n < 63 ? n : 63);
+        if (x->children[x->n_children] == NULL)
+            return false;
+        x->n_children++;
+    }
+    return true;
 }
 
 /* Reads CTOC frame F: ID, flags, the children its count byte announces. CHAPs come first in
@@ -142,32 +153,26 @@ static bool names_an_element(const ct_reader *r, elements *e)
 static chaptag_status read_ctoc(const ct_id3_frame *f, elements *e, ct_findings *out,
                                 chaptag_error *err)
 {
-    ct_reader r = ct_reader_make(f->body, f->len);
+    ct_id3_ctoc toc;
     element x;
     memset(&x, 0, sizeof x);
     x.is_toc = true;
-    if (!read_id(&r, x.eid, sizeof x.eid) || ct_reader_left(&r) < 2) {
+    if (!ct_id3v2_ctoc_parse(f->body, f->len, &toc)) {
         ct_find(out, CHAPTAG_ERROR, "ctoc-damaged", "readers skip it", "a CTOC frame is cut "
                 "short");
         return CHAPTAG_OK;
     }
-    x.flags = ct_reader_u8(&r);
-    x.count = ct_reader_u8(&r);
+    copy_id(x.eid, sizeof x.eid, toc.eid, toc.eid_len);
+    x.flags = toc.flags;
+    x.count = toc.count;
     x.children = ct_calloc(x.count ? x.count : 1, sizeof *x.children);
     if (x.children == NULL)
         return ct_fail_nomem(err);
-    char id[64];
-    bool nomem = false;
-    while (x.n_children < x.count && read_id(&r, id, sizeof id)) {
-        x.children[x.n_children] = ct_strdup(id);
-        if ((nomem = x.children[x.n_children] == NULL))
-            break;
-        x.n_children++;
-    }
+    bool nomem = !read_children(&toc, &x);
     if (!nomem && x.n_children < x.count)
         ct_find(out, CHAPTAG_ERROR, "ctoc-damaged", "readers stop at the end of the frame",
                 "CTOC %.40s says %u entries but holds %zu", x.eid, x.count, x.n_children);
-    x.extra_ids = names_an_element(&r, e);
+    x.extra_ids = names_an_element(&toc, e);
     element *slot = nomem ? NULL : new_element(e);
     if (slot == NULL) {
         for (size_t k = 0; k < x.n_children; k++)
@@ -179,7 +184,8 @@ static chaptag_status read_ctoc(const ct_id3_frame *f, elements *e, ct_findings 
     char owner[80];
     snprintf(owner, sizeof owner, "CTOC %.40s", x.eid);
     return x.extra_ids ? CHAPTAG_OK
-                       : lint_subframes(f, r.p + r.pos, ct_reader_left(&r), owner, false, out, err);
+                       : lint_subframes(f, toc.rest.p + toc.rest.pos, ct_reader_left(&toc.rest),
+                                        owner, false, out, err);
 }
 
 static const elements *sorting; /* qsort has no context argument */

@@ -88,6 +88,36 @@ void ct_id3v2_tag_free(ct_id3_tag *tag);
 /* True when TAG holds a CHAP or CTOC frame. */
 bool ct_id3v2_has_chapters(const ct_id3_tag *tag);
 
+/* The fields of a CHAP body (Chapter Frame Addendum §3), borrowed from it. */
+typedef struct {
+    const char *eid;       /* element ID, NUL-terminated in the body */
+    size_t eid_len;
+    uint32_t start_ms, end_ms;
+    const uint8_t *frames; /* the embedded frames, after the (unused) byte offsets */
+    size_t frames_len;
+} ct_id3_chap;
+
+/* The one CHAP parser: reads the LEN bytes of CHAP content at P into *OUT. False when the
+   element ID has no NUL or fewer than 16 bytes of times and offsets follow it. */
+bool ct_id3v2_chap_parse(const uint8_t *p, size_t len, ct_id3_chap *out);
+
+/* The fields of a CTOC body (Chapter Frame Addendum §4), borrowed from it. */
+typedef struct {
+    const char *eid; /* element ID, NUL-terminated in the body */
+    size_t eid_len;
+    uint8_t flags;   /* 0x02 top-level, 0x01 ordered */
+    unsigned count;  /* the entry count byte */
+    ct_reader rest;  /* at the next child element ID; after the children, the embedded frames */
+} ct_id3_ctoc;
+
+/* The one CTOC parser: reads the LEN bytes of CTOC content at P into *OUT, up to its children.
+   False when the element ID has no NUL or the flags and count bytes are missing. */
+bool ct_id3v2_ctoc_parse(const uint8_t *p, size_t len, ct_id3_ctoc *out);
+
+/* The next child element ID of TOC (NUL-terminated in the body, *N bytes), TOC->rest stepped
+   past it; NULL when no NUL-terminated string is left (TOC->rest stays, marked bad). */
+const char *ct_id3v2_ctoc_child(ct_id3_ctoc *toc, size_t *n);
+
 /* Appends the chapters of TAG to LIST in time order: title from TIT2 (or TIT3 when no TIT2),
    url from the first WXXX, image from the first APIC; a CHAP that no top-level CTOC reaches is
    hidden when the tag has a CTOC. Warnings about what looks wrong go to LIST. */

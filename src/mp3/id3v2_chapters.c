@@ -158,6 +158,19 @@ static chaptag_status chap_fields(ct_id3_chap_entry *c, const ct_id3_frame_list 
     return st;
 }
 
+bool ct_id3v2_chap_parse(const uint8_t *p, size_t len, ct_id3_chap *out)
+{
+    ct_reader r = ct_reader_make(p, len);
+    size_t n = 0;
+    const uint8_t *eid = ct_id3v2_read_cstr(&r, &n);
+    uint32_t start = ct_reader_u32be(&r), end = ct_reader_u32be(&r);
+    ct_reader_skip(&r, 8); /* byte offsets: times are what every reader uses */
+    if (r.bad)
+        return false;
+    *out = (ct_id3_chap){(const char *)eid, n, start, end, r.p + r.pos, ct_reader_left(&r)};
+    return true;
+}
+
 /* Reads CHAP frame F (addendum §3) into SET: element ID, times, offsets, sub-frames read by the
    rules of its tag's version. A CHAP that cannot be read is skipped with a warning. */
 static chaptag_status read_chap(ct_id3_chap_set *set, const ct_id3_frame *f, chaptag_error *err)
@@ -169,12 +182,8 @@ static chaptag_status read_chap(ct_id3_chap_set *set, const ct_id3_frame *f, cha
                 "encrypted or shorter than the 18 bytes the addendum requires", f->len);
         return CHAPTAG_OK;
     }
-    ct_reader r = ct_reader_make(v.data, v.len);
-    size_t n = 0;
-    const uint8_t *eid = ct_id3v2_read_cstr(&r, &n);
-    uint32_t start = ct_reader_u32be(&r), end = ct_reader_u32be(&r);
-    ct_reader_skip(&r, 8); /* byte offsets: times are what every reader uses */
-    if (r.bad) {
+    ct_id3_chap chap;
+    if (!ct_id3v2_chap_parse(v.data, v.len, &chap)) {
         ct_warn(set->w, 0, "a CHAP frame without a complete element ID and times was skipped");
         return CHAPTAG_OK;
     }
@@ -184,15 +193,17 @@ static chaptag_status read_chap(ct_id3_chap_set *set, const ct_id3_frame *f, cha
     set->chaps = chaps;
     ct_id3_chap_entry *c = &chaps[set->n_chaps];
     memset(c, 0, sizeof *c);
-    c->eid = ct_strndup((const char *)eid, n);
+    c->eid = ct_strndup(chap.eid, chap.eid_len);
     if (c->eid == NULL)
         return ct_fail_nomem(err);
     c->order = set->n_chaps++;
-    c->start_ms = start;
-    c->end_ms = end;
+    c->start_ms = chap.start_ms;
+    c->end_ms = chap.end_ms;
     char where[48], id[40];
     snprintf(where, sizeof where, "CHAP %s", ct_id3v2_printable(c->eid, id));
-    ct_id3_frame_ctx fc = {f->version, false, where, 0, set->w};
+    /* warnings count bytes from the start of the CHAP's content */
+    ct_id3_frame_ctx fc = {f->version, false, where, (size_t)(chap.frames - v.data), set->w};
+    ct_reader r = ct_reader_make(chap.frames, chap.frames_len);
     ct_id3_frame_list sub = {NULL, 0, 0};
     uint64_t padding;
     chaptag_status st = ct_id3v2_parse_frames(&fc, &r, &sub, &padding, err);

@@ -7,19 +7,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool ct_id3v2_ctoc_parse(const uint8_t *p, size_t len, ct_id3_ctoc *out)
+{
+    ct_reader r = ct_reader_make(p, len);
+    size_t n = 0;
+    const uint8_t *eid = ct_id3v2_read_cstr(&r, &n);
+    uint8_t flags = ct_reader_u8(&r), count = ct_reader_u8(&r);
+    if (eid == NULL || r.bad)
+        return false;
+    *out = (ct_id3_ctoc){(const char *)eid, n, flags, count, r};
+    return true;
+}
+
+const char *ct_id3v2_ctoc_child(ct_id3_ctoc *toc, size_t *n)
+{
+    return (const char *)ct_id3v2_read_cstr(&toc->rest, n);
+}
+
 chaptag_status ct_id3v2_read_ctoc(ct_id3_chap_set *set, const ct_id3_frame *f, chaptag_error *err)
 {
     ct_id3_ref ref = ct_id3v2_ref_of(f);
     ct_id3_view v;
-    ct_reader r = ct_reader_make(NULL, 0);
-    size_t n = 0;
-    const uint8_t *eid = NULL;
-    if (ct_id3v2_view_make(&ref, &v) && ct_id3v2_view_readable(&v)) {
-        r = ct_reader_make(v.data, v.len);
-        eid = ct_id3v2_read_cstr(&r, &n);
-    }
-    uint8_t flags = ct_reader_u8(&r), count = ct_reader_u8(&r);
-    if (eid == NULL || r.bad) {
+    ct_id3_ctoc toc;
+    if (!ct_id3v2_view_make(&ref, &v) || !ct_id3v2_view_readable(&v) ||
+        !ct_id3v2_ctoc_parse(v.data, v.len, &toc)) {
         ct_warn(set->w, 0, "a CTOC frame of %zu bytes could not be read and was skipped", f->len);
         return CHAPTAG_OK;
     }
@@ -29,21 +40,22 @@ chaptag_status ct_id3v2_read_ctoc(ct_id3_chap_set *set, const ct_id3_frame *f, c
     set->tocs = tocs;
     ct_id3_toc_entry *t = &tocs[set->n_tocs];
     memset(t, 0, sizeof *t);
-    t->flags = flags;
-    t->eid = ct_strndup((const char *)eid, n);
-    t->children = ct_calloc(count ? count : 1, sizeof *t->children);
+    t->flags = toc.flags;
+    t->eid = ct_strndup(toc.eid, toc.eid_len);
+    t->children = ct_calloc(toc.count ? toc.count : 1, sizeof *t->children);
     set->n_tocs++;
     if (t->eid == NULL || t->children == NULL)
         return ct_fail_nomem(err);
     char id[40];
-    for (unsigned i = 0; i < count; i++) {
-        const uint8_t *child = ct_id3v2_read_cstr(&r, &n);
+    size_t n;
+    for (unsigned i = 0; i < toc.count; i++) {
+        const char *child = ct_id3v2_ctoc_child(&toc, &n);
         if (child == NULL) {
             ct_warn(set->w, 0, "CTOC %s says it has %u entries but holds %u",
-                    ct_id3v2_printable(t->eid, id), count, i);
+                    ct_id3v2_printable(t->eid, id), toc.count, i);
             break;
         }
-        t->children[i] = ct_strndup((const char *)child, n);
+        t->children[i] = ct_strndup(child, n);
         if (t->children[i] == NULL)
             return ct_fail_nomem(err);
         t->n_children++;

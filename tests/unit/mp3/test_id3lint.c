@@ -1,5 +1,5 @@
 /* Tests of src/mp3/id3lint.c: what verify reports about a tag's CHAP/CTOC frames. Tags are
-   rendered by id3v2.c, then damaged the way other taggers damage them. */
+   rendered by id3v2_render.c, then damaged the way other taggers damage them. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -172,6 +172,32 @@ static void a_truncated_chap_is_damaged_not_a_crash(void **state)
     ct_id3v2_tag_free(tag);
 }
 
+static void a_ctoc_whose_count_byte_wrapped_is_reported(void **state)
+{
+    (void)state;
+    ct_id3_tag *tag = make_tag(3, 3, 0, 180000);
+    ct_id3_frame *toc = frame(tag, "CTOC");
+    assert_memory_equal(toc->body, "toc\0\x03\x03", 6); /* ID, top-level and ordered, 3 */
+    toc->body[5] = 1; /* "chp1" and "chp2" now follow the counted children */
+    ct_findings f = lint(tag, 180000);
+    assert_true(has(&f, "ctoc-count-wrapped", CHAPTAG_ERROR));
+    assert_false(has(&f, "ctoc-damaged", CHAPTAG_ERROR));
+    ct_findings_clear(&f);
+    ct_id3v2_tag_free(tag);
+}
+
+static void a_ctoc_cut_inside_its_children_is_damaged(void **state)
+{
+    (void)state;
+    ct_id3_tag *tag = make_tag(3, 3, 0, 180000);
+    frame(tag, "CTOC")->len = 6 + 5 + 3; /* ID, flags, count, "chp0", then "chp" cut short */
+    ct_findings f = lint(tag, 180000);
+    assert_true(has(&f, "ctoc-damaged", CHAPTAG_ERROR));
+    assert_true(has(&f, "chap-not-in-toc", CHAPTAG_WARNING)); /* chp1 and chp2 */
+    ct_findings_clear(&f);
+    ct_id3v2_tag_free(tag);
+}
+
 static void more_than_255_chapters_nest_the_toc(void **state)
 {
     (void)state;
@@ -210,6 +236,8 @@ int main(void)
         cmocka_unit_test(a_tlen_far_from_the_audio_is_a_warning),
         cmocka_unit_test(big_v24_chapter_frames_hit_the_size_trap_and_v23_does_not),
         cmocka_unit_test(a_truncated_chap_is_damaged_not_a_crash),
+        cmocka_unit_test(a_ctoc_whose_count_byte_wrapped_is_reported),
+        cmocka_unit_test(a_ctoc_cut_inside_its_children_is_damaged),
         cmocka_unit_test(more_than_255_chapters_nest_the_toc),
         cmocka_unit_test(out_of_memory_fails_cleanly),
     };

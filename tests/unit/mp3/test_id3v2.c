@@ -779,6 +779,44 @@ static void id3v2_walk_steps_over_frames_and_says_why_the_frames_end(void **stat
     assert_int_equal(r.pos, 0);
 }
 
+static void id3v2_chap_and_ctoc_parsers_read_the_fixed_fields_and_refuse_cut_bodies(void **state)
+{
+    (void)state;
+    static const uint8_t chap[] = {
+        'c', '1', 0,                  /* element ID */
+        0, 0, 0x03, 0xe8, 0, 0, 0x07, 0xd0, /* start 1000 ms, end 2000 ms */
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* no byte offsets */
+        'T', 'I', 'T', '2',           /* the embedded frames start here */
+    };
+    ct_id3_chap c;
+    assert_true(ct_id3v2_chap_parse(chap, sizeof chap, &c));
+    assert_string_equal(c.eid, "c1");
+    assert_int_equal(c.eid_len, 2);
+    assert_int_equal(c.start_ms, 1000);
+    assert_int_equal(c.end_ms, 2000);
+    assert_ptr_equal(c.frames, chap + 19);
+    assert_int_equal(c.frames_len, 4);
+    assert_false(ct_id3v2_chap_parse(chap, 18, &c)); /* one byte of the offsets missing */
+    assert_false(ct_id3v2_chap_parse(chap, 2, &c));  /* no NUL after the element ID */
+
+    static const uint8_t ctoc[] = {
+        't', 0, 0x03, 0x03, /* element ID, top-level and ordered, 3 entries */
+        'a', 0, 'b', 0, 'c',  /* the third cut short */
+    };
+    ct_id3_ctoc t;
+    size_t n;
+    assert_true(ct_id3v2_ctoc_parse(ctoc, sizeof ctoc, &t));
+    assert_string_equal(t.eid, "t");
+    assert_int_equal(t.flags, 0x03);
+    assert_int_equal(t.count, 3);
+    assert_string_equal(ct_id3v2_ctoc_child(&t, &n), "a");
+    assert_string_equal(ct_id3v2_ctoc_child(&t, &n), "b");
+    assert_int_equal(n, 1);
+    assert_null(ct_id3v2_ctoc_child(&t, &n));
+    assert_int_equal(ct_reader_left(&t.rest), 1); /* "c" stays for whoever reads on */
+    assert_false(ct_id3v2_ctoc_parse(ctoc, 3, &t)); /* no count byte */
+}
+
 /* A tag of VERSION with much to trip over: a data length indicator, frames to convert, a
    picture, nested CTOCs, a CHAP with TIT2, WXXX and APIC, padding. */
 static uint8_t *rich_tag(int version, size_t *len)
@@ -1742,6 +1780,7 @@ int main(void)
         cmocka_unit_test(id3v2_drops_an_empty_frame_with_a_warning_and_reads_on),
         cmocka_unit_test(id3v2_warns_about_garbage_where_a_frame_should_be),
         cmocka_unit_test(id3v2_walk_steps_over_frames_and_says_why_the_frames_end),
+        cmocka_unit_test(id3v2_chap_and_ctoc_parsers_read_the_fixed_fields_and_refuse_cut_bodies),
         cmocka_unit_test(id3v2_survives_every_truncation_and_byte_change_of_a_tag),
         cmocka_unit_test(id3v2_reads_chapters_with_title_url_and_image),
         cmocka_unit_test(id3v2_takes_the_title_from_tit3_when_there_is_no_tit2),
