@@ -319,6 +319,35 @@ static chaptag_status plan_clean_padding(const mp3_file *m, ct_plan *plan,
     return CHAPTAG_OK;
 }
 
+/* Fills REP's file info, a --duration given taking the measured one's place; returns the
+   duration the chapters are checked and ended against. */
+static uint64_t report_info(struct chaptag_report *rep, const mp3_file *m, uint64_t file_size,
+                            const chaptag_embed_opts *opts)
+{
+    fill_info(&rep->info, m->tag, &m->mp, file_size);
+    if (opts->duration_ms == CHAPTAG_TIME_NONE)
+        return m->mp.duration_ms;
+    rep->info.duration_ms = opts->duration_ms;
+    snprintf(rep->info.duration_source, sizeof rep->info.duration_source, "--duration");
+    return opts->duration_ms;
+}
+
+/* Records in REP the new tag of VERSION (FRAMES bytes of frames, PADDING bytes of padding) and
+   how PLAN puts it in place of the old tag, if the file had one (HAD_TAG). */
+static void report_tag(struct chaptag_report *rep, const ct_plan *plan, bool had_tag,
+                       int version, size_t frames, uint64_t padding)
+{
+    rep->tag_size = 10 + frames + padding;
+    rep->padding = padding;
+    rep->in_place = plan->n == 0 || plan->n_steps > 0;
+    snprintf(rep->what, sizeof rep->what, "ID3v2.%d tag", version);
+    ct_buf_printf(&rep->plan, "ID3v2.%d tag at offset 0: %" PRIu64 " bytes (%zu of frames, %" PRIu64
+                  " of padding), %s\n", version, rep->tag_size, frames, padding,
+                  rep->in_place ? "in place of the old tag"
+                  : had_tag     ? "replacing the old tag; the file is rewritten"
+                                : "new; the file is rewritten");
+}
+
 static chaptag_status mp3_plan(ct_file *f, const chaptag_chapters *list,
                                const chaptag_embed_opts *opts, ct_plan *plan,
                                struct chaptag_report *rep, chaptag_error *err)
@@ -329,13 +358,7 @@ static chaptag_status mp3_plan(ct_file *f, const chaptag_chapters *list,
     if (st != CHAPTAG_OK)
         return st;
     const ct_id3_tag *tag = m.tag;
-    fill_info(&rep->info, tag, &m.mp, ct_file_size(f));
-    uint64_t duration = opts->duration_ms != CHAPTAG_TIME_NONE ? opts->duration_ms
-                                                               : m.mp.duration_ms;
-    if (opts->duration_ms != CHAPTAG_TIME_NONE) {
-        rep->info.duration_ms = duration;
-        snprintf(rep->info.duration_source, sizeof rep->info.duration_source, "--duration");
-    }
+    uint64_t duration = report_info(rep, &m, ct_file_size(f), opts);
     if (tag != NULL)
         ct_warnings_append(&rep->warnings, &tag->warnings);
     if (list == NULL && (tag == NULL || !ct_id3v2_has_chapters(tag))) {
@@ -351,25 +374,14 @@ static chaptag_status mp3_plan(ct_file *f, const chaptag_chapters *list,
     int version = opts->id3v2_version == 4 ? 4 : 3;
     ct_id3_render_opts ro = {version, opts->toc_title ? opts->toc_title : "Chapters", duration};
     st = ct_id3v2_render_frames(tag, list, &ro, &frames, &rep->plan, &rep->warnings, err);
+    if (st == CHAPTAG_OK && (!ct_buf_ok(&frames) || !ct_buf_ok(&rep->plan)))
+        st = ct_fail_nomem(err);
     if (st != CHAPTAG_OK)
         goto out;
-    if (!ct_buf_ok(&frames) || !ct_buf_ok(&rep->plan)) {
-        st = ct_fail_nomem(err);
-        goto out;
-    }
     uint64_t padding = choose_padding(tag, frames.len, opts);
     st = plan_tag(&m, version, &frames, padding, plan, err);
-    if (st != CHAPTAG_OK)
-        goto out;
-    rep->tag_size = 10 + frames.len + padding;
-    rep->padding = padding;
-    rep->in_place = plan->n == 0 || plan->n_steps > 0;
-    snprintf(rep->what, sizeof rep->what, "ID3v2.%d tag", version);
-    ct_buf_printf(&rep->plan, "ID3v2.%d tag at offset 0: %" PRIu64 " bytes (%zu of frames, %" PRIu64
-                  " of padding), %s\n", version, rep->tag_size, frames.len, padding,
-                  rep->in_place ? "in place of the old tag"
-                  : tag != NULL ? "replacing the old tag; the file is rewritten"
-                                : "new; the file is rewritten");
+    if (st == CHAPTAG_OK)
+        report_tag(rep, plan, tag != NULL, version, frames.len, padding);
 out:
     ct_buf_free(&frames);
     mp3_file_free(&m);
