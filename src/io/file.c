@@ -1,17 +1,16 @@
 /* Reading files: regular files only, under an advisory lock (flock) so that a reader never
    sees another chaptag's edit half done; memory files for tests and fuzzing; whole chapter
    and picture files read at once. */
-#define _GNU_SOURCE
 #include "fileio_private.h"
 
 #include "buf.h"
+#include "platform.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,13 +18,13 @@
 /* How long a second chaptag waits for the lock on a file before it gives up. */
 #define LOCK_WAIT_MS 30000
 
-/* Waits up to LOCK_WAIT_MS for lock OP (LOCK_SH or LOCK_EX) on FD. */
-static int lock_wait(int fd, int op)
+/* Waits up to LOCK_WAIT_MS for the lock on FD, EXCLUSIVE or shared. */
+static int lock_wait(int fd, bool exclusive)
 {
     for (int waited = 0;; waited += 10) {
-        if (flock(fd, op | LOCK_NB) == 0)
+        if (ct_sys_trylock(fd, exclusive) == 0)
             return 0;
-        if (errno != EWOULDBLOCK && errno != EINTR)
+        if (errno != EWOULDBLOCK && errno != EAGAIN && errno != EINTR)
             return -1;
         if (waited >= LOCK_WAIT_MS) {
             errno = EWOULDBLOCK;
@@ -34,6 +33,24 @@ static int lock_wait(int fd, int op)
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+}
+
+/* Words why opening PATH (for MODE) failed, errno still open()'s. */
+static chaptag_status open_failed(const char *path, ct_open_mode mode, chaptag_error *err)
+{
+    if (mode == CT_OPEN_EDIT && errno == EISDIR)
+        return ct_fail(err, CHAPTAG_ERR_IO, 0, "is a directory");
+    if (mode == CT_OPEN_EDIT && (errno == EACCES || errno == EROFS)) {
+        int e = errno, probe = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (probe >= 0) { /* readable, not writable: say so plainly */
+            close(probe);
+            return ct_fail(err, CHAPTAG_ERR_IO, 0, e == EROFS
+                                                       ? "is on a read-only file system"
+                                                       : "is read-only (no write permission)");
+        }
+        errno = e;
+    }
+    return ct_fail_errno(err, "cannot open");
 }
 
 /* Opens PATH once: regular file, locked. *RETRY is set when the file at PATH was replaced
@@ -45,19 +62,8 @@ static chaptag_status open_once(const char *path, ct_open_mode mode, ct_file *f,
     /* O_NONBLOCK: opening a FIFO must not hang waiting for a writer */
     int flags = (mode == CT_OPEN_EDIT ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK;
     int fd = open(path, flags);
-    if (fd < 0 && mode == CT_OPEN_EDIT && errno == EISDIR)
-        return ct_fail(err, CHAPTAG_ERR_IO, 0, "is a directory");
-    if (fd < 0 && mode == CT_OPEN_EDIT && (errno == EACCES || errno == EROFS)) {
-        int e = errno, probe = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-        if (probe >= 0) { /* readable, not writable: say so plainly */
-            close(probe);
-            return ct_fail(err, CHAPTAG_ERR_IO, 0, e == EROFS ? "is on a read-only file system"
-                                                                : "is read-only (no write permission)");
-        }
-        errno = e;
-    }
     if (fd < 0)
-        return ct_fail_errno(err, "cannot open");
+        return open_failed(path, mode, err);
     if (fstat(fd, &f->st) != 0) {
         ct_fail_errno(err, "cannot stat");
         close(fd);
@@ -73,7 +79,7 @@ static chaptag_status open_once(const char *path, ct_open_mode mode, ct_file *f,
         return ct_fail(err, CHAPTAG_ERR_IO, 0, "is read-only (no write permission)");
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    if (lock_wait(fd, mode == CT_OPEN_EDIT ? LOCK_EX : LOCK_SH) != 0) {
+    if (lock_wait(fd, mode == CT_OPEN_EDIT) != 0) {
         ct_fail_errno(err, "cannot lock (another program keeps it locked)");
         close(fd);
         return CHAPTAG_ERR_IO;
@@ -177,7 +183,8 @@ chaptag_status ct_file_read(ct_file *f, uint64_t off, void *buf, size_t len, siz
         return CHAPTAG_OK;
     }
     if (n < len)
-        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the file ends early (at %llu bytes, %llu needed)",
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0,
+                       "the file ends early (at %llu bytes, %llu needed)",
                        (unsigned long long)(off + n), (unsigned long long)(off + len));
     return CHAPTAG_OK;
 }
@@ -197,7 +204,7 @@ bool ct_file_same(const ct_file *f, const char *output)
 
 char *ct_path_resolve(const char *path)
 {
-    return realpath(path, NULL);
+    return ct_sys_realpath(path);
 }
 
 chaptag_status ct_slurp_regular(const char *path, size_t max, char **out, size_t *len,

@@ -2,10 +2,10 @@
    never takes a live one for a leftover), the leftovers of a killed chaptag removed, a
    registry of the live ones for the signal handler, and the commit: fsync, the original's
    owner, mode and attributes, rename over the target, fsync of the folder. */
-#define _GNU_SOURCE
 #include "fileio_private.h"
 
 #include "keep.h"
+#include "platform.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,7 +21,8 @@
 static bool split_path(const char *path, char **dir, char **base)
 {
     const char *slash = strrchr(path, '/');
-    *dir = slash == NULL ? ct_strdup(".") : ct_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+    size_t dir_len = slash == path ? 1 : (size_t)(slash - path); /* "/NAME": the root */
+    *dir = slash == NULL ? ct_strdup(".") : ct_strndup(path, dir_len);
     *base = ct_strdup(slash == NULL ? path : slash + 1);
     if (*dir == NULL || *base == NULL) {
         free(*dir);
@@ -35,7 +35,7 @@ static bool split_path(const char *path, char **dir, char **base)
 /* The file to replace: PATH itself, or what its symlinks lead to (the links are kept). New. */
 static char *resolve_target(const char *path)
 {
-    char *real = realpath(path, NULL);
+    char *real = ct_sys_realpath(path);
     if (real != NULL)
         return real;
     return ct_strdup(path); /* a new output file that does not exist yet */
@@ -101,11 +101,11 @@ static int make_locked(char *path, size_t n)
     int fd = -1;
     for (int attempt = 0; template != NULL && attempt < 10 && fd < 0; attempt++) {
         snprintf(path, n, "%s", template);
-        fd = mkostemp(path, O_CLOEXEC);
+        fd = ct_sys_mkstemp(path);
         if (fd < 0)
             break;
         struct stat a, b;
-        if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, &a) != 0 || stat(path, &b) != 0 ||
+        if (ct_sys_trylock(fd, true) != 0 || fstat(fd, &a) != 0 || stat(path, &b) != 0 ||
             a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
             close(fd);
             fd = -1;
@@ -134,7 +134,7 @@ static void remove_stale(const char *dir)
         int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         struct stat a, b;
         if (fd >= 0 && fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
-            flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+            ct_sys_trylock(fd, true) == 0 &&
             fstatat(dirfd(d), e->d_name, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_ino == b.st_ino)
             unlinkat(dirfd(d), e->d_name, 0);
         if (fd >= 0)
@@ -200,7 +200,7 @@ chaptag_status ct_tmp_commit(ct_tmpfile *t, const ct_file *like, chaptag_error *
         st = ct_keep_owner_and_mode(t->fd, &like->st, same, t->target, err);
     if (st == CHAPTAG_OK && same)
         st = ct_keep_attrs(like->fd, t->fd, t->target, err);
-    if (st == CHAPTAG_OK && (ct_io_inject(EIO) || fsync(t->fd) != 0))
+    if (st == CHAPTAG_OK && (ct_io_inject(EIO) || ct_sys_sync(t->fd) != 0))
         st = ct_fail_errno(err, "cannot sync %s", t->path);
     if (st == CHAPTAG_OK && (ct_io_inject(EIO) || rename(t->path, t->target) != 0))
         st = ct_fail_errno(err, "cannot rename %s to %s", t->path, t->target);
@@ -213,7 +213,7 @@ chaptag_status ct_tmp_commit(ct_tmpfile *t, const ct_file *like, chaptag_error *
     t->path = NULL; /* renamed: nothing to unlink */
     int dfd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
-        fsync(dfd); /* the rename is done; a failed folder sync cannot undo it */
+        ct_sys_sync(dfd); /* the rename is done; a failed folder sync cannot undo it */
         close(dfd);
     }
     ct_tmp_abort(t);

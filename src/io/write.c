@@ -1,11 +1,11 @@
-/* Applying a plan to a file: in place when the backend gave steps (each written and
-   fdatasync'ed in order; on failure the original bytes are put back); otherwise one pass into
-   a temporary file beside the target (the unchanged ranges copied by the kernel with
-   copy_file_range, holes kept), checked, then put in place by tmp.c. */
-#define _GNU_SOURCE
+/* Applying a plan to a file: in place when the backend gave steps (each written and synced
+   in order; on failure the original bytes are put back); otherwise one pass into a temporary
+   file beside the target (the unchanged ranges copied by the kernel where it can, holes
+   kept), checked, then put in place by tmp.c. */
 #include "fileio_private.h"
 
 #include "buf.h"
+#include "platform.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,8 +32,8 @@ int ct_io_pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
     int rc = 0;
     while (done < len && rc == 0) {
         ssize_t n = ct_io_inject(ENOSPC) ? -1
-                                   : pwrite(fd, (const char *)buf + done, len - done,
-                                            (off_t)(off + done));
+                                         : pwrite(fd, (const char *)buf + done, len - done,
+                                                  (off_t)(off + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -51,7 +51,7 @@ static int sync_data(int fd)
 {
     if (ct_io_inject(EIO))
         return -1;
-    return fdatasync(fd);
+    return ct_sys_sync_data(fd);
 }
 
 /* Writeback of a new file is started every WB_CHUNK bytes, so that the disk writes while the
@@ -64,30 +64,9 @@ static int sync_data(int fd)
 static void flush_behind(int out, uint64_t pos, uint64_t *started)
 {
     while (started != NULL && pos - *started >= WB_CHUNK) {
-        sync_file_range(out, (off_t)*started, WB_CHUNK, SYNC_FILE_RANGE_WRITE);
+        ct_sys_writeback(out, *started, WB_CHUNK);
         *started += WB_CHUNK;
     }
-}
-
-/* The data segment of F at or after OFF, within [OFF, END): *DATA its start (END when the
-   rest is a hole), *HOLE where it ends. Without SEEK_DATA support all of it is data. */
-static void next_data(const ct_file *f, uint64_t off, uint64_t end, uint64_t *data,
-                      uint64_t *hole)
-{
-    *data = off;
-    *hole = end;
-#if defined(SEEK_DATA) && defined(SEEK_HOLE)
-    off_t d = lseek(f->fd, (off_t)off, SEEK_DATA);
-    if (d < 0 && errno == ENXIO) /* a hole to the end of the file */
-        d = (off_t)end;
-    if (d < 0)
-        return;
-    *data = (uint64_t)d < end ? (uint64_t)d : end;
-    off_t h = *data < end ? lseek(f->fd, (off_t)*data, SEEK_HOLE) : (off_t)end;
-    *hole = h >= 0 && (uint64_t)h < end ? (uint64_t)h : end;
-#else
-    (void)f;
-#endif
 }
 
 /* Copies LEN bytes at OFF of F to OUT at *OUT_POS, leaving F's holes holes in OUT (a sparse
@@ -102,7 +81,7 @@ static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out
     bool fresh = f->fd >= 0 && out != f->fd; /* in place, a skipped range would keep old bytes */
     while (fresh && off < end) {
         uint64_t data, hole;
-        next_data(f, off, end, &data, &hole);
+        ct_sys_next_data(f->fd, off, end, &data, &hole);
         *out_pos += data - off; /* skipped: never written, so a hole in the new file too */
         if (data < hole) {
             chaptag_status st = copy_data(f, data, hole - data, out, out_pos, started, err);
@@ -114,34 +93,42 @@ static chaptag_status copy_range(ct_file *f, uint64_t off, uint64_t len, int out
     return fresh ? CHAPTAG_OK : copy_data(f, off, len, out, out_pos, started, err);
 }
 
-static chaptag_status copy_data(ct_file *f, uint64_t off, uint64_t len, int out,
-                                uint64_t *out_pos, uint64_t *started, chaptag_error *err)
+/* Copies what it can of *LEN bytes at *OFF of F to OUT at *OUT_POS inside the kernel,
+   advancing all three; what is left (*LEN > 0) the caller copies through a buffer. */
+static chaptag_status copy_by_kernel(ct_file *f, uint64_t *off, uint64_t *len, int out,
+                                     uint64_t *out_pos, uint64_t *started, chaptag_error *err)
 {
-    bool kernel = f->fd >= 0;
-    while (len > 0 && kernel) {
+    while (*len > 0) {
         if (ct_io_inject(ENOSPC))
             return ct_fail_errno(err, "cannot write");
-        loff_t in_off = (loff_t)off, o = (loff_t)*out_pos;
-        size_t chunk = len > WB_CHUNK ? WB_CHUNK : (size_t)len;
-        ssize_t n = copy_file_range(f->fd, &in_off, out, &o, chunk, 0);
+        size_t chunk = *len > WB_CHUNK ? WB_CHUNK : (size_t)*len;
+        ssize_t n = ct_sys_copy_range(f->fd, *off, out, *out_pos, chunk);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
-            kernel = false;
-            break;
-        }
+        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+                      errno == EOPNOTSUPP))
+            return CHAPTAG_OK; /* not between these files: through a buffer */
         if (n < 0)
             return ct_fail_errno(err, "cannot write");
         if (n == 0)
             return ct_fail(err, CHAPTAG_ERR_IO, 0, "the file shrank while it was copied");
-        off += (uint64_t)n;
-        len -= (uint64_t)n;
+        *off += (uint64_t)n;
+        *len -= (uint64_t)n;
         *out_pos += (uint64_t)n;
         flush_behind(out, *out_pos, started);
         ct_io_pause();
     }
-    if (len == 0)
-        return CHAPTAG_OK;
+    return CHAPTAG_OK;
+}
+
+static chaptag_status copy_data(ct_file *f, uint64_t off, uint64_t len, int out,
+                                uint64_t *out_pos, uint64_t *started, chaptag_error *err)
+{
+    if (f->fd >= 0) {
+        chaptag_status st = copy_by_kernel(f, &off, &len, out, out_pos, started, err);
+        if (st != CHAPTAG_OK || len == 0)
+            return st;
+    }
     uint8_t *buf = ct_malloc(COPY_BLOCK);
     if (buf == NULL)
         return ct_fail_nomem(err);
@@ -275,56 +262,92 @@ static chaptag_status check_fd(int fd, ct_check_fn check, void *ctx, chaptag_err
     return st == CHAPTAG_OK ? check(&v, ctx, err) : st;
 }
 
-/* Runs the plan's steps in order, each made durable before the next: the backend chose
-   them so that the file is valid after every one. On a failure, or when CHECK finds the
-   result wrong, the original bytes (saved first) are put back and the size restored. */
-static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_check_fn check, void *ctx,
-                                  ct_apply_result *res, chaptag_error *err)
+/* Saves in OLD[i] (OLD_LEN[i] bytes) what step i of PLAN will overwrite in F. */
+static chaptag_status save_originals(ct_file *f, const ct_plan *plan, uint8_t **old,
+                                     size_t *old_len, chaptag_error *err)
 {
     chaptag_status st = CHAPTAG_OK;
-    size_t n = plan->n_steps;
-    uint8_t **old = ct_calloc(n, sizeof *old);
-    size_t *old_len = ct_calloc(n, sizeof *old_len);
-    if (old == NULL || old_len == NULL)
-        st = ct_fail_nomem(err);
-    for (size_t i = 0; i < n && st == CHAPTAG_OK; i++) {
+    for (size_t i = 0; i < plan->n_steps && st == CHAPTAG_OK; i++) {
         uint64_t len = ct_edit_len(&plan->steps[i]), off = plan->steps[i].off;
         len = off >= f->size ? 0 : f->size - off < len ? f->size - off : len;
         old[i] = ct_malloc((size_t)len);
         st = old[i] ? ct_file_read(f, off, old[i], (size_t)len, &old_len[i], err)
                     : ct_fail_nomem(err);
     }
-    size_t done = 0;
-    uint64_t written = 0;
-    /* an edit in place takes milliseconds: Ctrl-C or a TERM waits until the file is whole
-       again (done, or put back), then ends chaptag */
-    sigset_t block, was;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigaddset(&block, SIGPIPE);
-    sigprocmask(SIG_BLOCK, &block, &was);
-    for (; done < n && st == CHAPTAG_OK; done++) {
-        uint64_t pos = plan->steps[done].off;
-        st = write_pieces(f, &plan->steps[done], f->fd, &pos, NULL, err);
-        bool last = done + 1 == n;
-        if (st == CHAPTAG_OK && (last || !plan->steps[done].no_sync) && sync_data(f->fd) != 0)
+    return st;
+}
+
+/* Writes PLAN's steps into F in order, each synced before the next unless it says it need
+   not be (the last always is); *DONE counts the steps begun, *WRITTEN the bytes. */
+static chaptag_status run_steps(ct_file *f, const ct_plan *plan, size_t *done,
+                                uint64_t *written, chaptag_error *err)
+{
+    chaptag_status st = CHAPTAG_OK;
+    size_t n = plan->n_steps;
+    for (; *done < n && st == CHAPTAG_OK; (*done)++) {
+        const ct_edit *step = &plan->steps[*done];
+        uint64_t pos = step->off;
+        st = write_pieces(f, step, f->fd, &pos, NULL, err);
+        bool last = *done + 1 == n;
+        if (st == CHAPTAG_OK && (last || !step->no_sync) && sync_data(f->fd) != 0)
             st = ct_fail_errno(err, "cannot sync");
-        written += pos - plan->steps[done].off;
+        *written += pos - step->off;
         ct_io_pause();
     }
+    return st;
+}
+
+/* Puts back the original bytes of the first DONE steps (and the one that failed, if any) and
+   F's size: the earliest step to cover a byte saved its original, so the latest goes first. */
+static void restore_originals(ct_file *f, const ct_plan *plan, uint8_t *const *old,
+                              const size_t *old_len, size_t done)
+{
+    for (size_t i = done < plan->n_steps ? done + 1 : done; i-- > 0;)
+        if (old[i] != NULL && ct_io_pwrite_full(f->fd, old[i], old_len[i], plan->steps[i].off) != 0)
+            break;
+    if (ftruncate(f->fd, (off_t)f->size) == 0)
+        ct_sys_sync_data(f->fd);
+}
+
+/* Blocks (BLOCK true) or lets through again the signals that end chaptag, keeping the mask
+   that was in *WAS: an edit in place takes milliseconds, so Ctrl-C or a TERM waits until the
+   file is whole again (done, or put back), then ends chaptag. */
+static void hold_signals(bool block, sigset_t *was)
+{
+    if (!block) {
+        sigprocmask(SIG_SETMASK, was, NULL);
+        return;
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &set, was);
+}
+
+/* Runs the plan's steps in order, each made durable before the next: the backend chose
+   them so that the file is valid after every one. On a failure, or when CHECK finds the
+   result wrong, the original bytes (saved first) are put back and the size restored. */
+static chaptag_status apply_steps(ct_file *f, const ct_plan *plan, ct_check_fn check, void *ctx,
+                                  ct_apply_result *res, chaptag_error *err)
+{
+    size_t n = plan->n_steps, done = 0;
+    uint64_t written = 0;
+    uint8_t **old = ct_calloc(n, sizeof *old);
+    size_t *old_len = ct_calloc(n, sizeof *old_len);
+    chaptag_status st = old && old_len ? save_originals(f, plan, old, old_len, err)
+                                       : ct_fail_nomem(err);
+    sigset_t was;
+    hold_signals(true, &was);
+    if (st == CHAPTAG_OK)
+        st = run_steps(f, plan, &done, &written, err);
     if (st == CHAPTAG_OK)
         st = check_fd(f->fd, check, ctx, err);
-    if (st != CHAPTAG_OK && old != NULL && old_len != NULL) {
-        /* the earliest step to cover a byte saved its original: restore latest first */
-        for (size_t i = done < n ? done + 1 : done; i-- > 0;)
-            if (old[i] != NULL && ct_io_pwrite_full(f->fd, old[i], old_len[i], plan->steps[i].off) != 0)
-                break;
-        if (ftruncate(f->fd, (off_t)f->size) == 0)
-            fdatasync(f->fd);
-    }
-    sigprocmask(SIG_SETMASK, &was, NULL);
+    if (st != CHAPTAG_OK && old != NULL && old_len != NULL)
+        restore_originals(f, plan, old, old_len, done);
+    hold_signals(false, &was);
     for (size_t i = 0; old != NULL && i < n; i++)
         free(old[i]);
     free(old);
