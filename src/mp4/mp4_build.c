@@ -59,20 +59,6 @@ void ct_mp4_free_samples(qt_samples *q)
     free(q->deltas);
 }
 
-/* Appends a full box header (size patched by end_box) and returns where it starts. */
-static size_t begin_box(ct_buf *b, const char *type)
-{
-    size_t at = b->len;
-    ct_buf_put_u32be(b, 0);
-    ct_buf_put(b, type, 4);
-    return at;
-}
-
-static void end_box(ct_buf *b, size_t at)
-{
-    ct_buf_set_u32be(b, at, (uint32_t)(b->len - at));
-}
-
 static const uint8_t identity_matrix[36] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                                             0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
                                             0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
@@ -80,7 +66,7 @@ static const uint8_t identity_matrix[36] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 /* gmhd with gmin and the 'text' matrix that Apple's chapter tracks need (reference §4.5). */
 static void put_gmhd(ct_buf *b)
 {
-    size_t gmhd = begin_box(b, "gmhd"), gmin = begin_box(b, "gmin");
+    size_t gmhd = ct_box_begin(b, "gmhd"), gmin = ct_box_begin(b, "gmin");
     ct_buf_put_u32be(b, 0);         /* version, flags */
     ct_buf_put_u16be(b, 0x0040);    /* graphics mode: dither copy */
     ct_buf_put_u16be(b, 0x8000);    /* opcolor */
@@ -88,11 +74,11 @@ static void put_gmhd(ct_buf *b)
     ct_buf_put_u16be(b, 0x8000);
     ct_buf_put_u16be(b, 0);         /* balance */
     ct_buf_put_u16be(b, 0);         /* reserved */
-    end_box(b, gmin);
-    size_t text = begin_box(b, "text");
+    ct_box_end(b, gmin);
+    size_t text = ct_box_begin(b, "text");
     ct_buf_put(b, identity_matrix, sizeof identity_matrix);
-    end_box(b, text);
-    end_box(b, gmhd);
+    ct_box_end(b, text);
+    ct_box_end(b, gmhd);
 }
 
 /* The 'text' sample entry (FFmpeg's and TagLib's layout, reference §4.7 A). */
@@ -107,50 +93,50 @@ static void put_stsd(ct_buf *b)
         0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,                     /* style record, font 1 */
         0, 0, 0, 13, 'f', 't', 'a', 'b', 0, 1, 0, 1, 0,         /* ftab: one font, no name */
     };
-    size_t stsd = begin_box(b, "stsd");
+    size_t stsd = ct_box_begin(b, "stsd");
     ct_buf_put_u32be(b, 0);
     ct_buf_put_u32be(b, 1);
     ct_buf_put(b, entry, sizeof entry);
-    end_box(b, stsd);
+    ct_box_end(b, stsd);
 }
 
 /* Sample tables for Q, all samples in one chunk at SAMPLES_OFF. */
 static void put_stbl(ct_buf *b, const qt_samples *q, uint64_t samples_off)
 {
-    size_t stbl = begin_box(b, "stbl");
+    size_t stbl = ct_box_begin(b, "stbl");
     put_stsd(b);
-    size_t at = begin_box(b, "stts");
+    size_t at = ct_box_begin(b, "stts");
     ct_buf_put_u32be(b, 0);
     ct_buf_put_u32be(b, (uint32_t)q->n);
     for (size_t i = 0; i < q->n; i++) { /* one entry per chapter, never run-length merged */
         ct_buf_put_u32be(b, 1);
         ct_buf_put_u32be(b, (uint32_t)q->deltas[i]);
     }
-    end_box(b, at);
-    at = begin_box(b, "stsc");
+    ct_box_end(b, at);
+    at = ct_box_begin(b, "stsc");
     ct_buf_put_u32be(b, 0);
     ct_buf_put_u32be(b, 1);
     ct_buf_put_u32be(b, 1);              /* first chunk */
     ct_buf_put_u32be(b, (uint32_t)q->n); /* samples per chunk */
     ct_buf_put_u32be(b, 1);              /* sample description */
-    end_box(b, at);
-    at = begin_box(b, "stsz");
+    ct_box_end(b, at);
+    at = ct_box_begin(b, "stsz");
     ct_buf_put_u32be(b, 0);
     ct_buf_put_u32be(b, 0); /* sizes differ: one per sample */
     ct_buf_put_u32be(b, (uint32_t)q->n);
     for (size_t i = 0; i < q->n; i++)
         ct_buf_put_u32be(b, q->sizes[i]);
-    end_box(b, at);
+    ct_box_end(b, at);
     bool co64 = samples_off > UINT32_MAX;
-    at = begin_box(b, co64 ? "co64" : "stco");
+    at = ct_box_begin(b, co64 ? "co64" : "stco");
     ct_buf_put_u32be(b, 0);
     ct_buf_put_u32be(b, 1);
     if (co64)
         ct_buf_put_u64be(b, samples_off);
     else
         ct_buf_put_u32be(b, (uint32_t)samples_off);
-    end_box(b, at);
-    end_box(b, stbl);
+    ct_box_end(b, at);
+    ct_box_end(b, stbl);
 }
 
 /* A field of a full box that is 64 bits wide in version 1, 32 bits in version 0. */
@@ -164,7 +150,7 @@ static void put_versioned(ct_buf *b, uint64_t v, bool v1)
 
 static void put_tkhd(ct_buf *b, uint32_t id, uint64_t movie_dur, bool v1)
 {
-    size_t at = begin_box(b, "tkhd");
+    size_t at = ct_box_begin(b, "tkhd");
     ct_buf_put_u32be(b, (v1 ? 1u << 24 : 0) | 0x000002); /* in movie, not enabled */
     put_versioned(b, 0, v1); /* creation and modification times */
     put_versioned(b, 0, v1);
@@ -174,27 +160,27 @@ static void put_tkhd(ct_buf *b, uint32_t id, uint64_t movie_dur, bool v1)
     ct_buf_put_zeros(b, 8 + 2 + 2 + 2 + 2); /* reserved, layer, group, volume, reserved */
     ct_buf_put(b, identity_matrix, sizeof identity_matrix);
     ct_buf_put_zeros(b, 8); /* width, height */
-    end_box(b, at);
+    ct_box_end(b, at);
 }
 
 /* AVFoundation wants an edit list on the chapter track (TagLib's finding) */
 static void put_edts(ct_buf *b, uint64_t movie_dur, bool v1)
 {
-    size_t edts = begin_box(b, "edts"), at = begin_box(b, "elst");
+    size_t edts = ct_box_begin(b, "edts"), at = ct_box_begin(b, "elst");
     ct_buf_put_u32be(b, v1 ? 1u << 24 : 0);
     ct_buf_put_u32be(b, 1);
     put_versioned(b, movie_dur, v1);
     put_versioned(b, 0, v1);
     ct_buf_put_u32be(b, 0x00010000);
-    end_box(b, at);
-    end_box(b, edts);
+    ct_box_end(b, at);
+    ct_box_end(b, edts);
 }
 
 /* The chapter track's media: mdhd of timescale 1000, hdlr "text", and minf. */
 static void put_mdia(ct_buf *b, const qt_samples *q, uint64_t duration_ms, bool v1,
                      uint64_t samples_off)
 {
-    size_t mdia = begin_box(b, "mdia"), at = begin_box(b, "mdhd");
+    size_t mdia = ct_box_begin(b, "mdia"), at = ct_box_begin(b, "mdhd");
     ct_buf_put_u32be(b, v1 ? 1u << 24 : 0);
     put_versioned(b, 0, v1); /* creation and modification times */
     put_versioned(b, 0, v1);
@@ -202,22 +188,22 @@ static void put_mdia(ct_buf *b, const qt_samples *q, uint64_t duration_ms, bool 
     put_versioned(b, duration_ms, v1);
     ct_buf_put_u16be(b, 0x55c4); /* language "und" */
     ct_buf_put_u16be(b, 0);
-    end_box(b, at);
-    at = begin_box(b, "hdlr");
+    ct_box_end(b, at);
+    at = ct_box_begin(b, "hdlr");
     ct_buf_put_zeros(b, 8);
     ct_buf_put(b, "text", 4);
     ct_buf_put_zeros(b, 12);
     ct_buf_put(b, "Chapters", 9); /* name, NUL-terminated */
-    end_box(b, at);
-    size_t minf = begin_box(b, "minf");
+    ct_box_end(b, at);
+    size_t minf = ct_box_begin(b, "minf");
     put_gmhd(b);
     static const uint8_t dinf[36] = {0, 0, 0, 36, 'd', 'i', 'n', 'f', 0, 0, 0, 28,
                                      'd', 'r', 'e', 'f', 0, 0, 0, 0,  0, 0, 0, 1,
                                      0, 0, 0, 12, 'u', 'r', 'l', ' ', 0, 0, 0, 1};
     ct_buf_put(b, dinf, sizeof dinf);
     put_stbl(b, q, samples_off);
-    end_box(b, minf);
-    end_box(b, mdia);
+    ct_box_end(b, minf);
+    ct_box_end(b, mdia);
 }
 
 void ct_mp4_put_chapter_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64_t duration_ms,
@@ -225,11 +211,11 @@ void ct_mp4_put_chapter_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64
 {
     uint64_t movie_dur = duration_ms * movie_timescale / 1000;
     bool v1 = movie_dur > UINT32_MAX || duration_ms > UINT32_MAX;
-    size_t trak = begin_box(b, "trak");
+    size_t trak = ct_box_begin(b, "trak");
     put_tkhd(b, id, movie_dur, v1);
     put_edts(b, movie_dur, v1);
     put_mdia(b, q, duration_ms, v1, samples_off);
-    end_box(b, trak);
+    ct_box_end(b, trak);
 }
 
 void ct_mp4_put_chpl(ct_buf *b, const chaptag_chapters *list, ct_warnings *w)

@@ -103,9 +103,9 @@ static chaptag_status render_tail(ct_file *f, const ct_box *moov, size_t first,
     for (size_t i = first; i < moov->n_kids && st == CHAPTAG_OK; i++)
         st = ct_box_render_bytes(f, &moov->kids[i], out, err);
     if (st == CHAPTAG_OK && with_samples) {
-        ct_buf_put_u32be(out, (uint32_t)(8 + q->data.len));
-        ct_buf_put(out, "mdat", 4);
+        size_t at = ct_box_begin(out, "mdat");
         ct_buf_put(out, q->data.data, q->data.len);
+        ct_box_end(out, at);
     }
     if (st == CHAPTAG_OK && pad > 0) {
         uint8_t h[8];

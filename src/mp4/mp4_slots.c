@@ -35,9 +35,9 @@ static bool slot_bytes(const slot *s, ct_buf *out)
 {
     ct_buf_put(out, s->box, s->len);
     if (s->room > s->len) {
-        ct_buf_put_u32be(out, (uint32_t)(s->room - s->len));
-        ct_buf_put(out, "free", 4);
+        size_t at = ct_box_begin(out, "free");
         ct_buf_put_zeros(out, (size_t)(s->room - s->len - 8));
+        ct_box_end(out, at);
     }
     return ct_buf_ok(out);
 }
@@ -98,9 +98,9 @@ static bool slot_edit(ct_plan *p, const slot *s)
 static uint8_t *make_box(const char *type, const uint8_t *payload, size_t len, size_t *out_len)
 {
     ct_buf b = CT_BUF_INIT;
-    ct_buf_put_u32be(&b, (uint32_t)(len + 8));
-    ct_buf_put(&b, type, 4);
+    size_t at = ct_box_begin(&b, type);
     ct_buf_put(&b, payload, len);
+    ct_box_end(&b, at);
     return ct_buf_take(&b, out_len);
 }
 

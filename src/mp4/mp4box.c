@@ -530,3 +530,16 @@ void ct_box_free_array(ct_box *boxes, size_t n)
     }
     free(boxes);
 }
+
+size_t ct_box_begin(ct_buf *b, const char *type)
+{
+    size_t at = b->len;
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put(b, type, 4);
+    return at;
+}
+
+void ct_box_end(ct_buf *b, size_t at)
+{
+    ct_buf_set_u32be(b, at, (uint32_t)(b->len - at));
+}

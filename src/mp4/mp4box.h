@@ -111,4 +111,10 @@ void ct_box_clear(ct_box *box);
 /* Frees an array of N boxes and their contents. */
 void ct_box_free_array(ct_box *boxes, size_t n);
 
+/* Appends to B the header of a new box of TYPE, its size left 0, and returns where the box
+   starts; ct_box_end() writes the size once the payload is appended after it. Boxes built so
+   stay below 4 GiB (a 32-bit size). */
+size_t ct_box_begin(ct_buf *b, const char *type);
+void ct_box_end(ct_buf *b, size_t at);
+
 #endif

@@ -20,26 +20,13 @@ typedef struct {
     size_t free_after;  /* a free box after moov (moov first only) */
 } spec;
 
-static size_t begin(ct_buf *b, const char *type)
-{
-    size_t at = b->len;
-    ct_buf_put_u32be(b, 0);
-    ct_buf_put(b, type, 4);
-    return at;
-}
-
-static void end(ct_buf *b, size_t at)
-{
-    ct_buf_set_u32be(b, at, (uint32_t)(b->len - at));
-}
-
 static const uint8_t matrix[36] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
                                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
 
 /* A one-track AAC-like moov: 60 s, chunk offsets AUDIO_AT + k * 500 (or fake ones). */
 static void put_moov(ct_buf *b, uint64_t audio_at, uint32_t stco_base)
 {
-    size_t moov = begin(b, "moov"), at = begin(b, "mvhd");
+    size_t moov = ct_box_begin(b, "moov"), at = ct_box_begin(b, "mvhd");
     ct_buf_put_zeros(b, 12);
     ct_buf_put_u32be(b, 1000);  /* timescale */
     ct_buf_put_u32be(b, 60000); /* duration */
@@ -49,9 +36,9 @@ static void put_moov(ct_buf *b, uint64_t audio_at, uint32_t stco_base)
     ct_buf_put(b, matrix, 36);
     ct_buf_put_zeros(b, 24);
     ct_buf_put_u32be(b, 2); /* next track ID */
-    end(b, at);
-    size_t trak = begin(b, "trak");
-    at = begin(b, "tkhd");
+    ct_box_end(b, at);
+    size_t trak = ct_box_begin(b, "trak");
+    at = ct_box_begin(b, "tkhd");
     ct_buf_put_u32be(b, 3); /* enabled, in movie */
     ct_buf_put_zeros(b, 8);
     ct_buf_put_u32be(b, 1); /* track ID */
@@ -60,41 +47,41 @@ static void put_moov(ct_buf *b, uint64_t audio_at, uint32_t stco_base)
     ct_buf_put_zeros(b, 16);
     ct_buf_put(b, matrix, 36);
     ct_buf_put_zeros(b, 8);
-    end(b, at);
-    size_t mdia = begin(b, "mdia");
-    at = begin(b, "mdhd");
+    ct_box_end(b, at);
+    size_t mdia = ct_box_begin(b, "mdia");
+    at = ct_box_begin(b, "mdhd");
     ct_buf_put_zeros(b, 12);
     ct_buf_put_u32be(b, 8000);
     ct_buf_put_u32be(b, 480000);
     ct_buf_put_zeros(b, 4);
-    end(b, at);
-    at = begin(b, "hdlr");
+    ct_box_end(b, at);
+    at = ct_box_begin(b, "hdlr");
     ct_buf_put_zeros(b, 8);
     ct_buf_put(b, "soun", 4);
     ct_buf_put_zeros(b, 13);
-    end(b, at);
-    size_t minf = begin(b, "minf"), stbl = begin(b, "stbl");
-    at = begin(b, "stsz");
+    ct_box_end(b, at);
+    size_t minf = ct_box_begin(b, "minf"), stbl = ct_box_begin(b, "stbl");
+    at = ct_box_begin(b, "stsz");
     ct_buf_put_zeros(b, 4);
     ct_buf_put_u32be(b, 500); /* one 500-byte sample per chunk */
     ct_buf_put_u32be(b, CHUNKS);
-    end(b, at);
-    at = begin(b, "stco");
+    ct_box_end(b, at);
+    at = ct_box_begin(b, "stco");
     ct_buf_put_zeros(b, 4);
     ct_buf_put_u32be(b, CHUNKS);
     for (uint32_t k = 0; k < CHUNKS; k++)
         ct_buf_put_u32be(b, stco_base ? stco_base + k * 500 : (uint32_t)(audio_at + k * 500));
-    end(b, at);
-    end(b, stbl);
-    end(b, minf);
-    end(b, mdia);
-    end(b, trak);
-    size_t udta = begin(b, "udta");
-    at = begin(b, "meta");
+    ct_box_end(b, at);
+    ct_box_end(b, stbl);
+    ct_box_end(b, minf);
+    ct_box_end(b, mdia);
+    ct_box_end(b, trak);
+    size_t udta = ct_box_begin(b, "udta");
+    at = ct_box_begin(b, "meta");
     ct_buf_put(b, "\0\0\0\0\0\0\0\x0cilst\0\0\0\0", 16);
-    end(b, at);
-    end(b, udta);
-    end(b, moov);
+    ct_box_end(b, at);
+    ct_box_end(b, udta);
+    ct_box_end(b, moov);
 }
 
 static uint8_t audio_byte(size_t i)
@@ -109,22 +96,22 @@ static uint8_t *make_mp4(const spec *s, size_t *len)
     size_t moov_len = probe.len;
     ct_buf_free(&probe);
     ct_buf b = CT_BUF_INIT;
-    size_t at = begin(&b, "ftyp");
+    size_t at = ct_box_begin(&b, "ftyp");
     ct_buf_put(&b, "M4A \0\0\0\0M4A isom", 16);
-    end(&b, at);
+    ct_box_end(&b, at);
     uint64_t audio_at = b.len + 8 + (s->moov_first ? moov_len + s->free_after : 0);
     if (s->moov_first) {
         put_moov(&b, audio_at, s->stco_base);
         if (s->free_after) {
-            at = begin(&b, "free");
+            at = ct_box_begin(&b, "free");
             ct_buf_put_zeros(&b, s->free_after - 8);
-            end(&b, at);
+            ct_box_end(&b, at);
         }
     }
-    at = begin(&b, "mdat");
+    at = ct_box_begin(&b, "mdat");
     for (size_t i = 0; i < AUDIO_BYTES; i++)
         ct_buf_put_u8(&b, audio_byte(i));
-    end(&b, at);
+    ct_box_end(&b, at);
     if (!s->moov_first)
         put_moov(&b, audio_at, s->stco_base);
     return ct_buf_take(&b, len);
@@ -673,39 +660,39 @@ static void more_tracks_than_a_real_file_are_refused(void **state)
 {
     (void)state;
     ct_buf b = CT_BUF_INIT;
-    size_t at = begin(&b, "ftyp");
+    size_t at = ct_box_begin(&b, "ftyp");
     ct_buf_put(&b, "M4A \0\0\0\0M4A isom", 16);
-    end(&b, at);
-    size_t moov = begin(&b, "moov");
-    at = begin(&b, "mvhd");
+    ct_box_end(&b, at);
+    size_t moov = ct_box_begin(&b, "moov");
+    at = ct_box_begin(&b, "mvhd");
     ct_buf_put_zeros(&b, 12);
     ct_buf_put_u32be(&b, 1000);
     ct_buf_put_u32be(&b, 60000);
     ct_buf_put_zeros(&b, 80);
-    end(&b, at);
+    ct_box_end(&b, at);
     for (uint32_t id = 1; id <= 1025; id++) {
-        size_t trak = begin(&b, "trak");
-        at = begin(&b, "tkhd");
+        size_t trak = ct_box_begin(&b, "trak");
+        at = ct_box_begin(&b, "tkhd");
         ct_buf_put_u32be(&b, 3);
         ct_buf_put_zeros(&b, 8);
         ct_buf_put_u32be(&b, id);
         ct_buf_put_zeros(&b, 68);
-        end(&b, at);
-        size_t mdia = begin(&b, "mdia");
-        at = begin(&b, "mdhd");
+        ct_box_end(&b, at);
+        size_t mdia = ct_box_begin(&b, "mdia");
+        at = ct_box_begin(&b, "mdhd");
         ct_buf_put_zeros(&b, 12);
         ct_buf_put_u32be(&b, 1000);
         ct_buf_put_zeros(&b, 8);
-        end(&b, at);
-        at = begin(&b, "hdlr");
+        ct_box_end(&b, at);
+        at = ct_box_begin(&b, "hdlr");
         ct_buf_put_zeros(&b, 8);
         ct_buf_put(&b, "text", 4);
         ct_buf_put_zeros(&b, 13);
-        end(&b, at);
-        end(&b, mdia);
-        end(&b, trak);
+        ct_box_end(&b, at);
+        ct_box_end(&b, mdia);
+        ct_box_end(&b, trak);
     }
-    end(&b, moov);
+    ct_box_end(&b, moov);
     ct_file *f = ct_file_memory(b.data, b.len);
     chaptag_chapters *back = chaptag_chapters_new();
     chaptag_file_info info;

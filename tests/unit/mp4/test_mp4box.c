@@ -7,53 +7,40 @@
 
 #include "mp4box.h"
 
-static size_t begin(ct_buf *b, const char *type)
-{
-    size_t at = b->len;
-    ct_buf_put_u32be(b, 0);
-    ct_buf_put(b, type, 4);
-    return at;
-}
-
-static void end(ct_buf *b, size_t at)
-{
-    ct_buf_set_u32be(b, at, (uint32_t)(b->len - at));
-}
-
 /* ftyp, then moov holding: an unknown box, a trak with a 64-bit-size leaf and an stco, and
    udta ending in 4 zero bytes (QuickTime's terminator); then mdat. */
 static uint8_t *sample_file(size_t *len)
 {
     ct_buf b = CT_BUF_INIT;
-    size_t at = begin(&b, "ftyp");
+    size_t at = ct_box_begin(&b, "ftyp");
     ct_buf_put(&b, "M4A \0\0\0\0isom", 12);
-    end(&b, at);
-    size_t moov = begin(&b, "moov");
-    at = begin(&b, "zzzz");
+    ct_box_end(&b, at);
+    size_t moov = ct_box_begin(&b, "moov");
+    at = ct_box_begin(&b, "zzzz");
     ct_buf_put(&b, "unknown", 7);
-    end(&b, at);
-    size_t trak = begin(&b, "trak");
+    ct_box_end(&b, at);
+    size_t trak = ct_box_begin(&b, "trak");
     ct_buf_put_u32be(&b, 1); /* a leaf with a 64-bit size */
     ct_buf_put(&b, "big!", 4);
     ct_buf_put_u64be(&b, 16 + 5);
     ct_buf_put(&b, "12345", 5);
-    at = begin(&b, "stco");
+    at = ct_box_begin(&b, "stco");
     ct_buf_put_u32be(&b, 0);
     ct_buf_put_u32be(&b, 2);
     ct_buf_put_u32be(&b, 1000);
     ct_buf_put_u32be(&b, 0xfffffff0);
-    end(&b, at);
-    end(&b, trak);
-    size_t udta = begin(&b, "udta");
-    at = begin(&b, "meta");
+    ct_box_end(&b, at);
+    ct_box_end(&b, trak);
+    size_t udta = ct_box_begin(&b, "udta");
+    at = ct_box_begin(&b, "meta");
     ct_buf_put_zeros(&b, 12);
-    end(&b, at);
+    ct_box_end(&b, at);
     ct_buf_put_u32be(&b, 0);
-    end(&b, udta);
-    end(&b, moov);
-    at = begin(&b, "mdat");
+    ct_box_end(&b, udta);
+    ct_box_end(&b, moov);
+    at = ct_box_begin(&b, "mdat");
     ct_buf_put(&b, "audio", 5);
-    end(&b, at);
+    ct_box_end(&b, at);
     return ct_buf_take(&b, len);
 }
 
@@ -221,10 +208,31 @@ static void a_box_claiming_2_to_the_64_bytes_is_refused(void **state)
     ct_file_close(f);
 }
 
+static void begin_and_end_build_nested_boxes_with_their_sizes(void **state)
+{
+    (void)state;
+    static const uint8_t want[] = {
+        0, 0, 0, 28, 'm', 'o', 'o', 'v',     /* moov, 28 bytes */
+        0, 0, 0, 12, 'm', 'v', 'h', 'd',     /* mvhd, 12 bytes */
+        1, 2, 3, 4,                          /* its payload */
+        0, 0, 0, 8, 'f', 'r', 'e', 'e',      /* an empty free box */
+    };
+    ct_buf b = CT_BUF_INIT;
+    size_t moov = ct_box_begin(&b, "moov"), at = ct_box_begin(&b, "mvhd");
+    ct_buf_put(&b, "\x01\x02\x03\x04", 4);
+    ct_box_end(&b, at);
+    ct_box_end(&b, ct_box_begin(&b, "free"));
+    ct_box_end(&b, moov);
+    assert_true(ct_buf_ok(&b));
+    assert_bytes_equal(b.data, b.len, want, sizeof want);
+    ct_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(box_tree_renders_back_byte_for_byte),
+        cmocka_unit_test(begin_and_end_build_nested_boxes_with_their_sizes),
         cmocka_unit_test(changing_a_leaf_resizes_every_ancestor),
         cmocka_unit_test(shifting_offsets_past_4_gib_widens_stco_to_co64),
         cmocka_unit_test(offsets_before_the_insertion_point_stay),
