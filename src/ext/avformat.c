@@ -9,6 +9,8 @@
    streams, Ogg Vorbis and Ogg FLAC; cover art in Ogg; FLAC CUESHEET and APPLICATION blocks;
    RIFF chunks) is refused before anything is written. */
 #include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,14 +20,14 @@
 #include "avlib.h"
 #include "taglib.h"
 
+/* Filled once, under pthread_once, and only read after: threads share it safely. */
 ct_av_table ct_av;
+static pthread_once_t av_once = PTHREAD_ONCE_INIT;
+static atomic_bool av_loaded; /* for ct_avformat_loaded(), which must not load it */
 
-/* Fills the function table once. False (with AV.WHY) when the library is not there. */
-static bool load(void)
+/* Opens the library into CT_AV.LIB; false (with CT_AV.WHY) when it is not there. */
+static bool open_library(void)
 {
-    if (ct_av.tried)
-        return ct_av.lib != NULL;
-    ct_av.tried = true;
     static const char *const names[] = {"libavformat.so.59", "libavformat.so.60",
                                         "libavformat.so.61", "libavformat.so"};
     /* CHAPTAG_LIBAVFORMAT names the library instead (an FFmpeg built elsewhere) */
@@ -40,6 +42,13 @@ static bool load(void)
                  "install libavformat59); chaptag reads and writes MP3 and MP4 without it");
         return false;
     }
+    return true;
+}
+
+/* Fills the table from CT_AV.LIB; false (with CT_AV.WHY, the library closed) when a function
+   is missing. */
+static bool find_functions(void)
+{
     static const struct {
         void **slot;
         const char *name;
@@ -84,13 +93,28 @@ static bool load(void)
         }
     }
     *(void **)&ct_av.query_codec = dlsym(ct_av.lib, "avformat_query_codec"); /* optional */
-    ct_av.log_level(AV_LOG_QUIET); /* failures come back as codes; chaptag words them */
     return true;
+}
+
+static void load_once(void)
+{
+    if (!open_library() || !find_functions())
+        return;
+    ct_av.log_level(AV_LOG_QUIET); /* failures come back as codes; chaptag words them */
+    atomic_store(&av_loaded, true);
+}
+
+/* Fills the function table on first use, once per process whatever the threads. False (with
+   CT_AV.WHY) when the library is not there. */
+static bool load(void)
+{
+    pthread_once(&av_once, load_once);
+    return ct_av.lib != NULL;
 }
 
 bool ct_avformat_loaded(void)
 {
-    return ct_av.lib != NULL;
+    return atomic_load(&av_loaded);
 }
 
 chaptag_status ct_avformat_fail(chaptag_error *err, int code, const char *what)

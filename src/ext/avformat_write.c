@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "avlib.h"
 
-/* Writes for libavformat into our temporary file. */
+/* Writes for libavformat into our temporary file, through io: only io writes files, and its
+   test builds' faults reach the remux too. */
 typedef struct {
-    int fd;
+    ct_tmpfile *tmp;
     int64_t pos, size;
     int errnum; /* errno of a failed write, 0 if none */
 } sink;
@@ -20,13 +20,14 @@ typedef struct {
 static int sink_write(void *opaque, uint8_t *buf, int n)
 {
     sink *s = opaque;
-    for (int done = 0; done < n;) {
-        ssize_t w = pwrite(s->fd, buf + done, (size_t)(n - done), (off_t)(s->pos + done));
-        if (w <= 0) {
-            s->errnum = w < 0 ? errno : EIO;
-            return AVERROR(s->errnum);
-        }
-        done += (int)w;
+    chaptag_error e;
+    if (s->pos < 0) {
+        s->errnum = EINVAL;
+        return AVERROR(s->errnum);
+    }
+    if (ct_tmp_write(s->tmp, buf, (size_t)n, (uint64_t)s->pos, &e) != CHAPTAG_OK) {
+        s->errnum = e.sys_errno != 0 ? e.sys_errno : EIO;
+        return AVERROR(s->errnum);
     }
     s->pos += n;
     s->size = s->pos > s->size ? s->pos : s->size;
@@ -187,9 +188,10 @@ static chaptag_status start_output(AVFormatContext *ic, AVFormatContext *oc,
     return st;
 }
 
-/* Remuxes IC into OF with LIST's chapters into the temporary file at FD, bit-exact (no
-   version string, no random IDs: the same input and chapters give the same bytes). */
-static chaptag_status remux(AVFormatContext *ic, const AVOutputFormat *of, int fd,
+/* Remuxes IC into OF with LIST's chapters into the temporary file T, bit-exact (no version
+   string, no random IDs: the same input and chapters give the same bytes). *IO_ERRNO is the
+   errno of a write that failed, 0 if none. */
+static chaptag_status remux(AVFormatContext *ic, const AVOutputFormat *of, ct_tmpfile *t,
                             const chaptag_chapters *list, uint64_t duration_ms,
                             int64_t serial_offset, const char *label, int *io_errno,
                             chaptag_error *err)
@@ -198,7 +200,7 @@ static chaptag_status remux(AVFormatContext *ic, const AVOutputFormat *of, int f
     int rc = ct_av.alloc_output(&oc, of, NULL, NULL);
     if (rc < 0)
         return ct_avformat_fail(err, rc, "cannot start the new file");
-    sink s = {fd, 0, 0, 0};
+    sink s = {t, 0, 0, 0};
     unsigned char *buf = ct_av.malloc(1 << 16);
     oc->pb = buf ? ct_av.io_alloc(buf, 1 << 16, 1, &s, NULL, sink_write, sink_seek) : NULL;
     chaptag_status st = oc->pb ? CHAPTAG_OK : ct_fail_nomem(err);
@@ -296,14 +298,15 @@ chaptag_status ct_avformat_write_proven(ct_file *f, AVFormatContext *ic,
                                         const char *label, chaptag_error *err)
 {
     ct_tmpfile *t = NULL;
-    int fd, io_errno = 0;
+    int fd, io_errno = 0; /* fd unused: the remux writes through ct_tmp_write() */
     int64_t serial_offset =
         ct_avformat_is_ogg(of) ? ct_avformat_ogg_serial_offset(f, ic->nb_streams) : -1;
     chaptag_status st = ct_tmp_open(target, &t, &fd, err);
     if (st != CHAPTAG_OK)
         return st;
-    st = remux(ic, of, fd, list, duration_ms, serial_offset, label, &io_errno, err);
-    if (st != CHAPTAG_OK && io_errno != 0) {
+    (void)fd;
+    st = remux(ic, of, t, list, duration_ms, serial_offset, label, &io_errno, err);
+    if (io_errno != 0) { /* even one libavformat did not report: the file is not whole */
         errno = io_errno; /* a full disk is an I/O error, not a damaged file */
         st = ct_fail_errno(err, "cannot write the new file");
     }

@@ -13,7 +13,6 @@
 
 /* libavformat's functions, and libavcodec's and libavutil's that come with it. */
 typedef struct {
-    bool tried;
     void *lib;
     char why[200];
     int (*open_input)(AVFormatContext **, const char *, const AVInputFormat *, AVDictionary **);
@@ -49,7 +48,7 @@ typedef struct {
     int (*query_codec)(const AVOutputFormat *, enum AVCodecID, int); /* NULL if missing */
 } ct_av_table;
 
-/* The table, filled by ct_avformat_open_input() on first use. */
+/* The table, filled once (pthread_once) by ct_avformat_open_input() on first use. */
 extern ct_av_table ct_av;
 
 /* CHAPTAG_ERR_AUDIO with libavformat's reason for CODE. */

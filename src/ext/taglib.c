@@ -1,14 +1,18 @@
 /* Standard tags through the TagLib C bindings (libtag_c), opened with dlopen on first use so
-   that the MP3 and MP4 paths, which read their tags natively, never pay for loading it. */
+   that the MP3 and MP4 paths, which read their tags natively, never pay for loading it. The
+   bindings' string management (one global list that taglib_tag_free_strings empties) is
+   turned off: each string is freed by its reader, so threads do not free each other's. */
 #include "taglib.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Filled once, under pthread_once, and only read after. */
 static struct {
-    bool tried;
     void *lib;
     void *(*file_new)(const char *);
     int (*file_is_valid)(const void *);
@@ -18,19 +22,19 @@ static struct {
     char *(*artist)(const void *);
     char *(*album)(const void *);
     unsigned (*year)(const void *);
-    void (*free_strings)(void);
     void (*set_unicode)(int);
+    void (*set_management)(int);
+    void (*free)(void *); /* taglib_free (TagLib 1.11 on), else libc's: what strdup gave */
 } tl;
+static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
+static atomic_bool tl_loaded; /* for ct_taglib_loaded(), which must not load it */
 
-static bool load(void)
+static void load_once(void)
 {
-    if (tl.tried)
-        return tl.lib != NULL;
-    tl.tried = true;
     const char *chosen = getenv("CHAPTAG_LIBTAG_C"); /* another TagLib than the system's */
     tl.lib = dlopen(chosen ? chosen : "libtag_c.so.0", RTLD_NOW | RTLD_LOCAL);
     if (tl.lib == NULL)
-        return false;
+        return;
     static const struct {
         void **slot;
         const char *name;
@@ -43,33 +47,35 @@ static bool load(void)
         {(void **)&tl.artist, "taglib_tag_artist"},
         {(void **)&tl.album, "taglib_tag_album"},
         {(void **)&tl.year, "taglib_tag_year"},
-        {(void **)&tl.free_strings, "taglib_tag_free_strings"},
         {(void **)&tl.set_unicode, "taglib_set_strings_unicode"},
+        {(void **)&tl.set_management, "taglib_set_string_management_enabled"},
     };
     for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
         *syms[i].slot = dlsym(tl.lib, syms[i].name);
         if (*syms[i].slot == NULL) {
             dlclose(tl.lib);
             tl.lib = NULL;
-            return false;
+            return;
         }
     }
+    *(void **)&tl.free = dlsym(tl.lib, "taglib_free");
+    if (tl.free == NULL)
+        tl.free = free;
     tl.set_unicode(1);
-    return true;
+    tl.set_management(0);
+    atomic_store(&tl_loaded, true);
+}
+
+/* Loads TagLib on first use, once per process whatever the threads. */
+static bool load(void)
+{
+    pthread_once(&tl_once, load_once);
+    return tl.lib != NULL;
 }
 
 bool ct_taglib_loaded(void)
 {
-    return tl.lib != NULL;
-}
-
-/* Sets KEY to VALUE in LIST when VALUE is not empty. */
-static chaptag_status put(chaptag_chapters *list, const char *key, const char *value,
-                          chaptag_error *err)
-{
-    if (value == NULL || value[0] == '\0')
-        return CHAPTAG_OK;
-    return chaptag_chapters_set_meta(list, key, value, err);
+    return atomic_load(&tl_loaded);
 }
 
 chaptag_status ct_taglib_tags(const char *path, chaptag_chapters *list, chaptag_error *err)
@@ -89,14 +95,17 @@ chaptag_status ct_taglib_tags(const char *path, chaptag_chapters *list, chaptag_
         char year[16] = "";
         if (tl.year(tag) > 0)
             snprintf(year, sizeof year, "%u", tl.year(tag));
-        st = put(list, "title", tl.title(tag), err);
-        if (st == CHAPTAG_OK)
-            st = put(list, "artist", tl.artist(tag), err);
-        if (st == CHAPTAG_OK)
-            st = put(list, "album", tl.album(tag), err);
-        if (st == CHAPTAG_OK)
-            st = put(list, "year", year, err);
-        tl.free_strings();
+        char *(*const get[])(const void *) = {tl.title, tl.artist, tl.album};
+        static const char *const keys[] = {"title", "artist", "album"};
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+            char *value = get[i](tag); /* ours to free: string management is off */
+            if (st == CHAPTAG_OK && value != NULL && value[0] != '\0')
+                st = chaptag_chapters_set_meta(list, keys[i], value, err);
+            if (value != NULL)
+                tl.free(value);
+        }
+        if (st == CHAPTAG_OK && year[0] != '\0')
+            st = chaptag_chapters_set_meta(list, "year", year, err);
     }
     tl.file_free(file);
     return st;

@@ -75,12 +75,18 @@ chaptag_status ct_plan_apply_checked(ct_file *f, const char *path, const ct_plan
    its symlinks lead to), hidden and named .NAME.chaptag-tmp-XXXXXX. */
 typedef struct ct_tmpfile ct_tmpfile;
 
-/* Creates the temporary file; *FD is where to write it. */
+/* Creates the temporary file; *FD is where to write it (or ct_tmp_write()). */
 chaptag_status ct_tmp_open(const char *target, ct_tmpfile **out, int *fd, chaptag_error *err);
 
 /* Syncs the temporary file, gives it LIKE's mode and owner (LIKE may be NULL), renames it over
    its target and syncs the folder; frees T. On failure the temporary file is removed. */
 chaptag_status ct_tmp_commit(ct_tmpfile *t, const ct_file *like, chaptag_error *err);
+
+/* Writes the LEN bytes at BUF into the temporary file at offset OFF, all of them: for a writer
+   that seeks (a muxer), which writes through this rather than *FD so that the test builds'
+   faults (ct_fileio_fail_at) reach it. CHAPTAG_ERR_IO with errno's reason on failure. */
+chaptag_status ct_tmp_write(ct_tmpfile *t, const void *buf, size_t len, uint64_t off,
+                            chaptag_error *err);
 
 /* The temporary file's path (borrowed from T), e.g. to read what was written back. */
 const char *ct_tmp_path(const ct_tmpfile *t);

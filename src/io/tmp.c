@@ -71,6 +71,14 @@ struct ct_tmpfile {
     char *dir;
 };
 
+chaptag_status ct_tmp_write(ct_tmpfile *t, const void *buf, size_t len, uint64_t off,
+                            chaptag_error *err)
+{
+    if (ct_io_pwrite_full(t->fd, buf, len, off) != 0)
+        return ct_fail_errno(err, "cannot write");
+    return CHAPTAG_OK;
+}
+
 const char *ct_tmp_path(const ct_tmpfile *t)
 {
     return t->path;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "chapters.h"
+#include "fileio.h"
 
 /* Skips the test unless ffmpeg is there to make its files. */
 static void need_ffmpeg(void)
@@ -342,6 +343,42 @@ static void flac_application_block_is_refused(void **state)
     free(d);
 }
 
+/* The remux writes through io: with each of its writes, syncs and renames failing in turn
+   (the first being the muxer's first write), the embed fails as an I/O error, the original is
+   byte-identical and no temporary file is left; once past them all, it succeeds. */
+static void a_failed_write_during_a_remux_leaves_the_original(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    const char *mka = make_tone("fail.mka", "-c:a libopus");
+    chaptag_chapters *l = odd_chapters();
+    size_t orig_len;
+    char *orig = ct_test_read_file(mka, &orig_len);
+    unsigned long n = 1;
+    for (;; n++) {
+        assert_true(n < 1000);
+        chaptag_error err = {0};
+        ct_fileio_fail_at(n);
+        chaptag_status st = chaptag_embed(mka, l, NULL, NULL, &err);
+        ct_fileio_fail_at(0);
+        if (st == CHAPTAG_OK)
+            break;
+        assert_int_equal(st, CHAPTAG_ERR_IO);
+        if (n == 1 && strstr(err.msg, "cannot write the new file") == NULL)
+            fail_msg("the first write failing gave \"%s\"", err.msg);
+        size_t after_len;
+        char *after = ct_test_read_file(mka, &after_len);
+        assert_bytes_equal(after, after_len, orig, orig_len);
+        assert_no_temp_file();
+        free(after);
+    }
+    assert_true(n > 3); /* at least one write of the muxer's, then the sync and the rename */
+    assert_no_temp_file();
+    reads_back(mka, l);
+    free(orig);
+    chaptag_chapters_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +392,7 @@ int main(void)
         cmocka_unit_test(opus_keeps_its_stream_serial),
         cmocka_unit_test(flac_embed_reads_back_and_strips),
         cmocka_unit_test(flac_application_block_is_refused),
+        cmocka_unit_test(a_failed_write_during_a_remux_leaves_the_original),
     };
     return cmocka_run_group_tests(tests, ct_test_group_tmpdir, ct_test_group_rmdir);
 }
