@@ -1,0 +1,453 @@
+/* Tests of the MP4 planners (src/mp4/mp4_layout.c, src/mp4/mp4_slots.c) on trees crafted here
+   box by box: the rewrite, the shadow copy after moov, past the end of the file and in free
+   space before moov, the re-embed into the slots and the strip by retyping. Every plan is
+   carried out step by step with the file checked after each step, and must give the same
+   bytes as its edits. */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "mp4box.h"
+
+#define CHUNKS 4
+#define CHUNK_BYTES 500
+
+/* A sound track of CHUNKS chunks of one 500-byte sample each, at AUDIO_AT on. */
+static void put_audio_trak(ct_buf *b, uint64_t audio_at)
+{
+    size_t trak = ct_box_begin(b, "trak"), at = ct_box_begin(b, "tkhd");
+    ct_buf_put_u32be(b, 3);     /* version 0, enabled, in movie */
+    ct_buf_put_zeros(b, 8);     /* creation and modification times */
+    ct_buf_put_u32be(b, 1);     /* track ID */
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, 60000); /* duration, movie timescale */
+    ct_buf_put_zeros(b, 60);    /* reserved, layer, volume, matrix, width, height */
+    ct_box_end(b, at);
+    size_t mdia = ct_box_begin(b, "mdia");
+    at = ct_box_begin(b, "mdhd");
+    ct_buf_put_zeros(b, 12);
+    ct_buf_put_u32be(b, 8000);   /* timescale */
+    ct_buf_put_u32be(b, 480000); /* duration: 60 s */
+    ct_buf_put_zeros(b, 4);
+    ct_box_end(b, at);
+    at = ct_box_begin(b, "hdlr");
+    ct_buf_put_zeros(b, 8);
+    ct_buf_put(b, "soun", 4);
+    ct_buf_put_zeros(b, 13);
+    ct_box_end(b, at);
+    size_t minf = ct_box_begin(b, "minf"), stbl = ct_box_begin(b, "stbl");
+    at = ct_box_begin(b, "stco");
+    ct_buf_put_zeros(b, 4);
+    ct_buf_put_u32be(b, CHUNKS);
+    for (uint32_t k = 0; k < CHUNKS; k++)
+        ct_buf_put_u32be(b, (uint32_t)(audio_at + k * CHUNK_BYTES));
+    ct_box_end(b, at);
+    ct_box_end(b, stbl);
+    ct_box_end(b, minf);
+    ct_box_end(b, mdia);
+    ct_box_end(b, trak);
+}
+
+/* moov: mvhd (timescale 1000, 60 s, next track 2) and the sound track. */
+static void put_moov(ct_buf *b, uint64_t audio_at)
+{
+    size_t moov = ct_box_begin(b, "moov"), at = ct_box_begin(b, "mvhd");
+    ct_buf_put_zeros(b, 12);
+    ct_buf_put_u32be(b, 1000);
+    ct_buf_put_u32be(b, 60000);
+    ct_buf_put_zeros(b, 76);
+    ct_buf_put_u32be(b, 2); /* next track ID */
+    ct_box_end(b, at);
+    put_audio_trak(b, audio_at);
+    ct_box_end(b, moov);
+}
+
+static uint8_t audio_byte(size_t i)
+{
+    return (uint8_t)(i * 29 + 3);
+}
+
+/* Appends the top-level box LETTER stands for: y ftyp, m moov, a the audio mdat, f a free
+   box of 64 bytes, F one of 40,000. */
+static void put_top(ct_buf *b, char letter, uint64_t audio_at)
+{
+    size_t at;
+    switch (letter) {
+    case 'y':
+        at = ct_box_begin(b, "ftyp");
+        ct_buf_put(b, "M4A \0\0\0\0M4A isom", 16);
+        ct_box_end(b, at);
+        break;
+    case 'm':
+        put_moov(b, audio_at);
+        break;
+    case 'a':
+        at = ct_box_begin(b, "mdat");
+        for (size_t i = 0; i < CHUNKS * CHUNK_BYTES; i++)
+            ct_buf_put_u8(b, audio_byte(i));
+        ct_box_end(b, at);
+        break;
+    default:
+        at = ct_box_begin(b, "free");
+        ct_buf_put_zeros(b, letter == 'F' ? 40000 - 8 : 64 - 8);
+        ct_box_end(b, at);
+    }
+}
+
+/* A file of the top-level boxes LAYOUT names, in that order ("yma": moov before the audio). */
+static uint8_t *craft(const char *layout, size_t *len)
+{
+    ct_buf b = CT_BUF_INIT;
+    uint64_t audio_at = 0;
+    for (int pass = 0; pass < 2; pass++) { /* the first pass finds where the audio lands */
+        ct_buf_free(&b);
+        for (const char *c = layout; *c; c++) {
+            if (*c == 'a')
+                audio_at = b.len + 8;
+            put_top(&b, *c, audio_at);
+        }
+    }
+    assert_true(ct_buf_ok(&b));
+    return ct_buf_take(&b, len);
+}
+
+/* The offset of the first top-level box of TYPE in the LEN bytes at DATA; fails without one. */
+static uint64_t top_offset(const uint8_t *data, size_t len, const char *type)
+{
+    ct_file *f = ct_file_memory(data, len);
+    ct_box *tops;
+    size_t n;
+    chaptag_error err;
+    assert_int_equal(ct_box_scan(f, &tops, &n, &err), CHAPTAG_OK);
+    uint64_t off = UINT64_MAX;
+    for (size_t i = n; i-- > 0;)
+        if (ct_box_is(&tops[i], type))
+            off = tops[i].off;
+    ct_box_free_array(tops, n);
+    ct_file_close(f);
+    assert_true(off != UINT64_MAX);
+    return off;
+}
+
+/* Every chunk of the sound track points at the audio bytes it pointed at. */
+static void check_audio(const uint8_t *data, size_t len)
+{
+    ct_file *f = ct_file_memory(data, len);
+    ct_box *tops;
+    size_t n;
+    chaptag_error err;
+    assert_int_equal(ct_box_scan(f, &tops, &n, &err), CHAPTAG_OK);
+    ct_box *moov = NULL;
+    for (size_t i = n; i-- > 0;)
+        moov = ct_box_is(&tops[i], "moov") ? &tops[i] : moov;
+    assert_non_null(moov);
+    assert_int_equal(ct_box_parse(f, moov, &err), CHAPTAG_OK);
+    ct_box *co = ct_box_path(moov, "trak/mdia/minf/stbl/stco");
+    assert_non_null(co);
+    for (uint32_t k = 0; k < CHUNKS; k++) {
+        uint64_t off = ct_load_u32be(co->data + 8 + 4 * (size_t)k);
+        assert_true(off + CHUNK_BYTES <= len);
+        for (size_t i = 0; i < CHUNK_BYTES; i += 61)
+            assert_int_equal(data[off + i], audio_byte(k * CHUNK_BYTES + i));
+    }
+    ct_box_free_array(tops, n);
+    ct_file_close(f);
+}
+
+/* After each step: the boxes cover the file, the backend reads it, the audio is in place. */
+static void check_step(const uint8_t *data, size_t len, size_t step)
+{
+    ct_file *f = ct_file_memory(data, len);
+    chaptag_chapters *list = chaptag_chapters_new();
+    chaptag_file_info info;
+    chaptag_error err = {0};
+    if (ct_backend_mp4.read(f, "step.m4a", list, &info, &err) != CHAPTAG_OK)
+        fail_msg("after step %zu: %s", step, err.msg);
+    chaptag_chapters_free(list);
+    ct_file_close(f);
+    check_audio(data, len);
+}
+
+/* What one plan did. */
+typedef struct {
+    size_t n_steps, n_edits;
+    uint64_t padding;
+} done_plan;
+
+/* Plans L (NULL: strip) in STYLE with PADDING (-1: chaptag's choice) into DATA, carries it
+   out step by step checking each, checks the steps and the edits give the same bytes and L
+   reads back; returns the new file. */
+static uint8_t *run(const uint8_t *data, size_t len, const chaptag_chapters *l, int style,
+                    int64_t padding, size_t *out_len, done_plan *d)
+{
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    o.mp4_style = style;
+    o.padding = padding;
+    ct_plan plan = CT_PLAN_INIT;
+    struct chaptag_report rep;
+    memset(&rep, 0, sizeof rep);
+    chaptag_error err = {0};
+    ct_file *f = ct_file_memory(data, len);
+    if (ct_backend_mp4.plan(f, l, &o, &plan, &rep, &err) != CHAPTAG_OK)
+        fail_msg("plan: %s", err.msg);
+    ct_file_close(f);
+    *d = (done_plan){plan.n_steps, plan.n, rep.padding};
+    size_t edits_len;
+    uint8_t *edits = ct_test_apply_edits(data, len, &plan, &edits_len);
+    uint8_t *out = edits;
+    *out_len = edits_len;
+    if (plan.n_steps > 0) {
+        out = ct_test_apply_steps(data, len, &plan, out_len, check_step);
+        assert_bytes_equal(out, *out_len, edits, edits_len);
+        free(edits);
+    }
+    ct_plan_free(&plan);
+    ct_buf_free(&rep.plan);
+    ct_warnings_clear(&rep.warnings);
+    chaptag_chapters *back = ct_test_read(&ct_backend_mp4, out, *out_len, NULL);
+    assert_int_equal(chaptag_chapters_count(back), l ? chaptag_chapters_count(l) : 0);
+    for (size_t i = 0; l != NULL && i < chaptag_chapters_count(l); i++)
+        assert_string_equal(chaptag_chapters_get(back, i)->title,
+                            chaptag_chapters_get(l, i)->title);
+    chaptag_chapters_free(back);
+    check_audio(out, *out_len);
+    return out;
+}
+
+/* True when NEEDLE occurs in the LEN bytes at DATA. */
+static bool holds(const uint8_t *data, size_t len, const char *needle)
+{
+    for (size_t i = 0; i + strlen(needle) <= len; i++)
+        if (memcmp(data + i, needle, strlen(needle)) == 0)
+            return true;
+    return false;
+}
+
+static void with_no_room_after_moov_the_file_is_rewritten_and_the_audio_moved(void **state)
+{
+    (void)state;
+    size_t len, out_len;
+    uint8_t *data = craft("yma", &len);
+    chaptag_chapters *l = ct_test_chapters(5, 10000, "Rewritten");
+    done_plan d;
+    uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, -1, &out_len, &d);
+    assert_int_equal(d.n_steps, 0);
+    assert_int_equal(d.n_edits, 1); /* one region: moov and what follows it */
+    assert_true(out_len > len);
+    assert_true(top_offset(out, out_len, "moov") < top_offset(out, out_len, "mdat"));
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
+static void a_rewrite_with_padding_asked_leaves_exactly_that_much(void **state)
+{
+    (void)state;
+    size_t len, out_len;
+    uint8_t *data = craft("yma", &len);
+    chaptag_chapters *l = ct_test_chapters(3, 10000, "Padded");
+    done_plan d;
+    uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, 3000, &out_len, &d);
+    assert_int_equal(d.n_steps, 0);
+    assert_int_equal(d.padding, 3000);
+    /* moov, the titles' mdat, then a free box of 3000 bytes before the audio */
+    uint64_t audio = len - (CHUNKS * CHUNK_BYTES + 8) + (out_len - len);
+    assert_memory_equal(out + audio - 3000, "\0\0\x0b\xb8" "free", 8);
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
+static void free_space_after_moov_takes_a_shadow_copy_in_steps(void **state)
+{
+    (void)state;
+    size_t len, out_len;
+    uint8_t *data = craft("ymFa", &len);
+    uint64_t old_moov = top_offset(data, len, "moov");
+    chaptag_chapters *l = ct_test_chapters(4, 10000, "Shadowed");
+    done_plan d;
+    uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, -1, &out_len, &d);
+    assert_true(d.n_steps > 0);
+    assert_int_equal(out_len, len); /* nothing moved: the copy stands in the free box */
+    assert_true(top_offset(out, out_len, "moov") > old_moov);
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
+static void a_moov_at_the_end_is_copied_past_the_end_in_steps(void **state)
+{
+    (void)state;
+    size_t len, out_len;
+    uint8_t *data = craft("yam", &len);
+    uint64_t old_moov = top_offset(data, len, "moov");
+    chaptag_chapters *l = ct_test_chapters(4, 10000, "Appended");
+    done_plan d;
+    uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, -1, &out_len, &d);
+    assert_true(d.n_steps > 0);
+    assert_true(out_len > len);
+    assert_true(top_offset(out, out_len, "moov") >= len); /* the old one is free space now */
+    assert_memory_equal(out + old_moov + 4, "free", 4);
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
+static void free_space_before_moov_takes_the_copy_when_none_follows(void **state)
+{
+    (void)state;
+    size_t len, out_len;
+    uint8_t *data = craft("yFma", &len);
+    uint64_t free_at = top_offset(data, len, "free"), old_moov = top_offset(data, len, "moov");
+    chaptag_chapters *l = ct_test_chapters(4, 10000, "Before");
+    done_plan d;
+    uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, -1, &out_len, &d);
+    assert_true(d.n_steps > 0);
+    assert_int_equal(out_len, len);
+    /* behind an 8-byte free header in the old free space, ahead of the old moov */
+    assert_int_equal(top_offset(out, out_len, "moov"), free_at + 8);
+    assert_memory_equal(out + old_moov + 4, "free", 4);
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
+static void free_space_before_moov_too_small_is_taken_into_a_rewrite(void **state)
+{
+    (void)state;
+    size_t len, out_len;
+    uint8_t *data = craft("yfma", &len);
+    uint64_t free_at = top_offset(data, len, "free");
+    chaptag_chapters *l = ct_test_chapters(4, 10000, "Reclaimed");
+    done_plan d;
+    uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, -1, &out_len, &d);
+    assert_int_equal(d.n_steps, 0);
+    assert_int_equal(top_offset(out, out_len, "moov"), free_at); /* the region starts there */
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
+static void a_re_embed_that_fits_writes_the_slots_and_moves_nothing(void **state)
+{
+    (void)state;
+    size_t len, one_len, two_len;
+    uint8_t *data = craft("yma", &len);
+    chaptag_chapters *a = ct_test_chapters(6, 9000, "First take");
+    chaptag_chapters *b = ct_test_chapters(6, 9000, "Other, longer take");
+    done_plan d;
+    uint8_t *one = run(data, len, a, CHAPTAG_MP4_BOTH, -1, &one_len, &d);
+    uint64_t moov = top_offset(one, one_len, "moov");
+    uint8_t *two = run(one, one_len, b, CHAPTAG_MP4_BOTH, -1, &two_len, &d);
+    assert_true(d.n_steps > 0);
+    assert_int_equal(d.n_edits, 3); /* the trak, the titles' mdat and chpl */
+    assert_int_equal(two_len, one_len);
+    assert_int_equal(top_offset(two, two_len, "moov"), moov);
+    assert_false(holds(two, two_len, "First take"));
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+    free(two);
+    free(one);
+    free(data);
+}
+
+static void a_re_embed_of_one_flavour_uses_only_its_slot(void **state)
+{
+    (void)state;
+    static const int styles[] = {CHAPTAG_MP4_QT, CHAPTAG_MP4_NERO};
+    for (size_t s = 0; s < 2; s++) {
+        size_t len, one_len, two_len;
+        uint8_t *data = craft("yma", &len);
+        chaptag_chapters *a = ct_test_chapters(3, 15000, "Alpha");
+        chaptag_chapters *b = ct_test_chapters(3, 15000, "Gamma ray");
+        done_plan d;
+        uint8_t *one = run(data, len, a, styles[s], -1, &one_len, &d);
+        uint8_t *two = run(one, one_len, b, styles[s], -1, &two_len, &d);
+        assert_true(d.n_steps > 0);
+        assert_int_equal(d.n_edits, styles[s] == CHAPTAG_MP4_QT ? 2 : 1);
+        assert_int_equal(two_len, one_len);
+        assert_int_equal(holds(two, two_len, "chpl"), styles[s] == CHAPTAG_MP4_NERO);
+        chaptag_chapters_free(a);
+        chaptag_chapters_free(b);
+        free(two);
+        free(one);
+        free(data);
+    }
+}
+
+static void a_re_embed_too_big_for_its_slots_lays_out_anew(void **state)
+{
+    (void)state;
+    size_t len, one_len, two_len;
+    uint8_t *data = craft("yma", &len);
+    chaptag_chapters *a = ct_test_chapters(2, 20000, "Short");
+    chaptag_chapters *b = ct_test_chapters(50, 1000, "A much longer title than the first ones");
+    done_plan d;
+    uint8_t *one = run(data, len, a, CHAPTAG_MP4_BOTH, -1, &one_len, &d);
+    uint64_t moov = top_offset(one, one_len, "moov");
+    uint8_t *two = run(one, one_len, b, CHAPTAG_MP4_BOTH, -1, &two_len, &d);
+    /* not in the slots, which keep moov where it is and the file's size */
+    assert_true(top_offset(two, two_len, "moov") != moov || two_len > one_len);
+    assert_false(holds(two, two_len, "Short 1"));
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+    free(two);
+    free(one);
+    free(data);
+}
+
+static void strip_retypes_in_place_and_zeroes_every_title(void **state)
+{
+    (void)state;
+    for (int moov_last = 0; moov_last < 2; moov_last++) {
+        size_t len, one_len, two_len;
+        uint8_t *data = craft(moov_last ? "yam" : "yma", &len);
+        chaptag_chapters *a = ct_test_chapters(3, 10000, "Secret");
+        done_plan d;
+        uint8_t *one = run(data, len, a, CHAPTAG_MP4_BOTH, -1, &one_len, &d);
+        uint8_t *two = run(one, one_len, NULL, CHAPTAG_MP4_BOTH, -1, &two_len, &d);
+        assert_true(d.n_steps > 0);
+        assert_int_equal(two_len, one_len);
+        assert_false(holds(two, two_len, "Secret"));
+        assert_false(holds(two, two_len, "chpl"));
+        assert_false(holds(two, two_len, "tref"));
+        chaptag_chapters_free(a);
+        free(two);
+        free(one);
+        free(data);
+    }
+}
+
+static void strip_of_a_file_without_chapters_plans_nothing(void **state)
+{
+    (void)state;
+    size_t len, out_len;
+    uint8_t *data = craft("yma", &len);
+    done_plan d;
+    uint8_t *out = run(data, len, NULL, CHAPTAG_MP4_BOTH, -1, &out_len, &d);
+    assert_int_equal(d.n_edits, 0);
+    assert_bytes_equal(out, out_len, data, len);
+    free(out);
+    free(data);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(with_no_room_after_moov_the_file_is_rewritten_and_the_audio_moved),
+        cmocka_unit_test(a_rewrite_with_padding_asked_leaves_exactly_that_much),
+        cmocka_unit_test(free_space_after_moov_takes_a_shadow_copy_in_steps),
+        cmocka_unit_test(a_moov_at_the_end_is_copied_past_the_end_in_steps),
+        cmocka_unit_test(free_space_before_moov_takes_the_copy_when_none_follows),
+        cmocka_unit_test(free_space_before_moov_too_small_is_taken_into_a_rewrite),
+        cmocka_unit_test(a_re_embed_that_fits_writes_the_slots_and_moves_nothing),
+        cmocka_unit_test(a_re_embed_of_one_flavour_uses_only_its_slot),
+        cmocka_unit_test(a_re_embed_too_big_for_its_slots_lays_out_anew),
+        cmocka_unit_test(strip_retypes_in_place_and_zeroes_every_title),
+        cmocka_unit_test(strip_of_a_file_without_chapters_plans_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
