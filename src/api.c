@@ -348,9 +348,10 @@ static chaptag_status image_path(const char *image, const char *dir,
     snprintf(joined, n, "%s/%s", dir, image);
     char *real = ct_path_resolve(image[0] == '/' ? image : joined);
     free(joined);
+    char reason[128];
     if (real == NULL)
         return ct_fail(err, CHAPTAG_ERR_INPUT, line, "cannot read the image %s: %s", image,
-                       strerror(errno));
+                       ct_strerror(errno, reason, sizeof reason));
     bool ok = inside(real, dir);
     for (size_t i = 0; i < n_dirs && !ok; i++) {
         char *root = ct_path_resolve(image_dirs[i]);

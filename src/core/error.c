@@ -59,6 +59,13 @@ chaptag_status ct_fail_at(chaptag_error *err, chaptag_status code, unsigned line
     return code;
 }
 
+const char *ct_strerror(int e, char *buf, size_t n)
+{
+    if (strerror_r(e, buf, n) != 0) /* the XSI form: strerror's buffer is shared by threads */
+        snprintf(buf, n, "error %d", e);
+    return buf;
+}
+
 chaptag_status ct_fail_errno(chaptag_error *err, const char *fmt, ...)
 {
     int e = errno;
@@ -69,7 +76,8 @@ chaptag_status ct_fail_errno(chaptag_error *err, const char *fmt, ...)
     vfail(err, CHAPTAG_ERR_IO, 0, 0, fmt, ap);
     va_end(ap);
     size_t used = strlen(err->msg);
-    snprintf(err->msg + used, sizeof err->msg - used, ": %s", strerror(e));
+    char reason[128];
+    snprintf(err->msg + used, sizeof err->msg - used, ": %s", ct_strerror(e, reason, sizeof reason));
     err->sys_errno = e;
     return CHAPTAG_ERR_IO;
 }

@@ -22,6 +22,9 @@ chaptag_status ct_fail(chaptag_error *err, chaptag_status code, unsigned line, c
 chaptag_status ct_fail_at(chaptag_error *err, chaptag_status code, unsigned line, unsigned column,
                           const char *fmt, ...) CT_PRINTF(5, 6);
 
+/* The text of errno value E in BUF (N bytes), thread-safe; returns BUF. */
+const char *ct_strerror(int e, char *buf, size_t n);
+
 /* CHAPTAG_ERR_IO from errno, which must be captured right after the failing call: the message
    is the formatted text, ": ", and strerror(errno). */
 chaptag_status ct_fail_errno(chaptag_error *err, const char *fmt, ...) CT_PRINTF(2, 3);

@@ -247,6 +247,23 @@ static chaptag_status sniff_adif(ct_file *f, bool *adif, chaptag_error *err)
     return st;
 }
 
+/* True when IC holds exactly LIST: the same starts and titles, and the ends LIST gives. */
+static bool holds_already(const AVFormatContext *ic, const chaptag_chapters *list,
+                          uint64_t duration_ms)
+{
+    chaptag_chapters *have = chaptag_chapters_new();
+    char why[8];
+    bool same = have != NULL && ct_avformat_read_chapters(ic, have, NULL) == CHAPTAG_OK &&
+                ct_chapters_match(list, have, SIZE_MAX, why, sizeof why);
+    for (size_t i = 0; same && i < chaptag_chapters_count(list); i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        same = ch->end_ms == CHAPTAG_TIME_NONE ||
+               chaptag_chapters_end(have, i, duration_ms) == ch->end_ms;
+    }
+    chaptag_chapters_free(have);
+    return same;
+}
+
 static chaptag_status av_write(ct_file *f, const char *path, const chaptag_chapters *list,
                                const chaptag_embed_opts *opts, struct chaptag_report *rep,
                                chaptag_error *err)
@@ -272,7 +289,9 @@ static chaptag_status av_write(ct_file *f, const char *path, const chaptag_chapt
         st = chaptag_chapters_validate(list, duration ? duration : CHAPTAG_TIME_NONE, err);
     size_t n = list ? chaptag_chapters_count(list) : 0;
     snprintf(rep->what, sizeof rep->what, "%s", ic->iformat->name);
-    bool nothing = list == NULL && ic->nb_chapters == 0; /* a strip with nothing to remove */
+    /* a strip with nothing to remove, or the very chapters the file holds: a remux would
+       only change bytes (FFmpeg 5.1 gives Matroska new UIDs each time), so nothing is done */
+    bool nothing = list == NULL ? ic->nb_chapters == 0 : holds_already(ic, list, duration);
     const char *target = opts->output ? opts->output : path;
     const AVOutputFormat *of = NULL;
     if (st == CHAPTAG_OK && !nothing &&
