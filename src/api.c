@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api.h"
 #include "backend.h"
 #include "formats.h"
 #include "verify.h"
@@ -62,21 +63,109 @@ chaptag_kind chaptag_file_kind(const char *path)
     return kind;
 }
 
+/* An audio file as the API holds it: open, locked, and opened by its container once. */
+typedef struct {
+    ct_file *f;
+    const ct_backend *be;
+    void *state;
+} opened;
+
+static void close_audio(opened *o)
+{
+    if (o->be != NULL)
+        o->be->close(o->state);
+    ct_file_close(o->f);
+    memset(o, 0, sizeof *o);
+}
+
+/* Opens F (already open, from PATH) with its container; O takes F over. */
+static chaptag_status open_container(ct_file *f, const char *path, opened *o, chaptag_error *err)
+{
+    const ct_backend *be;
+    memset(o, 0, sizeof *o);
+    o->f = f;
+    chaptag_status st = pick_backend(f, &be, err);
+    if (st == CHAPTAG_OK)
+        st = be->open(f, path, &o->state, err);
+    if (st == CHAPTAG_OK)
+        o->be = be;
+    return st;
+}
+
+/* Opens the audio file at PATH in MODE with its container. On failure O holds nothing. */
+static chaptag_status open_audio(const char *path, ct_open_mode mode, opened *o,
+                                 chaptag_error *err)
+{
+    ct_file *f = NULL;
+    memset(o, 0, sizeof *o);
+    chaptag_status st = ct_file_open(path, mode, &f, err);
+    if (st == CHAPTAG_OK)
+        st = open_container(f, path, o, err);
+    else
+        ct_file_close(f);
+    if (st != CHAPTAG_OK)
+        close_audio(o);
+    return st;
+}
+
+/* The duration chapters are checked against: the one OPTS gives, else the measured one. */
+static uint64_t duration_for(const opened *o, const chaptag_embed_opts *opts)
+{
+    return opts->duration_ms != CHAPTAG_TIME_NONE ? opts->duration_ms : o->be->duration(o->state);
+}
+
+chaptag_status ct_backend_read(const ct_backend *be, ct_file *f, const char *path,
+                               chaptag_chapters *list, chaptag_file_info *info,
+                               chaptag_error *err)
+{
+    void *state = NULL;
+    chaptag_status st = be->open(f, path, &state, err);
+    if (st == CHAPTAG_OK)
+        st = be->read(state, list, info, err);
+    if (state != NULL)
+        be->close(state);
+    return st;
+}
+
+chaptag_status ct_backend_plan(const ct_backend *be, ct_file *f, const chaptag_chapters *list,
+                               const chaptag_embed_opts *opts, ct_plan *plan,
+                               struct chaptag_report *rep, chaptag_error *err)
+{
+    opened o = {f, be, NULL};
+    chaptag_status st = be->open(f, "", &o.state, err);
+    if (st == CHAPTAG_OK && list != NULL)
+        st = chaptag_chapters_validate(list, duration_for(&o, opts), err);
+    if (st == CHAPTAG_OK)
+        st = be->plan(o.state, list, opts, plan, rep, err);
+    if (o.state != NULL)
+        be->close(o.state);
+    return st;
+}
+
+chaptag_status ct_backend_lint(const ct_backend *be, ct_file *f, ct_findings *out,
+                               chaptag_error *err)
+{
+    void *state = NULL;
+    chaptag_status st = be->open(f, "", &state, err);
+    if (st == CHAPTAG_OK && be->lint != NULL)
+        st = be->lint(state, out, err);
+    if (state != NULL)
+        be->close(state);
+    return st;
+}
+
 chaptag_status chaptag_read(const char *path, chaptag_chapters **out, chaptag_file_info *info,
                             chaptag_error *err)
 {
-    ct_file *f = NULL;
     chaptag_chapters *list = chaptag_chapters_new();
-    const ct_backend *be;
     chaptag_file_info scratch;
+    opened o;
     if (list == NULL)
         return ct_fail_nomem(err);
-    chaptag_status st = ct_file_open(path, CT_OPEN_READ, &f, err);
+    chaptag_status st = open_audio(path, CT_OPEN_READ, &o, err);
     if (st == CHAPTAG_OK)
-        st = pick_backend(f, &be, err);
-    if (st == CHAPTAG_OK)
-        st = be->read(f, path, list, info ? info : &scratch, err);
-    ct_file_close(f);
+        st = o.be->read(o.state, list, info ? info : &scratch, err);
+    close_audio(&o);
     if (st != CHAPTAG_OK) {
         chaptag_chapters_free(list);
         return st;
@@ -121,7 +210,7 @@ static chaptag_status prove(ct_file *written, void *ctx, chaptag_error *err)
     chaptag_file_info info;
     chaptag_error e;
     char why[200];
-    chaptag_status st = got && none ? p->be->read(written, p->path, got, &info, &e)
+    chaptag_status st = got && none ? ct_backend_read(p->be, written, p->path, got, &info, &e)
                                     : CHAPTAG_ERR_NOMEM;
     if (st == CHAPTAG_ERR_NOMEM)
         st = ct_fail_nomem(err);
@@ -177,20 +266,21 @@ static chaptag_status write_chapters(const char *path, const chaptag_chapters *l
     chaptag_report *rep = ct_calloc(1, sizeof *rep);
     if (rep == NULL)
         return ct_fail_nomem(err);
-    ct_file *f = NULL;
     ct_plan plan = CT_PLAN_INIT;
-    const ct_backend *be;
+    opened o;
     bool edit = opts->output == NULL && !opts->dry_run;
-    chaptag_status st = ct_file_open(path, edit ? CT_OPEN_EDIT : CT_OPEN_READ, &f, err);
-    if (st == CHAPTAG_OK)
-        st = pick_backend(f, &be, err);
-    if (st == CHAPTAG_OK && opts->output != NULL && ct_file_same(f, opts->output))
+    chaptag_status st = open_audio(path, edit ? CT_OPEN_EDIT : CT_OPEN_READ, &o, err);
+    const ct_backend *be = o.be;
+    if (st == CHAPTAG_OK && opts->output != NULL && ct_file_same(o.f, opts->output))
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "the output %s is the input file itself",
                      opts->output);
+    /* the list is checked here once, against the duration every container then uses */
+    if (st == CHAPTAG_OK && list != NULL)
+        st = chaptag_chapters_validate(list, duration_for(&o, opts), err);
     if (st == CHAPTAG_OK && be->write != NULL)
-        st = be->write(f, path, list, opts, rep, err);
+        st = be->write(o.state, list, opts, rep, err);
     else if (st == CHAPTAG_OK)
-        st = be->plan(f, list, opts, &plan, rep, err);
+        st = be->plan(o.state, list, opts, &plan, rep, err);
     ct_buf_put_u8(&rep->plan, 0); /* the plan is read as a string */
     rep->plan.len -= rep->plan.len > 0;
     if (st == CHAPTAG_OK && !ct_buf_ok(&rep->plan))
@@ -200,14 +290,14 @@ static chaptag_status write_chapters(const char *path, const chaptag_chapters *l
         ct_apply_result res;
         proof p = {be, path, list, list && be == &ct_backend_mp4 && opts->mp4_style == CHAPTAG_MP4_NERO
                                        ? CT_MP4_CHPL_TITLE_MAX : SIZE_MAX};
-        st = ct_plan_apply_checked(f, path, &plan, opts->output, prove, &p, &res, err);
+        st = ct_plan_apply_checked(o.f, path, &plan, opts->output, prove, &p, &res, err);
         rep->bytes_written = res.bytes_written;
         rep->kind = !res.in_place ? CHAPTAG_WROTE_FILE
                     : res.bytes_written > 0 ? CHAPTAG_WROTE_IN_PLACE
                                             : CHAPTAG_WROTE_NOTHING;
     }
     ct_plan_free(&plan);
-    ct_file_close(f);
+    close_audio(&o);
     if (st != CHAPTAG_OK || report == NULL) {
         chaptag_report_free(rep);
         return st;
@@ -430,20 +520,17 @@ chaptag_status chaptag_verify(const char *path, const chaptag_chapters *expected
                               chaptag_verdict **out, chaptag_error *err)
 {
     chaptag_verdict *v = ct_calloc(1, sizeof *v);
-    ct_file *f = NULL;
-    const ct_backend *be;
+    opened o;
     if (v == NULL || (v->list = chaptag_chapters_new()) == NULL) {
         chaptag_verdict_free(v);
         return ct_fail_nomem(err);
     }
-    chaptag_status st = ct_file_open(path, CT_OPEN_READ, &f, err);
+    chaptag_status st = open_audio(path, CT_OPEN_READ, &o, err); /* read once: chapters, lint */
     if (st == CHAPTAG_OK)
-        st = pick_backend(f, &be, err);
-    if (st == CHAPTAG_OK)
-        st = be->read(f, path, v->list, &v->info, err);
-    if (st == CHAPTAG_OK && be->lint != NULL)
-        st = be->lint(f, &v->findings, err);
-    ct_file_close(f);
+        st = o.be->read(o.state, v->list, &v->info, err);
+    if (st == CHAPTAG_OK && o.be->lint != NULL)
+        st = o.be->lint(o.state, &v->findings, err);
+    close_audio(&o);
     if (st == CHAPTAG_OK)
         ct_verify_chapters(v->list, &v->info, expected, &v->findings);
     if (st == CHAPTAG_OK && v->findings.failed)

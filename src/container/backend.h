@@ -1,5 +1,5 @@
-/* The container backends behind the public API: each recognises its files, reads their
-   chapters and plans an edit. api.c picks the backend and applies the plan. */
+/* The one container interface behind the public API: MP3 and MP4 natively, the rest through
+   libavformat. api.c picks the container and applies or proves what it plans. */
 #ifndef CHAPTAG_BACKEND_H
 #define CHAPTAG_BACKEND_H
 
@@ -27,28 +27,38 @@ struct chaptag_report {
     ct_warnings warnings;
 };
 
+/* One container: it recognises its files, and opens one once (parsing what every later call
+   needs), after which the same open file answers for its duration, its chapters, a plan (or
+   a write of its own), and its lint, until it is closed. So every command reads a file once;
+   api.c picks the container, chooses the duration, validates the list and builds the report.
+   STATE is the container's own; calls other than open and close never free it. */
 typedef struct {
     const char *name; /* "MP3" */
     /* True when F looks like this container. HEAD holds its first N bytes (up to
        CT_SNIFF_HEAD; fewer only when the file is shorter); a sniffer may read further. */
     bool (*sniff)(ct_file *f, const uint8_t *head, size_t n);
-    /* Reads the chapters of F (opened from PATH) into LIST (warnings and standard tags too)
-       and fills INFO. */
-    chaptag_status (*read)(ct_file *f, const char *path, chaptag_chapters *list,
-                           chaptag_file_info *info, chaptag_error *err);
-    /* Plans writing LIST (NULL: remove every chapter) into F; fills REP's sizes, plan text,
-       info and warnings. NULL for a backend that writes by itself. */
-    chaptag_status (*plan)(ct_file *f, const chaptag_chapters *list,
+    /* Opens F (opened from PATH; both outlive the state) as this container; *STATE is new. */
+    chaptag_status (*open)(ct_file *f, const char *path, void **state, chaptag_error *err);
+    /* The audio duration measured in the file, in ms; 0 when it is unknown. */
+    uint64_t (*duration)(void *state);
+    /* Reads the chapters into LIST (warnings and standard tags too) and fills INFO. */
+    chaptag_status (*read)(void *state, chaptag_chapters *list, chaptag_file_info *info,
+                           chaptag_error *err);
+    /* Plans writing LIST (validated already; NULL: remove every chapter); fills REP's sizes,
+       plan text, info and warnings. NULL for a container that writes by itself. */
+    chaptag_status (*plan)(void *state, const chaptag_chapters *list,
                            const chaptag_embed_opts *opts, ct_plan *plan,
                            struct chaptag_report *rep, chaptag_error *err);
-    /* Writes LIST into F (opened from PATH, locked) by itself, through fileio's temporary
-       files; NULL for a backend that plans. */
-    chaptag_status (*write)(ct_file *f, const char *path, const chaptag_chapters *list,
+    /* Writes LIST (validated already) by itself, through io's temporary files, proving what
+       it wrote; NULL for a container that plans. */
+    chaptag_status (*write)(void *state, const chaptag_chapters *list,
                             const chaptag_embed_opts *opts, struct chaptag_report *rep,
                             chaptag_error *err);
     /* Adds to OUT what players trip on in this container's chapters; NULL when there is
        nothing container-specific to check. */
-    chaptag_status (*lint)(ct_file *f, ct_findings *out, chaptag_error *err);
+    chaptag_status (*lint)(void *state, ct_findings *out, chaptag_error *err);
+    /* Frees STATE. NULL does nothing. */
+    void (*close)(void *state);
 } ct_backend;
 
 extern const ct_backend ct_backend_mp3;

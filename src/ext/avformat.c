@@ -219,24 +219,6 @@ chaptag_status ct_avformat_read_chapters(const AVFormatContext *ic, chaptag_chap
     return st;
 }
 
-static chaptag_status av_read(ct_file *f, const char *path, chaptag_chapters *list,
-                              chaptag_file_info *info, chaptag_error *err)
-{
-    AVFormatContext *ic;
-    chaptag_status st = ct_avformat_open_input(path, &ic, err);
-    if (st != CHAPTAG_OK)
-        return st;
-    st = ct_avformat_read_chapters(ic, list, err);
-    ct_avformat_fill_info(ic, info, ct_file_size(f));
-    chaptag_error ignored;
-    /* TagLib gives the standard tags; where it cannot read the container (TagLib 1.x has no
-       Matroska), libavformat's own reading of them stands in */
-    if (st == CHAPTAG_OK && ct_taglib_tags(path, list, &ignored) != CHAPTAG_OK)
-        st = tags_from_metadata(ic, list, err);
-    ct_av.close_input(&ic);
-    return st;
-}
-
 /* ADIF, the other raw AAC, which FFmpeg 5.1 cannot even read: *ADIF says whether F is one. */
 static chaptag_status sniff_adif(ct_file *f, bool *adif, chaptag_error *err)
 {
@@ -244,6 +226,67 @@ static chaptag_status sniff_adif(ct_file *f, bool *adif, chaptag_error *err)
     size_t got;
     chaptag_status st = ct_file_read(f, 0, h, sizeof h, &got, err);
     *adif = st == CHAPTAG_OK && got == sizeof h && memcmp(h, "ADIF", 4) == 0;
+    return st;
+}
+
+/* A file opened through libavformat: its context, opened once for every later call. ADIF,
+   which FFmpeg 5.1 cannot open, has none; its calls say what each would have. */
+typedef struct {
+    ct_file *f;
+    const char *path;
+    AVFormatContext *ic; /* NULL for ADIF */
+} av_state;
+
+static void av_close(void *state)
+{
+    av_state *s = state;
+    if (s == NULL)
+        return;
+    if (s->ic != NULL)
+        ct_av.close_input(&s->ic);
+    free(s);
+}
+
+static chaptag_status av_open(ct_file *f, const char *path, void **state, chaptag_error *err)
+{
+    av_state *s = ct_calloc(1, sizeof *s);
+    if (s == NULL)
+        return ct_fail_nomem(err);
+    s->f = f;
+    s->path = path;
+    bool adif;
+    chaptag_status st = sniff_adif(f, &adif, err);
+    if (st == CHAPTAG_OK && !adif)
+        st = ct_avformat_open_input(path, &s->ic, err);
+    if (st != CHAPTAG_OK) {
+        av_close(s);
+        return st;
+    }
+    *state = s;
+    return CHAPTAG_OK;
+}
+
+static uint64_t av_duration(void *state)
+{
+    const av_state *s = state;
+    return s->ic != NULL && s->ic->duration > 0 ? (uint64_t)s->ic->duration / 1000
+                                                 : CHAPTAG_TIME_NONE;
+}
+
+static chaptag_status av_read(void *state, chaptag_chapters *list, chaptag_file_info *info,
+                              chaptag_error *err)
+{
+    av_state *s = state;
+    AVFormatContext *ic;
+    if (s->ic == NULL) /* ADIF: libavformat's own word on it */
+        return ct_avformat_open_input(s->path, &ic, err);
+    chaptag_status st = ct_avformat_read_chapters(s->ic, list, err);
+    ct_avformat_fill_info(s->ic, info, ct_file_size(s->f));
+    chaptag_error ignored;
+    /* TagLib gives the standard tags; where it cannot read the container (TagLib 1.x has no
+       Matroska), libavformat's own reading of them stands in */
+    if (st == CHAPTAG_OK && ct_taglib_tags(s->path, list, &ignored) != CHAPTAG_OK)
+        st = tags_from_metadata(s->ic, list, err);
     return st;
 }
 
@@ -264,56 +307,49 @@ static bool holds_already(const AVFormatContext *ic, const chaptag_chapters *lis
     return same;
 }
 
-static chaptag_status av_write(ct_file *f, const char *path, const chaptag_chapters *list,
+static chaptag_status av_write(void *state, const chaptag_chapters *list,
                                const chaptag_embed_opts *opts, struct chaptag_report *rep,
                                chaptag_error *err)
 {
-    bool adif;
-    chaptag_status st = sniff_adif(f, &adif, err);
-    if (st == CHAPTAG_OK && adif) { /* no chapters to remove; none can go in */
+    av_state *s = state;
+    if (s->ic == NULL) { /* ADIF: no chapters to remove; none can go in */
         snprintf(rep->what, sizeof rep->what, "raw AAC (ADIF)");
         return list == NULL ? CHAPTAG_OK
                             : ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "raw AAC (ADIF): FFmpeg 5.1 "
                                       "cannot read it, and raw AAC holds no chapters; convert "
                                       "it to an M4A");
     }
-    AVFormatContext *ic;
-    if (st == CHAPTAG_OK)
-        st = ct_avformat_open_input(path, &ic, err);
-    if (st != CHAPTAG_OK)
-        return st;
-    ct_avformat_fill_info(ic, &rep->info, ct_file_size(f));
+    AVFormatContext *ic = s->ic;
+    chaptag_status st = CHAPTAG_OK;
+    ct_avformat_fill_info(ic, &rep->info, ct_file_size(s->f));
     uint64_t duration = opts->duration_ms != CHAPTAG_TIME_NONE ? opts->duration_ms
                                                                : rep->info.duration_ms;
-    if (list != NULL)
-        st = chaptag_chapters_validate(list, duration ? duration : CHAPTAG_TIME_NONE, err);
     size_t n = list ? chaptag_chapters_count(list) : 0;
     snprintf(rep->what, sizeof rep->what, "%s", ic->iformat->name);
     /* a strip with nothing to remove, or the very chapters the file holds: a remux would
        only change bytes (FFmpeg 5.1 gives Matroska new UIDs each time), so nothing is done */
     bool nothing = list == NULL ? ic->nb_chapters == 0 : holds_already(ic, list, duration);
-    const char *target = opts->output ? opts->output : path;
+    const char *target = opts->output ? opts->output : s->path;
     const AVOutputFormat *of = NULL;
-    if (st == CHAPTAG_OK && !nothing &&
-        (of = ct_avformat_output_format(ic, target, !opts->output)) == NULL)
+    if (!nothing && (of = ct_avformat_output_format(ic, target, !opts->output)) == NULL)
         st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "libavformat cannot write %s files",
                      ic->iformat->name);
     const char *label = of ? ct_avformat_container_label(ic, of) : ic->iformat->name;
     if (st == CHAPTAG_OK && !nothing)
-        st = ct_avformat_check_remux(f, ic, of, label, list != NULL, rep, err);
+        st = ct_avformat_check_remux(s->f, ic, of, label, list != NULL, rep, err);
     if (st == CHAPTAG_OK)
         ct_buf_printf(&rep->plan, "%s: every stream copied by libavformat into a new file, "
                       "%zu chapters\n", ic->iformat->name, n);
     if (st == CHAPTAG_OK && !opts->dry_run && !nothing) {
-        st = ct_avformat_write_proven(f, ic, of, target, list, duration, label, err);
+        st = ct_avformat_write_proven(s->f, ic, of, target, list, duration, label, err);
         if (st == CHAPTAG_OK) {
             rep->kind = CHAPTAG_WROTE_FILE;
             struct stat sb;
             rep->bytes_written = stat(target, &sb) == 0 ? (uint64_t)sb.st_size : 0;
         }
     }
-    ct_av.close_input(&ic);
     return st;
 }
 
-const ct_backend ct_backend_avformat = {"libavformat", av_sniff, av_read, NULL, av_write, NULL};
+const ct_backend ct_backend_avformat = {"libavformat", av_sniff, av_open, av_duration, av_read,
+                                        NULL, av_write, NULL, av_close};

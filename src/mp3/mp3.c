@@ -169,23 +169,55 @@ static chaptag_status read_standard_tags(const ct_id3_tag *tag, chaptag_chapters
     return st;
 }
 
-static chaptag_status mp3_read(ct_file *f, const char *path, chaptag_chapters *list,
-                               chaptag_file_info *info,
-                               chaptag_error *err)
+/* An MP3 file opened: its tag parsed and its audio measured, once. */
+typedef struct {
+    ct_file *f;
+    mp3_file m;
+} mp3_state;
+
+static chaptag_status mp3_open_state(ct_file *f, const char *path, void **state,
+                                     chaptag_error *err)
 {
     (void)path;
-    mp3_file m;
-    chaptag_status st = mp3_open(f, &m, err);
-    if (st != CHAPTAG_OK)
+    mp3_state *s = ct_calloc(1, sizeof *s);
+    if (s == NULL)
+        return ct_fail_nomem(err);
+    s->f = f;
+    chaptag_status st = mp3_open(f, &s->m, err);
+    if (st != CHAPTAG_OK) {
+        free(s);
         return st;
-    if (m.tag != NULL) {
-        ct_warnings_append(ct_chapters_warnings(list), &m.tag->warnings);
-        st = ct_id3v2_chapters(m.tag, list, err);
-        if (st == CHAPTAG_OK)
-            st = read_standard_tags(m.tag, list, err);
     }
-    fill_info(info, m.tag, &m.mp, ct_file_size(f));
-    mp3_file_free(&m);
+    *state = s;
+    return CHAPTAG_OK;
+}
+
+static void mp3_close(void *state)
+{
+    mp3_state *s = state;
+    if (s == NULL)
+        return;
+    mp3_file_free(&s->m);
+    free(s);
+}
+
+static uint64_t mp3_duration(void *state)
+{
+    return ((const mp3_state *)state)->m.mp.duration_ms;
+}
+
+static chaptag_status mp3_read(void *state, chaptag_chapters *list, chaptag_file_info *info,
+                               chaptag_error *err)
+{
+    const mp3_state *s = state;
+    chaptag_status st = CHAPTAG_OK;
+    if (s->m.tag != NULL) {
+        ct_warnings_append(ct_chapters_warnings(list), &s->m.tag->warnings);
+        st = ct_id3v2_chapters(s->m.tag, list, err);
+        if (st == CHAPTAG_OK)
+            st = read_standard_tags(s->m.tag, list, err);
+    }
+    fill_info(info, s->m.tag, &s->m.mp, ct_file_size(s->f));
     return st;
 }
 
@@ -348,29 +380,24 @@ static void report_tag(struct chaptag_report *rep, const ct_plan *plan, bool had
                                 : "new; the file is rewritten");
 }
 
-static chaptag_status mp3_plan(ct_file *f, const chaptag_chapters *list,
+static chaptag_status mp3_plan(void *state, const chaptag_chapters *list,
                                const chaptag_embed_opts *opts, ct_plan *plan,
                                struct chaptag_report *rep, chaptag_error *err)
 {
-    mp3_file m;
+    mp3_state *s = state;
+    const mp3_file *m = &s->m;
     ct_buf frames = CT_BUF_INIT;
-    chaptag_status st = mp3_open(f, &m, err);
-    if (st != CHAPTAG_OK)
-        return st;
-    const ct_id3_tag *tag = m.tag;
-    uint64_t duration = report_info(rep, &m, ct_file_size(f), opts);
+    chaptag_status st = CHAPTAG_OK;
+    const ct_id3_tag *tag = m->tag;
+    uint64_t duration = report_info(rep, m, ct_file_size(s->f), opts);
     if (tag != NULL)
         ct_warnings_append(&rep->warnings, &tag->warnings);
     if (list == NULL && (tag == NULL || !ct_id3v2_has_chapters(tag))) {
-        st = plan_clean_padding(&m, plan, rep, err); /* often an empty plan */
+        st = plan_clean_padding(m, plan, rep, err); /* often an empty plan */
         goto out;
     }
-    if (list != NULL) {
-        st = chaptag_chapters_validate(list, duration, err);
-        if (st != CHAPTAG_OK)
-            goto out;
+    if (list != NULL)
         warn_late_ends(list, duration, &rep->warnings);
-    }
     int version = opts->id3v2_version == 4 ? 4 : 3;
     ct_id3_render_opts ro = {version, opts->toc_title ? opts->toc_title : "Chapters", duration};
     st = ct_id3v2_render_frames(tag, list, &ro, &frames, &rep->plan, &rep->warnings, err);
@@ -379,25 +406,19 @@ static chaptag_status mp3_plan(ct_file *f, const chaptag_chapters *list,
     if (st != CHAPTAG_OK)
         goto out;
     uint64_t padding = choose_padding(tag, frames.len, opts);
-    st = plan_tag(&m, version, &frames, padding, plan, err);
+    st = plan_tag(m, version, &frames, padding, plan, err);
     if (st == CHAPTAG_OK)
         report_tag(rep, plan, tag != NULL, version, frames.len, padding);
 out:
     ct_buf_free(&frames);
-    mp3_file_free(&m);
     return st;
 }
 
-static chaptag_status mp3_lint(ct_file *f, ct_findings *out, chaptag_error *err)
+static chaptag_status mp3_lint(void *state, ct_findings *out, chaptag_error *err)
 {
-    mp3_file m;
-    chaptag_status st = mp3_open(f, &m, err);
-    if (st != CHAPTAG_OK)
-        return st;
-    if (m.tag != NULL)
-        st = ct_id3v2_lint(m.tag, m.mp.duration_ms, out, err);
-    mp3_file_free(&m);
-    return st;
+    const mp3_state *s = state;
+    return s->m.tag != NULL ? ct_id3v2_lint(s->m.tag, s->m.mp.duration_ms, out, err) : CHAPTAG_OK;
 }
 
-const ct_backend ct_backend_mp3 = {"MP3", mp3_sniff, mp3_read, mp3_plan, NULL, mp3_lint};
+const ct_backend ct_backend_mp3 = {"MP3",    mp3_sniff, mp3_open_state, mp3_duration, mp3_read,
+                                   mp3_plan, NULL,      mp3_lint,       mp3_close};

@@ -14,7 +14,7 @@
    - otherwise the file is rewritten once, everything after moov moved and every chunk offset
      table patched (stco widened to co64 where an offset passes 4 GiB). */
 #include <inttypes.h>
-#include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,24 +57,60 @@ static void name_flavours(chaptag_file_info *info, bool has_qt, size_t n_qt, boo
         snprintf(info->flavours, sizeof info->flavours, "Nero chpl (%zu)", n_nero);
 }
 
-static chaptag_status mp4_read(ct_file *f, const char *path, chaptag_chapters *list,
-                               chaptag_file_info *info,
-                               chaptag_error *err)
+/* An MP4 file opened: its top-level boxes scanned and moov parsed, once. */
+typedef struct {
+    ct_file *f;
+    mp4_file m;
+} mp4_state;
+
+static chaptag_status mp4_open_state(ct_file *f, const char *path, void **state,
+                                     chaptag_error *err)
 {
     (void)path;
-    mp4_file m;
-    chaptag_status st = ct_mp4_open(f, &m, err);
-    if (st != CHAPTAG_OK)
+    mp4_state *s = ct_calloc(1, sizeof *s);
+    if (s == NULL)
+        return ct_fail_nomem(err);
+    s->f = f;
+    chaptag_status st = ct_mp4_open(f, &s->m, err);
+    if (st != CHAPTAG_OK) {
+        free(s);
         return st;
+    }
+    *state = s;
+    return CHAPTAG_OK;
+}
+
+static void mp4_close(void *state)
+{
+    mp4_state *s = state;
+    if (s == NULL)
+        return;
+    ct_mp4_file_free(&s->m);
+    free(s);
+}
+
+static uint64_t mp4_duration(void *state)
+{
+    mp4_state *s = state;
+    return ct_mp4_audio_duration_ms(s->f, &s->m);
+}
+
+static chaptag_status mp4_read(void *state, chaptag_chapters *list, chaptag_file_info *info,
+                               chaptag_error *err)
+{
+    mp4_state *s = state;
+    ct_file *f = s->f;
+    mp4_file *mp = &s->m;
+    chaptag_status st = CHAPTAG_OK;
     chaptag_chapters *qt = chaptag_chapters_new(), *nero = chaptag_chapters_new();
     size_t index = 0;
-    ct_box *trak = ct_mp4_find_chapter_trak(f, &m, &index);
-    ct_box *chpl = ct_box_path(ct_mp4_moov(&m), "udta/chpl");
+    ct_box *trak = ct_mp4_find_chapter_trak(f, mp, &index);
+    ct_box *chpl = ct_box_path(ct_mp4_moov(mp), "udta/chpl");
     if (qt == NULL || nero == NULL)
         st = ct_fail_nomem(err);
     chaptag_error qt_err = {0};
     chaptag_status qt_st = st == CHAPTAG_OK && trak != NULL
-                               ? ct_mp4_read_qt_chapters(f, &m, trak, &m.tracks[index], qt, &qt_err)
+                               ? ct_mp4_read_qt_chapters(f, mp, trak, &mp->tracks[index], qt, &qt_err)
                                : CHAPTAG_OK;
     if (qt_st == CHAPTAG_ERR_NOMEM)
         st = ct_fail_nomem(err);
@@ -92,22 +128,21 @@ static chaptag_status mp4_read(ct_file *f, const char *path, chaptag_chapters *l
                 qt_st != CHAPTAG_OK ? qt_err.msg : "no samples");
     else if (st == CHAPTAG_OK && trak != NULL && chpl != NULL)
         ct_mp4_compare_flavours(qt, nero, ct_chapters_warnings(list));
-    if (st == CHAPTAG_OK && m.n_moov > 1)
+    if (st == CHAPTAG_OK && mp->n_moov > 1)
         ct_warn(ct_chapters_warnings(list), 0, "the file has %zu moov boxes (an edit was "
                 "interrupted); the first is read, as players do, and the next embed or strip "
-                "turns the others into free space", m.n_moov);
+                "turns the others into free space", mp->n_moov);
     if (st == CHAPTAG_OK)
         st = copy_chapters(list, from_chpl ? nero : qt, err);
     if (st == CHAPTAG_OK)
-        st = ct_mp4_read_standard_tags(f, &m, list, err);
+        st = ct_mp4_read_standard_tags(f, mp, list, err);
     if (st == CHAPTAG_OK) {
-        ct_mp4_fill_info(info, &m, ct_mp4_audio_duration_ms(f, &m), ct_file_size(f));
+        ct_mp4_fill_info(info, mp, ct_mp4_audio_duration_ms(f, mp), ct_file_size(f));
         name_flavours(info, trak != NULL, chaptag_chapters_count(qt), chpl != NULL,
                       chaptag_chapters_count(nero));
     }
     chaptag_chapters_free(qt);
     chaptag_chapters_free(nero);
-    ct_mp4_file_free(&m);
     return st;
 }
 
@@ -133,18 +168,18 @@ static void describe(const embed_job *j, const new_sizes *ns, struct chaptag_rep
     }
 }
 
-static chaptag_status mp4_plan(ct_file *f, const chaptag_chapters *list,
+static chaptag_status mp4_plan(void *state, const chaptag_chapters *list,
                                const chaptag_embed_opts *opts, ct_plan *plan,
                                struct chaptag_report *rep, chaptag_error *err)
 {
-    mp4_file m;
-    chaptag_status st = ct_mp4_open(f, &m, err);
-    if (st != CHAPTAG_OK)
-        return st;
+    mp4_state *s = state;
+    ct_file *f = s->f;
+    mp4_file *mp = &s->m;
+    chaptag_status st = CHAPTAG_OK;
     embed_job j = {list, opts, 0, {0, false, CT_BUF_INIT, NULL, NULL}, false, false, 0, false};
     j.duration_ms = opts->duration_ms != CHAPTAG_TIME_NONE ? opts->duration_ms
-                                                           : ct_mp4_audio_duration_ms(f, &m);
-    ct_mp4_fill_info(&rep->info, &m, j.duration_ms, ct_file_size(f));
+                                                           : ct_mp4_audio_duration_ms(f, mp);
+    ct_mp4_fill_info(&rep->info, mp, j.duration_ms, ct_file_size(f));
     if (opts->duration_ms != CHAPTAG_TIME_NONE)
         snprintf(rep->info.duration_source, sizeof rep->info.duration_source, "--duration");
     size_t n = list ? chaptag_chapters_count(list) : 0;
@@ -156,19 +191,17 @@ static chaptag_status mp4_plan(ct_file *f, const chaptag_chapters *list,
                 n);
         j.nero = false;
     }
-    if (ct_box_child(ct_mp4_moov(&m), "mvex") != NULL)
+    if (ct_box_child(ct_mp4_moov(mp), "mvex") != NULL)
         st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "fragmented MP4 files are not supported");
-    if (st == CHAPTAG_OK && list != NULL)
-        st = chaptag_chapters_validate(list, j.duration_ms, err);
     bool done = false;
     /* with a second moov left by an interrupted edit, only a new layout clears it away */
-    if (st == CHAPTAG_OK && list == NULL && m.n_moov == 1)
-        st = ct_mp4_plan_strip(f, &m, plan, &done, err);
-    else if (st == CHAPTAG_OK && opts->padding < 0 && m.n_moov == 1)
-        st = ct_mp4_plan_slots(f, &m, &j, plan, rep, &done, err);
-    new_sizes ns = {ct_mp4_moov(&m)->size, 0};
+    if (st == CHAPTAG_OK && list == NULL && mp->n_moov == 1)
+        st = ct_mp4_plan_strip(f, mp, plan, &done, err);
+    else if (st == CHAPTAG_OK && opts->padding < 0 && mp->n_moov == 1)
+        st = ct_mp4_plan_slots(f, mp, &j, plan, rep, &done, err);
+    new_sizes ns = {ct_mp4_moov(mp)->size, 0};
     if (st == CHAPTAG_OK && !done)
-        st = ct_mp4_plan_layout(f, &m, &j, opts, &ns, plan, rep, err);
+        st = ct_mp4_plan_layout(f, mp, &j, opts, &ns, plan, rep, err);
     if (st == CHAPTAG_OK) {
         describe(&j, &ns, rep);
         rep->tag_size = ns.moov + ns.mdat;
@@ -180,20 +213,15 @@ static chaptag_status mp4_plan(ct_file *f, const chaptag_chapters *list,
                       : plan->n_steps ? "written in place" : "the file is rewritten");
     }
     ct_mp4_free_samples(&j.q);
-    ct_mp4_file_free(&m);
     return st;
 }
 
 /* What Apple's players, FFmpeg and mutagen trip on in MP4 chapters. */
-static chaptag_status mp4_lint(ct_file *f, ct_findings *out, chaptag_error *err)
+static chaptag_status mp4_lint(void *state, ct_findings *out, chaptag_error *err)
 {
-    mp4_file m;
-    chaptag_status st = ct_mp4_open(f, &m, err);
-    if (st != CHAPTAG_OK)
-        return st;
-    st = ct_mp4_lint_file(f, &m, out, err);
-    ct_mp4_file_free(&m);
-    return st;
+    mp4_state *s = state;
+    return ct_mp4_lint_file(s->f, &s->m, out, err);
 }
 
-const ct_backend ct_backend_mp4 = {"MP4", mp4_sniff, mp4_read, mp4_plan, NULL, mp4_lint};
+const ct_backend ct_backend_mp4 = {"MP4",    mp4_sniff, mp4_open_state, mp4_duration, mp4_read,
+                                   mp4_plan, NULL,      mp4_lint,       mp4_close};

@@ -3,7 +3,7 @@
    chapters read, the lint run, and the chapters formatted as text and JSON. */
 #include <string.h>
 
-#include "backend.h"
+#include "api.h"
 #include "verify.h"
 #include "fuzz.h"
 
@@ -19,10 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     chaptag_chapters *list = chaptag_chapters_new();
     chaptag_error err;
     chaptag_file_info info;
-    if (be != NULL && list != NULL && be->read(f, "fuzz", list, &info, &err) == CHAPTAG_OK) {
+    if (be != NULL && list != NULL && ct_backend_read(be, f, "fuzz", list, &info, &err) == CHAPTAG_OK) {
         ct_findings findings = {0};
         if (be->lint != NULL)
-            be->lint(f, &findings, &err);
+            ct_backend_lint(be, f, &findings, &err);
         ct_verify_chapters(list, &info, NULL, &findings);
         ct_findings_clear(&findings);
         static const char *const formats[] = {"text", "json"};

@@ -1,6 +1,6 @@
 /* The MP4 box reader and backend: the box tree, both chapter flavours, the lint, and a plan to
    embed chapters (then strip them), all on the bytes in memory. */
-#include "backend.h"
+#include "api.h"
 #include "fuzz.h"
 
 /* Plans an embed of LIST (NULL: strip) and checks the edits are in order and in the file. */
@@ -11,7 +11,7 @@ static void plan(ct_file *f, size_t size, const chaptag_chapters *list)
     ct_plan p = CT_PLAN_INIT;
     struct chaptag_report rep = {0};
     chaptag_error err;
-    if (ct_backend_mp4.plan(f, list, &o, &p, &rep, &err) == CHAPTAG_OK) {
+    if (ct_backend_plan(&ct_backend_mp4, f, list, &o, &p, &rep, &err) == CHAPTAG_OK) {
         uint64_t pos = 0;
         for (size_t i = 0; i < p.n; i++) {
             FUZZ_CHECK(p.v[i].off >= pos && p.v[i].off + p.v[i].old_len <= size);
@@ -32,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         goto out;
     chaptag_file_info info;
     ct_findings findings = {0};
-    if (ct_backend_mp4.read(f, "fuzz", read, &info, &err) == CHAPTAG_OK) {
-        ct_backend_mp4.lint(f, &findings, &err);
+    if (ct_backend_read(&ct_backend_mp4, f, "fuzz", read, &info, &err) == CHAPTAG_OK) {
+        ct_backend_lint(&ct_backend_mp4, f, &findings, &err);
         chaptag_chapter ch = {0};
         ch.end_ms = CHAPTAG_TIME_NONE;
         ch.title = "Fuzz";

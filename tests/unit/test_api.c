@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "api.h"
 #include "chapters.h"
 #include "taglib.h"
 

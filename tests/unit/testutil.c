@@ -1,7 +1,7 @@
 /* Shared helpers of the cmocka unit tests. */
 #include "testutil.h"
 
-#include "backend.h"
+#include "api.h"
 #include "buf.h"
 #include "plan.h"
 
@@ -241,7 +241,7 @@ chaptag_chapters *ct_test_read(const void *backend, const uint8_t *data, size_t 
     ct_file *f = ct_file_memory(data, len);
     chaptag_error err = {0};
     chaptag_file_info scratch;
-    chaptag_status st = b->read(f, "memory", l, info ? info : &scratch, &err);
+    chaptag_status st = ct_backend_read(b, f, "memory", l, info ? info : &scratch, &err);
     ct_file_close(f);
     if (st != CHAPTAG_OK)
         fail_msg("%s read: %s", b->name, err.msg);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "api.h"
 #include "id3v2.h"
 
 #define FRAME_LEN 417 /* MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, no padding */
@@ -61,7 +61,7 @@ static uint8_t *embed(const uint8_t *data, size_t len, const chaptag_chapters *l
     struct chaptag_report rep;
     memset(&rep, 0, sizeof rep);
     chaptag_error err = {0};
-    chaptag_status st = ct_backend_mp3.plan(f, l, &o, &plan, &rep, &err);
+    chaptag_status st = ct_backend_plan(&ct_backend_mp3, f, l, &o, &plan, &rep, &err);
     if (st != CHAPTAG_OK)
         fail_msg("plan: %s", err.msg);
     ct_file_close(f);
@@ -219,7 +219,7 @@ static void an_id3v2_tag_before_nothing_decodable_is_mp3_without_frames(void **s
     chaptag_chapters *l = chaptag_chapters_new();
     chaptag_error err = {0};
     chaptag_file_info info;
-    assert_int_equal(ct_backend_mp3.read(f, "x.mp3", l, &info, &err), CHAPTAG_ERR_AUDIO);
+    assert_int_equal(ct_backend_read(&ct_backend_mp3, f, "x.mp3", l, &info, &err), CHAPTAG_ERR_AUDIO);
     assert_string_equal(err.msg, "no MPEG audio frames found");
     ct_file_close(f);
     chaptag_chapters_free(l);
@@ -350,7 +350,7 @@ static size_t n_edits(const uint8_t *data, size_t len, const chaptag_chapters *l
     struct chaptag_report rep;
     memset(&rep, 0, sizeof rep);
     chaptag_error err = {0};
-    assert_int_equal(ct_backend_mp3.plan(f, l, &o, &plan, &rep, &err), CHAPTAG_OK);
+    assert_int_equal(ct_backend_plan(&ct_backend_mp3, f, l, &o, &plan, &rep, &err), CHAPTAG_OK);
     size_t n = plan.n;
     ct_file_close(f);
     ct_plan_free(&plan);
@@ -500,7 +500,7 @@ static void stacked_tags_merge_into_one_tag_without_repeated_frames(void **state
     struct chaptag_report rep;
     memset(&rep, 0, sizeof rep);
     chaptag_error err = {0};
-    assert_int_equal(ct_backend_mp3.plan(f, l, &o, &plan, &rep, &err), CHAPTAG_OK);
+    assert_int_equal(ct_backend_plan(&ct_backend_mp3, f, l, &o, &plan, &rep, &err), CHAPTAG_OK);
     assert_true(warned(&rep.warnings, "TPE1"));
     size_t out_len;
     uint8_t *out = ct_test_apply_edits(data, len, &plan, &out_len);
@@ -536,7 +536,7 @@ static void a_file_that_is_not_mpeg_audio_is_an_audio_error(void **state)
     ct_file *f = ct_file_memory(junk, sizeof junk);
     chaptag_error err = {0};
     chaptag_file_info info;
-    chaptag_status st = ct_backend_mp3.read(f, "junk.mp3", l, &info, &err);
+    chaptag_status st = ct_backend_read(&ct_backend_mp3, f, "junk.mp3", l, &info, &err);
     ct_file_close(f);
     assert_int_equal(st, CHAPTAG_ERR_AUDIO);
     assert_true(err.msg[0] != '\0');
@@ -554,7 +554,7 @@ static void a_tag_claiming_more_than_the_file_is_an_error_not_a_read_past_the_en
     ct_file *f = ct_file_memory(data, len);
     chaptag_error err = {0};
     chaptag_file_info info;
-    chaptag_status st = ct_backend_mp3.read(f, "cut.mp3", l, &info, &err);
+    chaptag_status st = ct_backend_read(&ct_backend_mp3, f, "cut.mp3", l, &info, &err);
     ct_file_close(f);
     assert_int_not_equal(st, CHAPTAG_OK);
     chaptag_chapters_free(l);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "api.h"
 #include "mp4box.h"
 
 #define AUDIO_BYTES 4000
@@ -147,7 +147,7 @@ static void plan_embed(const uint8_t *data, size_t len, const chaptag_chapters *
     o.mp4_style = style;
     ct_file *f = ct_file_memory(data, len);
     chaptag_error err = {0};
-    chaptag_status st = ct_backend_mp4.plan(f, l, &o, &p->plan, &p->rep, &err);
+    chaptag_status st = ct_backend_plan(&ct_backend_mp4, f, l, &o, &p->plan, &p->rep, &err);
     if (st != CHAPTAG_OK)
         fprintf(stderr, "plan: %s\n", err.msg);
     assert_int_equal(st, CHAPTAG_OK);
@@ -572,14 +572,14 @@ static void a_chunk_table_counting_past_its_box_is_refused(void **state)
     chaptag_chapters *list = chaptag_chapters_new(), *l = chapters(2, 0, "A");
     chaptag_file_info info;
     chaptag_error err = {0};
-    assert_int_equal(ct_backend_mp4.read(f, "x", list, &info, &err), CHAPTAG_ERR_AUDIO);
+    assert_int_equal(ct_backend_read(&ct_backend_mp4, f, "x", list, &info, &err), CHAPTAG_ERR_AUDIO);
     assert_non_null(strstr(err.msg, "damaged"));
     ct_plan plan = CT_PLAN_INIT;
     struct chaptag_report rep;
     memset(&rep, 0, sizeof rep);
     chaptag_embed_opts o;
     chaptag_embed_opts_init(&o);
-    assert_int_equal(ct_backend_mp4.plan(f, l, &o, &plan, &rep, &err), CHAPTAG_ERR_AUDIO);
+    assert_int_equal(ct_backend_plan(&ct_backend_mp4, f, l, &o, &plan, &rep, &err), CHAPTAG_ERR_AUDIO);
     ct_plan_free(&plan);
     ct_buf_free(&rep.plan);
     ct_warnings_clear(&rep.warnings);
@@ -637,13 +637,13 @@ static void two_tracks_with_one_id_are_refused(void **state)
     chaptag_chapters *back = chaptag_chapters_new();
     chaptag_file_info info;
     chaptag_error err = {0};
-    assert_int_equal(ct_backend_mp4.read(f, "t.m4a", back, &info, &err), CHAPTAG_ERR_AUDIO);
+    assert_int_equal(ct_backend_read(&ct_backend_mp4, f, "t.m4a", back, &info, &err), CHAPTAG_ERR_AUDIO);
     assert_string_equal(err.msg, "two tracks have the ID 1 (the file is damaged)");
     chaptag_embed_opts o;
     chaptag_embed_opts_init(&o);
     ct_plan plan = CT_PLAN_INIT;
     struct chaptag_report rep = {0};
-    assert_int_equal(ct_backend_mp4.plan(f, NULL, &o, &plan, &rep, &err), CHAPTAG_ERR_AUDIO);
+    assert_int_equal(ct_backend_plan(&ct_backend_mp4, f, NULL, &o, &plan, &rep, &err), CHAPTAG_ERR_AUDIO);
     ct_plan_free(&plan);
     ct_buf_free(&rep.plan);
     ct_warnings_clear(&rep.warnings);
@@ -697,7 +697,7 @@ static void more_tracks_than_a_real_file_are_refused(void **state)
     chaptag_chapters *back = chaptag_chapters_new();
     chaptag_file_info info;
     chaptag_error err = {0};
-    assert_int_equal(ct_backend_mp4.read(f, "t.m4a", back, &info, &err), CHAPTAG_ERR_AUDIO);
+    assert_int_equal(ct_backend_read(&ct_backend_mp4, f, "t.m4a", back, &info, &err), CHAPTAG_ERR_AUDIO);
     assert_string_equal(err.msg, "1025 tracks: more than the 1024 a real file has (the file is "
                                  "damaged)");
     ct_file_close(f);

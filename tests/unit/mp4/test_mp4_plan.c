@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "api.h"
 #include "mp4box.h"
 
 #define CHUNKS 4
@@ -163,7 +163,7 @@ static void check_step(const uint8_t *data, size_t len, size_t step)
     chaptag_chapters *list = chaptag_chapters_new();
     chaptag_file_info info;
     chaptag_error err = {0};
-    if (ct_backend_mp4.read(f, "step.m4a", list, &info, &err) != CHAPTAG_OK)
+    if (ct_backend_read(&ct_backend_mp4, f, "step.m4a", list, &info, &err) != CHAPTAG_OK)
         fail_msg("after step %zu: %s", step, err.msg);
     chaptag_chapters_free(list);
     ct_file_close(f);
@@ -191,7 +191,7 @@ static uint8_t *run(const uint8_t *data, size_t len, const chaptag_chapters *l, 
     memset(&rep, 0, sizeof rep);
     chaptag_error err = {0};
     ct_file *f = ct_file_memory(data, len);
-    if (ct_backend_mp4.plan(f, l, &o, &plan, &rep, &err) != CHAPTAG_OK)
+    if (ct_backend_plan(&ct_backend_mp4, f, l, &o, &plan, &rep, &err) != CHAPTAG_OK)
         fail_msg("plan: %s", err.msg);
     ct_file_close(f);
     *d = (done_plan){plan.n_steps, plan.n, rep.padding};
