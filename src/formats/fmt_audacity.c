@@ -83,9 +83,6 @@ static chaptag_status audacity_parse(const char *data, size_t len, chaptag_chapt
         st = read_label(s, n, lx.line, &title, list, err);
     if (st == CHAPTAG_OK && chaptag_chapters_count(list) == 0)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no labels");
-    /* Audacity exports labels by start; overlapping regions cannot be chapters */
-    if (st == CHAPTAG_OK)
-        st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
     ct_buf_free(&title);
     return st;
 }

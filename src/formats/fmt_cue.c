@@ -303,8 +303,6 @@ static chaptag_status cue_parse(const char *data, size_t len, chaptag_chapters *
     }
     if (st == CHAPTAG_OK)
         st = read_sheet(&r, data, len, err);
-    if (st == CHAPTAG_OK)
-        st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
     ct_buf_free(&utf8);
     ct_buf_free(&r.t.title);
     ct_buf_free(&r.arg);

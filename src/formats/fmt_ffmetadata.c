@@ -285,9 +285,6 @@ static chaptag_status ffmetadata_parse(const char *data, size_t len, chaptag_cha
         st = finish_chapter(&r.chapter, list, err);
     if (st == CHAPTAG_OK && chaptag_chapters_count(list) == 0)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no [CHAPTER] sections");
-    /* in file order: out-of-order starts and overlapping ends are errors naming the lines */
-    if (st == CHAPTAG_OK)
-        st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
     ct_buf_free(&r.chapter.title);
     ct_buf_free(&r.key);
     ct_buf_free(&r.value);

@@ -412,9 +412,6 @@ static chaptag_status json_parse(const char *data, size_t len, chaptag_chapters 
         st = read_meta(root, list, err);
     if (st == CHAPTAG_OK)
         st = read_chapters(data, len, chapters, list, err);
-    /* in file order: a chapter out of order is an error naming both lines */
-    if (st == CHAPTAG_OK)
-        st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
     json_decref(root);
     return st;
 }

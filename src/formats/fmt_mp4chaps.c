@@ -134,8 +134,6 @@ static chaptag_status mp4chaps_parse(const char *data, size_t len, chaptag_chapt
         st = read_line(s, n, lx.line, &tmp, list, err);
     if (st == CHAPTAG_OK && chaptag_chapters_count(list) == 0)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no chapter lines");
-    if (st == CHAPTAG_OK)
-        st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
     ct_buf_free(&tmp);
     return st;
 }

@@ -179,9 +179,6 @@ static chaptag_status ogm_parse(const char *data, size_t len, chaptag_chapters *
         qsort(e.v, e.n, sizeof *e.v, by_number);
         st = add_chapters(&e, list, err);
     }
-    /* in number order, the times must increase: an error names both lines */
-    if (st == CHAPTAG_OK)
-        st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
     free(e.v);
     return st;
 }

@@ -260,9 +260,6 @@ static chaptag_status psc_parse(const char *data, size_t len, chaptag_chapters *
     ct_warnings_append(ct_chapters_warnings(list), ct_chapters_warnings(r.file_order));
     if (st == CHAPTAG_OK)
         st = add_sorted(r.file_order, list, err);
-    /* sorted: what is left to find is a start given twice, naming both lines */
-    if (st == CHAPTAG_OK)
-        st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
     for (size_t k = 0; k < N_ATTS; k++)
         ct_buf_free(&r.fields[k]);
     chaptag_chapters_free(r.file_order);

@@ -293,9 +293,6 @@ static chaptag_status text_parse(const char *data, size_t len, chaptag_chapters 
     if (st == CHAPTAG_OK && chaptag_chapters_count(list) == 0)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0,
                      lx.comments == 0 ? "the file is empty" : "no chapters, only comments");
-    /* starts must increase; its messages name both lines */
-    if (st == CHAPTAG_OK)
-        st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
     ct_buf_free(&line);
     ct_buf_free(&title);
     ct_buf_free(&tmp);

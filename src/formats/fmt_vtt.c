@@ -210,9 +210,6 @@ static chaptag_status vtt_parse(const char *data, size_t len, chaptag_chapters *
             st = read_block(&r, list, err);
     if (st == CHAPTAG_OK && chaptag_chapters_count(list) == 0)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no cues");
-    /* chapters do not overlap: a cue starting inside the one before is an error */
-    if (st == CHAPTAG_OK)
-        st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
     ct_buf_free(&r.raw);
     ct_buf_free(&r.title);
     return st;

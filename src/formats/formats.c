@@ -227,6 +227,10 @@ chaptag_status chaptag_parse(const char *data, size_t len, const char *fmt, chap
         st = f->parse(data, len, list, err);
         ct_chapters_check(list, 0); /* the caller's list: it may add chapters in any order */
     }
+    /* validated once here, for every format (psc sorts its chapters first, so its repeats and
+       overlaps show only now); the messages name both lines */
+    if (st == CHAPTAG_OK)
+        st = chaptag_chapters_validate(list, CHAPTAG_TIME_NONE, err);
     ct_buf_free(&text);
     if (st != CHAPTAG_OK) {
         chaptag_chapters_free(list);
