@@ -244,6 +244,23 @@ static chaptag_status check_links(const chaptag_chapters *list, chaptag_error *e
     return CHAPTAG_OK;
 }
 
+/* Carries out PLAN on the file O holds (from PATH), proven to hold LIST before it is done. */
+static chaptag_status apply_proven(const opened *o, const char *path, const chaptag_chapters *list,
+                                   const chaptag_embed_opts *opts, const ct_plan *plan,
+                                   chaptag_report *rep, chaptag_error *err)
+{
+    ct_apply_result res;
+    bool nero_only = o->be == &ct_backend_mp4 && opts->mp4_style == CHAPTAG_MP4_NERO;
+    proof p = {o->be, path, list, list && nero_only ? CT_MP4_CHPL_TITLE_MAX : SIZE_MAX};
+    chaptag_status st = ct_plan_apply_checked(o->f, path, plan, opts->output, prove, &p, &res,
+                                              err);
+    rep->bytes_written = res.bytes_written;
+    rep->kind = !res.in_place           ? CHAPTAG_WROTE_FILE
+                : res.bytes_written > 0 ? CHAPTAG_WROTE_IN_PLACE
+                                        : CHAPTAG_WROTE_NOTHING;
+    return st;
+}
+
 /* Embeds LIST (NULL: strips) as OPTS says. */
 static chaptag_status write_chapters(const char *path, const chaptag_chapters *list,
                                      const chaptag_embed_opts *opts, chaptag_report **report,
@@ -286,16 +303,8 @@ static chaptag_status write_chapters(const char *path, const chaptag_chapters *l
     if (st == CHAPTAG_OK && !ct_buf_ok(&rep->plan))
         st = ct_fail_nomem(err);
     bool planned = st == CHAPTAG_OK && be->write == NULL;
-    if (planned && !opts->dry_run && (plan.n > 0 || opts->output != NULL)) {
-        ct_apply_result res;
-        proof p = {be, path, list, list && be == &ct_backend_mp4 && opts->mp4_style == CHAPTAG_MP4_NERO
-                                       ? CT_MP4_CHPL_TITLE_MAX : SIZE_MAX};
-        st = ct_plan_apply_checked(o.f, path, &plan, opts->output, prove, &p, &res, err);
-        rep->bytes_written = res.bytes_written;
-        rep->kind = !res.in_place ? CHAPTAG_WROTE_FILE
-                    : res.bytes_written > 0 ? CHAPTAG_WROTE_IN_PLACE
-                                            : CHAPTAG_WROTE_NOTHING;
-    }
+    if (planned && !opts->dry_run && (plan.n > 0 || opts->output != NULL))
+        st = apply_proven(&o, path, list, opts, &plan, rep, err);
     ct_plan_free(&plan);
     close_audio(&o);
     if (st != CHAPTAG_OK || report == NULL) {
