@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Whole files (chapter lists, pictures) are read in chunks of this size. */
+#define READ_CHUNK 65536
+
 /* How long a second chaptag waits for the lock on a file before it gives up. */
 #define LOCK_WAIT_MS 30000
 
@@ -234,7 +237,7 @@ chaptag_status ct_slurp_regular(const char *path, size_t max, char **out, size_t
             break;
         else if ((b.len += (size_t)n) > max)
             rc = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "is larger than %zu MiB", max >> 20);
-        else if (b.len == b.cap && !ct_buf_reserve(&b, 65536))
+        else if (b.len == b.cap && !ct_buf_reserve(&b, READ_CHUNK))
             rc = ct_fail_nomem(err);
     }
     close(fd);
@@ -260,11 +263,11 @@ chaptag_status ct_slurp(const char *path, size_t max, char **out, size_t *len,
     ct_buf b = CT_BUF_INIT;
     chaptag_status st_ = CHAPTAG_OK;
     for (;;) {
-        if (!ct_buf_reserve(&b, 65536)) {
+        if (!ct_buf_reserve(&b, READ_CHUNK)) {
             st_ = ct_fail_nomem(err);
             break;
         }
-        ssize_t n = read(fd, b.data + b.len, 65536);
+        ssize_t n = read(fd, b.data + b.len, READ_CHUNK);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {

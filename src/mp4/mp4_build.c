@@ -229,7 +229,7 @@ void ct_mp4_put_chpl(ct_buf *b, const chaptag_chapters *list, ct_warnings *w)
         size_t len = ct_utf8_cut(ch->title, strlen(ch->title), CHPL_MAX);
         if (len < strlen(ch->title))
             ct_warn(w, ch->line, "the title is cut to %zu bytes in Nero chpl (255 at most)", len);
-        ct_buf_put_u64be(b, ch->start_ms * 10000);
+        ct_buf_put_u64be(b, ch->start_ms * CT_MP4_CHPL_UNITS_PER_MS);
         ct_buf_put_u8(b, (unsigned)len);
         ct_buf_put(b, ch->title, len);
     }

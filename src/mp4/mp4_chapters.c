@@ -194,7 +194,7 @@ chaptag_status ct_mp4_read_chpl(ct_file *f, ct_box *chpl, chaptag_chapters *list
         ct_title_clean(raw.data ? (const char *)raw.data : "", raw.len, &title);
         ct_buf_put_u8(&title, 0);
         chaptag_chapter ch = {0};
-        ch.start_ms = (start + 5000) / 10000;
+        ch.start_ms = (start + CT_MP4_CHPL_UNITS_PER_MS / 2) / CT_MP4_CHPL_UNITS_PER_MS;
         ch.end_ms = CHAPTAG_TIME_NONE;
         ch.title = (const char *)title.data;
         st = ct_buf_ok(&title) ? chaptag_chapters_add(list, &ch, err) : ct_fail_nomem(err);

@@ -12,6 +12,12 @@
 #include "backend.h"
 #include "mp4box.h"
 
+/* An mdat this small, right after moov, may hold chaptag's chapter titles and nothing else;
+   a larger one is media. */
+#define CT_MP4_CHAPTER_MDAT_MAX (1u << 20)
+/* Nero chpl times are in 100 ns units. */
+#define CT_MP4_CHPL_UNITS_PER_MS 10000
+
 /* chpl counts and title lengths are single bytes. */
 #define CHPL_MAX CT_MP4_CHPL_TITLE_MAX
 

@@ -42,7 +42,7 @@ static chaptag_status is_chapter_mdat(ct_file *f, const mp4_file *m, const ct_bo
     bool held_chapters = false, hit;
     for (size_t i = 0; i < m->n_old_chunks; i++)
         held_chapters |= m->old_chunks[i] >= b->off && m->old_chunks[i] < b->off + b->size;
-    if (!ct_box_is(b, "mdat") || b->size > (1u << 20) || !held_chapters)
+    if (!ct_box_is(b, "mdat") || b->size > CT_MP4_CHAPTER_MDAT_MAX || !held_chapters)
         return CHAPTAG_OK;
     chaptag_status st = ct_mp4_others_point_into(f, m, b, NULL, &hit, err);
     *yes = st == CHAPTAG_OK && !hit;

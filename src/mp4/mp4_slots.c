@@ -141,7 +141,7 @@ static chaptag_status find_slots(ct_file *f, const mp4_file *m, const embed_job 
     /* the mdat after moov holds the chapter titles (the trak's one chunk) and nothing else */
     const ct_box *md = &m->tops[m->moov + 1];
     sample_tables tabs;
-    if (md->size > (1u << 20) || ct_mp4_load_tables(f, t, &tabs, NULL) != CHAPTAG_OK ||
+    if (md->size > CT_MP4_CHAPTER_MDAT_MAX || ct_mp4_load_tables(f, t, &tabs, NULL) != CHAPTAG_OK ||
         tabs.stco->len < (tabs.co64 ? 16u : 12u) || ct_load_u32be(tabs.stco->data + 4) != 1)
         return CHAPTAG_OK;
     uint64_t chunk = tabs.co64 ? ct_load_u64be(tabs.stco->data + 8)
