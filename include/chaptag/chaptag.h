@@ -1,6 +1,13 @@
 /* chaptag — chapter markers for podcast and audiobook files.
    The public API of libchaptag: the chapter list, chapter-file parsing and formatting,
-   reading and writing the chapters of an audio file, and errors. */
+   reading and writing the chapters of an audio file, and errors.
+
+   Threads: every function may be called from several threads at once, on different objects
+   (a list, report or verdict is used by one thread at a time; reading one from several
+   threads is fine). The library keeps no mutable global state but the libraries it opens
+   with dlopen (loaded once, under pthread_once) and the list of temporary files under way
+   (for chaptag_remove_temporary_files(), updated atomically). Two writers on one audio file,
+   in one process or in two, take turns through the file's lock. */
 #ifndef CHAPTAG_CHAPTAG_H
 #define CHAPTAG_CHAPTAG_H
 

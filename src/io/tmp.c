@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,26 +43,31 @@ static char *resolve_target(const char *path)
 }
 
 /* The temporary files being written, for the signal handler: fixed slots of fixed size, so
-   that removing them needs nothing but unlink (async-signal-safe). */
+   that removing them needs nothing but unlink (async-signal-safe). A slot is claimed (0 -> 1)
+   and published (1 -> 2) atomically, so that two threads never share one and the handler
+   reads only a complete path; lock-free atomics may be read in a signal handler. */
 #define LIVE_SLOTS 8
 static char live_path[LIVE_SLOTS][4096];
-static volatile sig_atomic_t live_used[LIVE_SLOTS];
+static atomic_int live_used[LIVE_SLOTS];
 
 static void live_add(const char *path)
 {
-    for (int i = 0; i < LIVE_SLOTS; i++)
-        if (!live_used[i] && strlen(path) < sizeof live_path[i]) {
-            memcpy(live_path[i], path, strlen(path) + 1);
-            live_used[i] = 1;
+    size_t n = strlen(path) + 1;
+    for (int i = 0; i < LIVE_SLOTS && n <= sizeof live_path[i]; i++) {
+        int free_slot = 0;
+        if (atomic_compare_exchange_strong(&live_used[i], &free_slot, 1)) {
+            memcpy(live_path[i], path, n);
+            atomic_store(&live_used[i], 2);
             return;
         }
+    }
 }
 
 static void live_remove(const char *path)
 {
     for (int i = 0; i < LIVE_SLOTS; i++)
-        if (live_used[i] && strcmp(live_path[i], path) == 0)
-            live_used[i] = 0;
+        if (atomic_load(&live_used[i]) == 2 && strcmp(live_path[i], path) == 0)
+            atomic_store(&live_used[i], 0);
 }
 
 struct ct_tmpfile {
@@ -155,7 +161,7 @@ static void remove_stale(const char *dir)
 void chaptag_remove_temporary_files(void)
 {
     for (int i = 0; i < LIVE_SLOTS; i++)
-        if (live_used[i])
+        if (atomic_load(&live_used[i]) == 2)
             unlink(live_path[i]);
 }
 

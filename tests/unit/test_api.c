@@ -5,6 +5,8 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,6 +327,58 @@ static void file_kinds_are_told_by_content(void **state)
     assert_int_equal(chaptag_file_kind(ct_test_path("missing", 3)), CHAPTAG_KIND_NONE);
 }
 
+/* One thread's work: embed, read back, verify and strip its own MP3, and read the shared
+   WAV through libavformat (loaded once, whichever thread comes first). */
+static void *thread_work(void *arg)
+{
+    const char *mp3 = ((const char **)arg)[0], *wav = ((const char **)arg)[1];
+    chaptag_chapters *l = ct_test_chapters(5, 500, "Thread chapter"), *back = NULL;
+    chaptag_error err = {0};
+    chaptag_verdict *v = NULL;
+    bool ok = true;
+    for (int round = 0; round < 5 && ok; round++) {
+        ok = chaptag_embed(mp3, l, NULL, NULL, &err) == CHAPTAG_OK &&
+             chaptag_read(mp3, &back, NULL, &err) == CHAPTAG_OK &&
+             chaptag_chapters_count(back) == 5 &&
+             chaptag_verify(mp3, l, &v, &err) == CHAPTAG_OK &&
+             chaptag_strip(mp3, NULL, NULL, &err) == CHAPTAG_OK;
+        chaptag_chapters_free(back);
+        chaptag_verdict_free(v);
+        back = NULL;
+        v = NULL;
+        chaptag_chapters *w = NULL;
+        ok = ok && chaptag_read(wav, &w, NULL, &err) == CHAPTAG_OK;
+        chaptag_chapters_free(w);
+    }
+    chaptag_chapters_free(l);
+    return ok ? arg : NULL;
+}
+
+static void the_api_holds_in_several_threads_at_once(void **state)
+{
+    (void)state;
+    enum { N = 4 };
+    static char paths[N][2][600];
+    const char *args[N][2];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(paths[i][0], sizeof paths[i][0], "%s", ct_test_path("", 0));
+        snprintf(paths[i][0] + strlen(paths[i][0]), 32, "thread-%d.mp3", i);
+        snprintf(paths[i][1], sizeof paths[i][1], "%s", ct_test_path("threads.wav", 1));
+        write_mp3(paths[i][0], 200);
+        args[i][0] = paths[i][0];
+        args[i][1] = paths[i][1];
+    }
+    write_wav(paths[0][1]);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, thread_work, (void *)args[i]), 0);
+    for (int i = 0; i < N; i++) {
+        void *res = NULL;
+        assert_int_equal(pthread_join(t[i], &res), 0);
+        assert_non_null(res);
+    }
+}
+
 static void taglib_reads_the_standard_tags(void **state)
 {
     (void)state;
@@ -364,6 +418,7 @@ int main(void)
         cmocka_unit_test(a_chapter_file_reaches_no_picture_outside_its_folders),
         cmocka_unit_test(links_must_be_web_addresses),
         cmocka_unit_test(file_kinds_are_told_by_content),
+        cmocka_unit_test(the_api_holds_in_several_threads_at_once),
         cmocka_unit_test(taglib_reads_the_standard_tags),
         cmocka_unit_test(other_containers_go_through_libavformat),
     };
