@@ -17,7 +17,9 @@
 /* All pictures of a list: what an ID3v2 tag (28-bit sizes, 256 MiB) holds with room to spare. */
 #define MAX_IMAGES_TOTAL (240u << 20)
 
-static const ct_backend *const backends[] = {&ct_backend_mp3, &ct_backend_mp4,
+/* Native containers first, libavformat for the rest (its sniffer takes anything). */
+static const ct_backend *const backends[] = {&ct_backend_mp3, &ct_backend_mp4, &ct_backend_ogg,
+                                             &ct_backend_flac, &ct_backend_wav,
                                              &ct_backend_avformat};
 
 /* The backend for F, judged by its first bytes. */

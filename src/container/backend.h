@@ -63,6 +63,9 @@ typedef struct {
 
 extern const ct_backend ct_backend_mp3;
 extern const ct_backend ct_backend_mp4;
+extern const ct_backend ct_backend_ogg;
+extern const ct_backend ct_backend_flac;
+extern const ct_backend ct_backend_wav;
 extern const ct_backend ct_backend_avformat;
 
 /* True once libavformat has been loaded in this process (tests check that the MP3 and MP4
