@@ -116,10 +116,18 @@ def main():
         else:
             passed += 1
     missing = set(want) - {line.split("\t", 1)[0] for line in got}
+    no_corpus = not os.path.isdir(CORPUS)
+    skipped = 0
     for case in sorted(missing):
+        if no_corpus and not case.startswith("fixtures/"):
+            skipped += 1  # the shared corpus is not beside this checkout: not checked
+            continue
         print(f"FAIL {case}: recorded but not produced (an input is missing)")
         failed += 1
-    print(f"{passed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    if skipped and not failed:
+        print(f"the corpus ({CORPUS}) is missing: its cases were not checked")
+        return 77  # ctest: skipped, never counted as passing
     return 1 if failed else 0
 
 
