@@ -11,6 +11,7 @@ packages=(
     libclang-rt-14-dev                       # libFuzzer and sanitizers with clang
     ffmpeg python3-mutagen                   # fixtures and independent readers
     acl                                      # tests: ACLs kept by rewrites (setfacl)
+    vorbis-tools opus-tools                  # independent Ogg readers: ogginfo, vorbiscomment, opusinfo
 )
 
 missing=()
