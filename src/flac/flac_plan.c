@@ -175,7 +175,9 @@ static bool put_comment_block(const job *j)
 }
 
 /* One edit rewriting every block: the kept ones as they are (padding dropped), the new comment
-   block where the old one stood (else after STREAMINFO), then PADDING bytes of padding. */
+   block where the old one stood (else after STREAMINFO), then PADDING bytes of padding: the
+   policy's, but never too little for a next comment block a quarter larger, since an edit in
+   place writes the whole new block inside the padding before it switches. */
 static chaptag_status plan_rewrite(const job *j, int64_t padding, chaptag_error *err)
 {
     const ct_flac_file *m = j->m;
@@ -184,6 +186,9 @@ static chaptag_status plan_rewrite(const job *j, int64_t padding, chaptag_error 
         if (m->v[i].type != FLAC_PADDING && i != m->comment)
             content += 4 + (uint64_t)m->v[i].len;
     uint64_t pad = padding >= 0 ? (uint64_t)padding : ct_padding_for(content, 4);
+    uint64_t room = 8 + j->n + j->n / 4; /* a next edit goes whole into the padding */
+    if (padding < 0 && pad < room)
+        pad += (room - pad + 4095) / 4096 * 4096; /* whole 4 KiB: the audio stays aligned */
     if (pad > FLAC_BLOCK_MAX)
         pad = FLAC_BLOCK_MAX;
     size_t at = m->comment != SIZE_MAX ? m->comment : 1;
