@@ -27,7 +27,7 @@ static void write_mp3(const char *path, size_t n_frames)
     ct_test_write_mp3(path, host_tag, sizeof host_tag, n_frames);
 }
 
-/* One second of 8 kHz mono 16-bit silence as a WAV file: no native backend reads it. */
+/* One second of 8 kHz mono 16-bit silence as a WAV file: the native WAV container reads it. */
 static void write_wav(const char *path)
 {
     static const uint32_t rate = 8000, bytes = 16000;
@@ -43,6 +43,20 @@ static void write_wav(const char *path)
     uint8_t *p = calloc(1, sizeof h + bytes);
     memcpy(p, h, sizeof h);
     ct_test_write_file(path, p, sizeof h + bytes);
+    free(p);
+}
+
+/* The same second as an AIFF file (big-endian, the rate an 80-bit float): no native
+   container reads it, so it goes through libavformat. */
+static void write_aiff(const char *path)
+{
+    static const uint8_t h[54] = {
+        'F', 'O', 'R', 'M', 0, 0, 0x3E, 0xAE, 'A', 'I', 'F', 'F', 'C', 'O', 'M', 'M',
+        0, 0, 0, 18, 0, 1, 0, 0, 0x1F, 0x40, 0, 16, 0x40, 0x0B, 0xFA, 0, 0, 0, 0, 0, 0, 0,
+        'S', 'S', 'N', 'D', 0, 0, 0x3E, 0x88, 0, 0, 0, 0, 0, 0, 0, 0};
+    uint8_t *p = calloc(1, sizeof h + 16000);
+    memcpy(p, h, sizeof h);
+    ct_test_write_file(path, p, sizeof h + 16000);
     free(p);
 }
 
@@ -328,10 +342,10 @@ static void file_kinds_are_told_by_content(void **state)
 }
 
 /* One thread's work: embed, read back, verify and strip its own MP3, and read the shared
-   WAV through libavformat (loaded once, whichever thread comes first). */
+   AIFF through libavformat (loaded once, whichever thread comes first). */
 static void *thread_work(void *arg)
 {
-    const char *mp3 = ((const char **)arg)[0], *wav = ((const char **)arg)[1];
+    const char *mp3 = ((const char **)arg)[0], *aiff = ((const char **)arg)[1];
     chaptag_chapters *l = ct_test_chapters(5, 500, "Thread chapter"), *back = NULL;
     chaptag_error err = {0};
     chaptag_verdict *v = NULL;
@@ -347,7 +361,7 @@ static void *thread_work(void *arg)
         back = NULL;
         v = NULL;
         chaptag_chapters *w = NULL;
-        ok = ok && chaptag_read(wav, &w, NULL, &err) == CHAPTAG_OK;
+        ok = ok && chaptag_read(aiff, &w, NULL, &err) == CHAPTAG_OK;
         chaptag_chapters_free(w);
     }
     chaptag_chapters_free(l);
@@ -364,12 +378,12 @@ static void the_api_holds_in_several_threads_at_once(void **state)
     for (int i = 0; i < N; i++) {
         snprintf(paths[i][0], sizeof paths[i][0], "%s", ct_test_path("", 0));
         snprintf(paths[i][0] + strlen(paths[i][0]), 32, "thread-%d.mp3", i);
-        snprintf(paths[i][1], sizeof paths[i][1], "%s", ct_test_path("threads.wav", 1));
+        snprintf(paths[i][1], sizeof paths[i][1], "%s", ct_test_path("threads.aiff", 1));
         write_mp3(paths[i][0], 200);
         args[i][0] = paths[i][0];
         args[i][1] = paths[i][1];
     }
-    write_wav(paths[0][1]);
+    write_aiff(paths[0][1]);
     for (int i = 0; i < N; i++)
         assert_int_equal(pthread_create(&t[i], NULL, thread_work, (void *)args[i]), 0);
     for (int i = 0; i < N; i++) {
@@ -396,15 +410,21 @@ static void taglib_reads_the_standard_tags(void **state)
 static void other_containers_go_through_libavformat(void **state)
 {
     (void)state;
-    const char *wav = ct_test_path("tone.wav", 0);
+    const char *wav = ct_test_path("tone.wav", 0), *aiff = ct_test_path("tone.aiff", 1);
     write_wav(wav);
+    write_aiff(aiff);
     chaptag_file_info info;
-    chaptag_chapters *l = read_ok(wav, &info);
+    chaptag_chapters *l = read_ok(wav, &info); /* WAV is native now */
+    assert_string_equal(info.container, "WAV");
+    assert_int_equal(info.duration_ms, 1000);
+    chaptag_chapters_free(l);
+    l = read_ok(aiff, &info);
     assert_true(ct_avformat_loaded());
     assert_int_equal(chaptag_chapters_count(l), 0);
     assert_true(info.duration_ms >= 990 && info.duration_ms <= 1010);
     assert_string_not_equal(info.container, "MP3");
     assert_string_not_equal(info.container, "MP4");
+    assert_string_not_equal(info.container, "WAV");
     chaptag_chapters_free(l);
 }
 
