@@ -113,34 +113,6 @@ static void copy_file(const char *from, const char *to)
     free(data);
 }
 
-static void wav_is_refused_and_left_unchanged(void **state)
-{
-    (void)state;
-    need_ffmpeg();
-    const char *wav = make_tone("tone.wav", "-c:a pcm_s16le");
-    chaptag_chapters *l = odd_chapters();
-    refused(wav, l, NULL, CHAPTAG_ERR_AUDIO, "WAV: FFmpeg 5.1 writes no chapters for it");
-    chaptag_error err = {0}; /* nothing to strip: a success that writes nothing */
-    assert_int_equal(chaptag_strip(wav, NULL, NULL, &err), CHAPTAG_OK);
-    refused(wav, l, NULL, CHAPTAG_ERR_AUDIO, "a native writer is planned");
-    chaptag_chapters_free(l);
-}
-
-static void wav_with_a_bext_chunk_is_refused(void **state)
-{
-    (void)state;
-    need_ffmpeg();
-    const char *wav = make_tone("bext.wav", "-c:a pcm_s16le -write_bext 1 "
-                                            "-metadata description=Episode -metadata "
-                                            "originator=Studio");
-    chaptag_chapters *l = odd_chapters();
-    refused(wav, l, NULL, CHAPTAG_ERR_AUDIO, "would also drop its bext chunk");
-    /* into another container, the chunk would be lost all the same */
-    refused(wav, l, ct_test_path("bext.mka", 1), CHAPTAG_ERR_AUDIO,
-            "a remux by libavformat would drop its bext chunk");
-    chaptag_chapters_free(l);
-}
-
 static void adts_aac_is_refused_with_the_m4a_advice(void **state)
 {
     (void)state;
@@ -387,8 +359,6 @@ static void a_failed_write_during_a_remux_leaves_the_original(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(wav_is_refused_and_left_unchanged),
-        cmocka_unit_test(wav_with_a_bext_chunk_is_refused),
         cmocka_unit_test(adts_aac_is_refused_with_the_m4a_advice),
         cmocka_unit_test(opus_chapter_at_700_ms_is_written_to_the_millisecond),
         cmocka_unit_test(opus_with_cover_art_keeps_it),
