@@ -13,6 +13,7 @@ packages=(
     flac                                     # metaflac: an independent FLAC reader
     acl                                      # tests: ACLs kept by rewrites (setfacl)
     vorbis-tools opus-tools                  # independent Ogg readers: ogginfo, vorbiscomment, opusinfo
+    sox                                      # WAV fixtures from another writer than ffmpeg
 )
 
 missing=()
