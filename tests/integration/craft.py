@@ -51,10 +51,38 @@ def write(path, data):
 
 # ---------------------------------------------------------------- readers (never chaptag)
 
+def without_cuesheet(path):
+    """PATH, or for a FLAC with a CUESHEET block a copy without it: ffprobe shows a cue
+    sheet's tracks as chapters too, mixed with the CHAPTERnnn keys, and a cue sheet is not
+    chapters chaptag writes (it keeps it byte for byte)."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head != b"fLaC":
+        return path
+    from mutagen.flac import FLAC
+    try:
+        flac = FLAC(path)
+    except Exception:
+        return path
+    if flac.cuesheet is None:
+        return path
+    copy = path + ".nocue.flac"
+    with open(path, "rb") as src, open(copy, "wb") as dst:
+        dst.write(src.read())
+    flac = FLAC(copy)
+    flac.metadata_blocks = [b for b in flac.metadata_blocks if b.code != 5]
+    flac.cuesheet = None
+    flac.save(copy)
+    return copy
+
+
 def probe_chapters(path):
     """[(start_ms, title)] as ffprobe reads them, or None when ffprobe fails. Starts come
     from the exact start/time_base pair, rounded to the millisecond."""
-    rc, out, _ = run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", path])
+    probed = without_cuesheet(path)
+    rc, out, _ = run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", probed])
+    if probed != path:
+        os.remove(probed)
     if rc != 0:
         return None
     out_list = []
