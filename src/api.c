@@ -38,7 +38,8 @@ static chaptag_status pick_backend(ct_file *f, const ct_backend **out, chaptag_e
             return CHAPTAG_OK;
         }
     }
-    return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "not an audio file chaptag can read (MP3, MP4/M4A/M4B, Ogg, FLAC, WAV, Matroska)");
+    return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "not an audio file chaptag can read (MP3, "
+                   "MP4/M4A/M4B, Ogg, FLAC, WAV, Matroska)");
 }
 
 chaptag_kind chaptag_file_kind(const char *path)
