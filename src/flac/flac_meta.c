@@ -12,18 +12,6 @@
 /* More blocks than this is no FLAC metadata but damage (a real file has a handful). */
 #define BLOCKS_MAX 100000u
 
-/* LEN bytes at OFF: from HEAD (N bytes) when they are in it, else from F (may be NULL). */
-static bool head_read(ct_file *f, const uint8_t *head, size_t n, uint64_t off, uint8_t *buf,
-                      size_t len)
-{
-    if (off <= n && len <= n - off) {
-        memcpy(buf, head + off, len);
-        return true;
-    }
-    size_t got = 0;
-    return f != NULL && ct_file_read(f, off, buf, len, &got, NULL) == CHAPTAG_OK && got == len;
-}
-
 /* The size of the ID3v2 tag whose 10-byte header is at P (0: none): sync-safe size, header,
    and a footer when the flags say so. */
 static uint64_t id3_size(const uint8_t p[10])
@@ -39,9 +27,9 @@ uint64_t ct_flac_id3_prefix(ct_file *f, const uint8_t *head, size_t n, bool *fla
 {
     uint8_t b[10];
     uint64_t off = 0, size;
-    while (head_read(f, head, n, off, b, sizeof b) && (size = id3_size(b)) > 0)
+    while (ct_file_read_sniffed(f, head, n, off, b, sizeof b) && (size = id3_size(b)) > 0)
         off += size;
-    *flac = head_read(f, head, n, off, b, 4) && memcmp(b, "fLaC", 4) == 0;
+    *flac = ct_file_read_sniffed(f, head, n, off, b, 4) && memcmp(b, "fLaC", 4) == 0;
     return off;
 }
 

@@ -291,3 +291,14 @@ chaptag_status ct_slurp(const char *path, size_t max, char **out, size_t *len,
     *out = (char *)ct_buf_take(&b, len);
     return *out ? CHAPTAG_OK : ct_fail_nomem(err);
 }
+
+bool ct_file_read_sniffed(ct_file *f, const uint8_t *head, size_t n, uint64_t off, uint8_t *buf,
+                          size_t len)
+{
+    if (off <= n && len <= n - off) {
+        memcpy(buf, head + off, len);
+        return true;
+    }
+    size_t got = 0;
+    return f != NULL && ct_file_read(f, off, buf, len, &got, NULL) == CHAPTAG_OK && got == len;
+}

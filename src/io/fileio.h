@@ -44,6 +44,11 @@ bool ct_file_same(const ct_file *f, const char *path);
 chaptag_status ct_file_read(ct_file *f, uint64_t off, void *buf, size_t len, size_t *got,
                             chaptag_error *err);
 
+/* For sniffers: LEN bytes at OFF into BUF, from HEAD (the file's first N bytes) when they
+   are in it, else read from F (may be NULL: head only). False when they are not all there. */
+bool ct_file_read_sniffed(ct_file *f, const uint8_t *head, size_t n, uint64_t off, uint8_t *buf,
+                          size_t len);
+
 /* What applying a plan did. */
 typedef struct {
     bool in_place;          /* edited in place (else a new file was written) */

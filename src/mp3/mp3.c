@@ -20,19 +20,6 @@
    taken for MP3, looks further. */
 #define SNIFF_WINDOW (64u << 10)
 
-/* LEN bytes at OFF: from HEAD (N bytes) when they are in it, else from F (may be NULL).
-   False when they are not all there. */
-static bool sniff_read(ct_file *f, const uint8_t *head, size_t n, uint64_t off, uint8_t *buf,
-                       size_t len)
-{
-    if (off <= n && len <= n - off) {
-        memcpy(buf, head + off, len);
-        return true;
-    }
-    size_t got = 0;
-    return f != NULL && ct_file_read(f, off, buf, len, &got, NULL) == CHAPTAG_OK && got == len;
-}
-
 /* What some taggers put an ID3v2 tag in front of that is not MPEG audio (readers skip the tag
    and find these): RIFF/RF64 WAV, AIFF, FLAC, Ogg, Matroska, AAC (ADIF, or ADTS: the MPEG
    sync with layer 0), and MP4 boxes. */
@@ -57,9 +44,9 @@ static bool mp3_sniff(ct_file *f, const uint8_t *head, size_t n)
 {
     uint8_t b[10];
     uint64_t tags = 0, size;
-    while (sniff_read(f, head, n, tags, b, sizeof b) && (size = ct_id3v2_tag_size(b)) > 0)
+    while (ct_file_read_sniffed(f, head, n, tags, b, sizeof b) && (size = ct_id3v2_tag_size(b)) > 0)
         tags += size;
-    if (sniff_read(f, head, n, tags, b, 8) && foreign_magic(b))
+    if (ct_file_read_sniffed(f, head, n, tags, b, 8) && foreign_magic(b))
         return false;
     ct_mpeg_frame fr;
     if (tags > 0 || (n >= 4 && ct_mpeg_header_parse(head, &fr)))

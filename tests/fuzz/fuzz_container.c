@@ -1,6 +1,6 @@
-/* One native container (CT_FUZZ_BACKEND: ct_backend_ogg, _flac, _wav) on the bytes in memory:
-   open, read, lint, and a plan to embed chapters, then to strip them, whose edits must lie in
-   order inside the file. */
+/* One native container (CT_FUZZ_BACKEND: ct_backend_mp4, _ogg, _flac or _wav) on the bytes in
+   memory: open, read, lint, and a plan to embed chapters, then to strip them, whose edits must
+   lie in order inside the file. */
 #include "api.h"
 #include "fuzz.h"
 
