@@ -137,6 +137,25 @@ class Robustness(unittest.TestCase):
             self.assertEqual(rc, 0, err)
         self.kill_in_place(path, other, valid)
 
+    def killed_native(self, path, other, count):
+        """Kills in-place re-embeds of a native Ogg/FLAC/WAV file: every state must open in
+        ffprobe without an error and hold the old chapters, the new ones, or none."""
+        def valid(p):
+            rc, out, err = run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", p])
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(err.strip(), "")
+            self.assertIn(len(ffprobe_chapters(p)), (0, count))
+        self.kill_in_place(path, other, valid)
+
+    def test_killed_in_place_opus_flac_and_wav_edits_leave_files_players_open(self):
+        other = changed_seed(self.tmp, "Episode Introduction", "Episode Opening Part", "o.txt")
+        for name in ("audio.opus", "audio.flac"):
+            self.killed_native(self.tmp.copy(name), other, 30)
+        wav = os.path.join(self.tmp.path, "master.wav")  # 66 minutes, 8 kHz 8-bit: the seeds fit
+        run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+             "anullsrc=r=8000:cl=mono", "-t", "3960", "-c:a", "pcm_u8", wav], check=True)
+        self.killed_native(wav, other, 30)
+
     def test_a_full_disk_fails_cleanly(self):
         mnt = os.path.join(self.tmp.path, "small")
         os.mkdir(mnt)
