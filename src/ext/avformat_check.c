@@ -262,7 +262,7 @@ chaptag_status ct_avformat_check_remux(ct_file *f, const AVFormatContext *ic,
             return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%s: a remux by libavformat would drop its "
                            "cover art (FFmpeg 5.1's Ogg muxer cannot write it); a native writer "
                            "is planned", label);
-        if (ct_av.query_codec != NULL &&
+        if (ct_av.query_codec != NULL && !ct_avformat_kept_as_attachment(is, of) &&
             ct_av.query_codec(of, is->codecpar->codec_id, 0 /* normal compliance */) == 0)
             return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%s: a remux by libavformat would drop "
                            "stream %u (%s), which FFmpeg's %s muxer cannot write; a native "

@@ -101,6 +101,31 @@ static chaptag_status set_chapter_keys(AVDictionary **m, const chaptag_chapters 
     return CHAPTAG_OK;
 }
 
+/* Makes output stream OS an attachment holding input stream IS's picture: a Matroska
+   attachment (cover art) comes out of FFmpeg 5.1's demuxer as an attached-picture video
+   stream, which its muxer does not take back; as an attachment (the bytes as extradata, the
+   filename and MIME type tags copied below) it does, and reads back the same. */
+static chaptag_status as_attachment(const AVStream *is, AVStream *os, chaptag_error *err)
+{
+    int n = is->attached_pic.size;
+    uint8_t *copy = ct_av.mallocz((size_t)n + AV_INPUT_BUFFER_PADDING_SIZE);
+    if (copy == NULL)
+        return ct_fail_nomem(err);
+    memcpy(copy, is->attached_pic.data, (size_t)n);
+    ct_av.free(os->codecpar->extradata);
+    os->codecpar->extradata = copy;
+    os->codecpar->extradata_size = n;
+    os->codecpar->codec_type = AVMEDIA_TYPE_ATTACHMENT;
+    os->disposition = 0;
+    return CHAPTAG_OK;
+}
+
+bool ct_avformat_kept_as_attachment(const AVStream *is, const AVOutputFormat *of)
+{
+    return strcmp(of->name, "matroska") == 0 && (is->disposition & AV_DISPOSITION_ATTACHED_PIC) &&
+           is->attached_pic.size > 0;
+}
+
 /* Copies every stream and the tags of IC to OC; stream KEYS_IN (-1: none) gets LIST as
    chapter keys first. */
 static chaptag_status copy_streams(const AVFormatContext *ic, AVFormatContext *oc, int keys_in,
@@ -115,6 +140,11 @@ static chaptag_status copy_streams(const AVFormatContext *ic, AVFormatContext *o
         os->codecpar->codec_tag = 0;
         os->time_base = is->time_base;
         os->disposition = is->disposition;
+        if (ct_avformat_kept_as_attachment(is, oc->oformat)) {
+            chaptag_status st = as_attachment(is, os, err);
+            if (st != CHAPTAG_OK)
+                return st;
+        }
         if ((int)i == keys_in) {
             chaptag_status st = set_chapter_keys(&os->metadata, list, label, err);
             if (st != CHAPTAG_OK)
@@ -136,6 +166,10 @@ static chaptag_status copy_packets(AVFormatContext *ic, AVFormatContext *oc, cha
     int rc;
     while ((rc = ct_av.read_frame(ic, pkt)) >= 0) {
         const AVStream *is = ic->streams[pkt->stream_index];
+        if (oc->streams[pkt->stream_index]->codecpar->codec_type == AVMEDIA_TYPE_ATTACHMENT) {
+            ct_av.packet_unref(pkt); /* the picture went into the attachment's header */
+            continue;
+        }
         ct_av.rescale_ts(pkt, is->time_base, oc->streams[pkt->stream_index]->time_base);
         pkt->pos = -1;
         rc = ct_av.write_frame(oc, pkt);

@@ -92,4 +92,8 @@ chaptag_status ct_avformat_write_proven(ct_file *f, AVFormatContext *ic,
                                         const chaptag_chapters *list, uint64_t duration_ms,
                                         const char *label, chaptag_error *err);
 
+/* True when IS, a Matroska attachment (cover art) that FFmpeg 5.1 reads as an attached
+   picture, is written back into OF as an attachment. */
+bool ct_avformat_kept_as_attachment(const AVStream *is, const AVOutputFormat *of);
+
 #endif
