@@ -285,7 +285,7 @@ ct_warnings *ct_chapters_warnings(chaptag_chapters *list)
 bool ct_chapters_match(const chaptag_chapters *want, const chaptag_chapters *got,
                        size_t title_max, char *why, size_t n)
 {
-    size_t a = chaptag_chapters_count(want), b = chaptag_chapters_count(got);
+    size_t a = want ? chaptag_chapters_count(want) : 0, b = chaptag_chapters_count(got);
     char x[CT_TIME_STR_MAX], y[CT_TIME_STR_MAX];
     if (a != b) {
         snprintf(why, n, "%zu chapters were written but %zu read back", a, b);

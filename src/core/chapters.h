@@ -32,7 +32,7 @@ ct_warnings *ct_chapters_warnings(chaptag_chapters *list);
 bool ct_chapters_set_image(chaptag_chapters *list, size_t index, unsigned char *data, size_t len,
                            const char *mime);
 
-/* True when GOT holds exactly the chapters of WANT: as many, the same starts to the
+/* True when GOT holds exactly the chapters of WANT (NULL: none): as many, the same starts to the
    millisecond and the same titles, a title of WANT cut to TITLE_MAX bytes on a character
    boundary counting as the same (SIZE_MAX: no cut). Otherwise WHY (N bytes) says the first
    difference. What a write is proven by before it is reported as done. */
