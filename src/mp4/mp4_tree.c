@@ -93,6 +93,24 @@ static chaptag_status set_refs(ct_file *f, ct_box *trak, const uint32_t *gone, s
     return ct_box_add_leaf(tref, "chap", payload, 4 * n_want) ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 
+/* True when the LEN bytes at OFF lie inside the payload of one top-level mdat of M: only
+   there may a sample be zeroed (a crafted chunk offset must not zero a box header, ftyp or
+   moov, and leave a file nothing can read). The top-level boxes are in file order. */
+static bool in_mdat_payload(const mp4_file *m, uint64_t off, uint64_t len)
+{
+    size_t lo = 0, hi = m->n_tops; /* the last top starting at or before OFF */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->tops[mid].off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const ct_box *b = m->n_tops ? &m->tops[lo] : NULL;
+    return b != NULL && ct_box_is(b, "mdat") && b->hdr_len > 0 && off >= b->off + b->hdr_len &&
+           off - b->off <= b->size && len <= b->size - (off - b->off);
+}
+
 chaptag_status ct_mp4_note_samples(ct_file *f, mp4_file *m, ct_box *trak)
 {
     sample_tables tabs;
@@ -101,10 +119,15 @@ chaptag_status ct_mp4_note_samples(ct_file *f, mp4_file *m, ct_box *trak)
     if (ct_mp4_load_tables(f, trak, &tabs, NULL) != CHAPTAG_OK ||
         ct_mp4_expand_samples(&tabs, &s, &n, NULL) != CHAPTAG_OK)
         return CHAPTAG_OK;
-    uint64_t size = ct_file_size(f);
     for (size_t i = 0; i < n; i++) {
-        if (s[i].size == 0 || s[i].off >= size || s[i].size > size - s[i].off)
+        if (s[i].size == 0 || !in_mdat_payload(m, s[i].off, s[i].size))
             continue;
+        sample_span *last = m->n_old_samples ? &m->old_samples[m->n_old_samples - 1] : NULL;
+        if (last != NULL && last->off + last->len == s[i].off &&
+            in_mdat_payload(m, last->off, last->len + s[i].size)) {
+            last->len += s[i].size; /* titles back to back: one span, one write */
+            continue;
+        }
         sample_span *v = ct_grow(m->old_samples, m->n_old_samples, &m->cap_old_samples,
                                  sizeof *v);
         if (v == NULL) {

@@ -421,6 +421,59 @@ static void strip_retypes_in_place_and_zeroes_every_title(void **state)
     }
 }
 
+/* Points the first chunk of the chapter track (the last trak in moov) in the LEN bytes at
+   DATA at offset AT. */
+static void aim_chapter_chunk(uint8_t *data, size_t len, uint32_t at)
+{
+    uint64_t moov = top_offset(data, len, "moov");
+    uint64_t end = moov + ct_load_u32be(data + moov), co = 0;
+    for (uint64_t i = moov; i + 4 <= end; i++)
+        co = memcmp(data + i, "stco", 4) == 0 ? i : co;
+    assert_true(co > moov);
+    ct_store_u32be(data + co + 4 + 8, at); /* past the type, version and flags, count */
+}
+
+static void a_chapter_sample_outside_mdat_is_never_zeroed(void **state)
+{
+    (void)state;
+    size_t len, one_len, two_len, three_len;
+    uint8_t *data = craft("yma", &len);
+    chaptag_chapters *a = ct_test_chapters(3, 10000, "Aimed");
+    chaptag_chapters *b = ct_test_chapters(3, 10000, "Again");
+    done_plan d;
+    uint8_t *one = run(data, len, a, CHAPTAG_MP4_BOTH, -1, &one_len, &d);
+    aim_chapter_chunk(one, one_len, 0); /* at ftyp's header: zeroed, nothing could read */
+    /* every step of the strip and of the re-embed leaves a file that reads */
+    uint8_t *two = run(one, one_len, NULL, CHAPTAG_MP4_BOTH, -1, &two_len, &d);
+    assert_memory_equal(two + 4, "ftyp", 4);
+    uint8_t *three = run(one, one_len, b, CHAPTAG_MP4_BOTH, -1, &three_len, &d);
+    assert_memory_equal(three + 4, "ftyp", 4);
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+    free(three);
+    free(two);
+    free(one);
+    free(data);
+}
+
+static void a_strip_zeroes_titles_side_by_side_in_one_write(void **state)
+{
+    (void)state;
+    size_t len, one_len, two_len;
+    uint8_t *data = craft("yma", &len);
+    chaptag_chapters *a = ct_test_chapters(40, 1000, "Many");
+    done_plan d;
+    uint8_t *one = run(data, len, a, CHAPTAG_MP4_QT, -1, &one_len, &d);
+    uint8_t *two = run(one, one_len, NULL, CHAPTAG_MP4_QT, -1, &two_len, &d);
+    assert_false(holds(two, two_len, "Many"));
+    /* the titles (one span), the chapter trak and the tref retyped: not a write per title */
+    assert_int_equal(d.n_steps, 3);
+    chaptag_chapters_free(a);
+    free(two);
+    free(one);
+    free(data);
+}
+
 static void strip_of_a_file_without_chapters_plans_nothing(void **state)
 {
     (void)state;
@@ -448,6 +501,8 @@ int main(void)
         cmocka_unit_test(a_re_embed_too_big_for_its_slots_lays_out_anew),
         cmocka_unit_test(strip_retypes_in_place_and_zeroes_every_title),
         cmocka_unit_test(strip_of_a_file_without_chapters_plans_nothing),
+        cmocka_unit_test(a_chapter_sample_outside_mdat_is_never_zeroed),
+        cmocka_unit_test(a_strip_zeroes_titles_side_by_side_in_one_write),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
