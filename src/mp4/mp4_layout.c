@@ -216,8 +216,11 @@ static chaptag_status plan_shadow(ct_file *f, const mp4_file *m, embed_job *j, u
 {
     const ct_box *moov = ct_mp4_moov(m), *last = open_ended(m);
     uint8_t h[8], zero = 0, size0[4];
-    uint64_t old = old_end - moov->off; /* the old region, cleared once the copy is shown */
-    if (old > UINT32_MAX || (last != NULL && last->size > UINT32_MAX))
+    /* the old region, cleared once the copy is shown; with EXTEND it holds LAST too, so a LAST
+       whose size is written in step 0 is no larger. A LAST out of the region (a size-0 media
+       mdat past 4 GiB) is not touched: no limit on it */
+    uint64_t old = old_end - moov->off;
+    if (old > UINT32_MAX)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "moov and what follows it pass 4 GiB");
     bool ok = true;
     if (extend && last != NULL) {

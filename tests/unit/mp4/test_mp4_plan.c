@@ -6,7 +6,9 @@
 #include "testutil.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "mp4box.h"
@@ -474,6 +476,41 @@ static void a_strip_zeroes_titles_side_by_side_in_one_write(void **state)
     free(data);
 }
 
+static void a_size_0_media_mdat_past_4_gib_keeps_the_shadow_copy(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *data = craft("ymFa", &len);
+    uint64_t mdat = top_offset(data, len, "mdat");
+    ct_store_u32be(data + mdat, 0); /* the audio runs to the end of the file... */
+    char *dir = ct_test_tmpdir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/big.m4a", dir);
+    ct_test_write_file(path, data, len);
+    assert_int_equal(truncate(path, (off_t)5 << 30), 0); /* ...5 GiB away (sparse) */
+    ct_file *f = NULL;
+    chaptag_error err = {0};
+    assert_int_equal(ct_file_open(path, CT_OPEN_READ, &f, &err), CHAPTAG_OK);
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    ct_plan plan = CT_PLAN_INIT;
+    struct chaptag_report rep;
+    memset(&rep, 0, sizeof rep);
+    chaptag_chapters *l = ct_test_chapters(4, 10000, "Big");
+    if (ct_backend_plan(&ct_backend_mp4, f, l, &o, &plan, &rep, &err) != CHAPTAG_OK)
+        fail_msg("plan: %s", err.msg);
+    assert_true(plan.n_steps > 0); /* in the free box after moov; the mdat is not touched */
+    for (size_t i = 0; i < plan.n_steps; i++)
+        assert_true(plan.steps[i].off < mdat);
+    ct_plan_free(&plan);
+    ct_buf_free(&rep.plan);
+    ct_warnings_clear(&rep.warnings);
+    chaptag_chapters_free(l);
+    ct_file_close(f);
+    ct_test_rmdir(dir);
+    free(data);
+}
+
 static void strip_of_a_file_without_chapters_plans_nothing(void **state)
 {
     (void)state;
@@ -503,6 +540,7 @@ int main(void)
         cmocka_unit_test(strip_of_a_file_without_chapters_plans_nothing),
         cmocka_unit_test(a_chapter_sample_outside_mdat_is_never_zeroed),
         cmocka_unit_test(a_strip_zeroes_titles_side_by_side_in_one_write),
+        cmocka_unit_test(a_size_0_media_mdat_past_4_gib_keeps_the_shadow_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
