@@ -57,10 +57,13 @@ static void name_flavours(chaptag_file_info *info, bool has_qt, size_t n_qt, boo
         snprintf(info->flavours, sizeof info->flavours, "Nero chpl (%zu)", n_nero);
 }
 
-/* An MP4 file opened: its top-level boxes scanned and moov parsed, once. */
+/* An MP4 file opened: its top-level boxes scanned and moov parsed, once; the audio duration
+   measured once, when first asked for (an embed asks before it plans, and plans with it). */
 typedef struct {
     ct_file *f;
     mp4_file m;
+    uint64_t duration_ms;
+    bool measured;
 } mp4_state;
 
 static chaptag_status mp4_open_state(ct_file *f, const char *path, void **state,
@@ -92,7 +95,11 @@ static void mp4_close(void *state)
 static uint64_t mp4_duration(void *state)
 {
     mp4_state *s = state;
-    return ct_mp4_audio_duration_ms(s->f, &s->m);
+    if (!s->measured) {
+        s->duration_ms = ct_mp4_audio_duration_ms(s->f, &s->m);
+        s->measured = true;
+    }
+    return s->duration_ms;
 }
 
 static chaptag_status mp4_read(void *state, chaptag_chapters *list, chaptag_file_info *info,
@@ -137,7 +144,7 @@ static chaptag_status mp4_read(void *state, chaptag_chapters *list, chaptag_file
     if (st == CHAPTAG_OK)
         st = ct_mp4_read_standard_tags(f, mp, list, err);
     if (st == CHAPTAG_OK) {
-        ct_mp4_fill_info(info, mp, ct_mp4_audio_duration_ms(f, mp), ct_file_size(f));
+        ct_mp4_fill_info(info, mp, mp4_duration(s), ct_file_size(f));
         name_flavours(info, trak != NULL, chaptag_chapters_count(qt), chpl != NULL,
                       chaptag_chapters_count(nero));
     }
@@ -178,7 +185,7 @@ static chaptag_status mp4_plan(void *state, const chaptag_chapters *list,
     chaptag_status st = CHAPTAG_OK;
     embed_job j = {list, opts, 0, {0, false, CT_BUF_INIT, NULL, NULL}, false, false, 0, false};
     j.duration_ms = opts->duration_ms != CHAPTAG_TIME_NONE ? opts->duration_ms
-                                                           : ct_mp4_audio_duration_ms(f, mp);
+                                                           : mp4_duration(s);
     ct_mp4_fill_info(&rep->info, mp, j.duration_ms, ct_file_size(f));
     if (opts->duration_ms != CHAPTAG_TIME_NONE)
         snprintf(rep->info.duration_source, sizeof rep->info.duration_source, "--duration");

@@ -705,6 +705,37 @@ static void more_tracks_than_a_real_file_are_refused(void **state)
     ct_buf_free(&b);
 }
 
+static void the_duration_measured_before_a_plan_is_the_one_it_reports(void **state)
+{
+    (void)state;
+    spec s = {true, 0, 0};
+    size_t len;
+    uint8_t *data = make_mp4(&s, &len);
+    ct_file *f = ct_file_memory(data, len);
+    chaptag_error err = {0};
+    void *st = NULL;
+    assert_int_equal(ct_backend_mp4.open(f, "t.m4a", &st, &err), CHAPTAG_OK);
+    uint64_t ms = ct_backend_mp4.duration(st);
+    assert_true(ms > 0);
+    assert_int_equal(ct_backend_mp4.duration(st), ms); /* asked again: the same */
+    chaptag_chapters *l = chapters(3, 0, "Once");
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    ct_plan plan = CT_PLAN_INIT;
+    struct chaptag_report rep;
+    memset(&rep, 0, sizeof rep);
+    assert_int_equal(ct_backend_mp4.plan(st, l, &o, &plan, &rep, &err), CHAPTAG_OK);
+    assert_int_equal(rep.info.duration_ms, ms);
+    assert_int_equal(ct_backend_mp4.duration(st), ms); /* the plan's tree edits change nothing */
+    ct_backend_mp4.close(st);
+    ct_plan_free(&plan);
+    ct_buf_free(&rep.plan);
+    ct_warnings_clear(&rep.warnings);
+    chaptag_chapters_free(l);
+    ct_file_close(f);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -721,6 +752,7 @@ int main(void)
         cmocka_unit_test(removed_titles_are_zeroed_not_hidden),
         cmocka_unit_test(two_tracks_with_one_id_are_refused),
         cmocka_unit_test(more_tracks_than_a_real_file_are_refused),
+        cmocka_unit_test(the_duration_measured_before_a_plan_is_the_one_it_reports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
