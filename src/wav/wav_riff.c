@@ -183,9 +183,11 @@ static chaptag_status walk(wav_file *w, ds64_info *d, chaptag_error *err)
             !d->present)
             st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the %s file does not start with a ds64 "
                          "chunk", w->magic);
+        /* what follows the RIFF is not ours; a ds64 size that ends it before the ds64 chunk
+           does (or wraps past 2^64) is damage, and the file's end stands */
         if (st == CHAPTAG_OK && d->present && w->n_chunks == 1 &&
-            d->riff_size + 8 < w->riff_end)
-            w->riff_end = d->riff_size + 8; /* what follows the RIFF is not ours */
+            d->riff_size < w->riff_end - 8 && d->riff_size + 8 >= off)
+            w->riff_end = d->riff_size + 8;
     }
     return st;
 }

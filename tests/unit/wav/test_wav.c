@@ -464,6 +464,31 @@ static void damaged_files_are_audio_errors_that_say_where(void **state)
     free(data);
 }
 
+/* A ds64 RIFF size that ends the RIFF before the ds64 chunk itself does, or wraps past 2^64
+   when 8 is added, is damage: the walk still ends at the file's end, so a chunk is still
+   checked against what remains, and a rewrite's RIFF size counts the file's bytes. */
+static void an_rf64_whose_ds64_riff_size_ends_before_it_is_walked_to_the_file_end(void **state)
+{
+    (void)state;
+    static const uint64_t bad[] = {0, UINT64_MAX - 3};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        size_t len, out_len;
+        uint8_t *data = plain_wav("RF64", &len);
+        for (int i = 0; i < 8; i++)
+            data[20 + i] = (uint8_t)(bad[k] >> 8 * i);
+        chaptag_chapters *l = ct_test_chapters(2, 3000, "Part");
+        uint8_t *out = embed(data, len, l, &out_len, NULL);
+        uint64_t riff = get32(out + 20) | (uint64_t)get32(out + 24) << 32;
+        assert_int_equal(riff, out_len - 8);
+        chaptag_chapters_free(l);
+        free(out);
+        size_t ixml_at = find_chunk(data, len, "iXML");
+        data[ixml_at + 6] = 0x7F; /* the iXML chunk claims megabytes past the file's end */
+        refused(data, len, "the 'iXML' chunk at offset");
+        free(data);
+    }
+}
+
 static bool found(const ct_findings *f, const char *code)
 {
     for (size_t i = 0; i < f->n; i++)
@@ -503,6 +528,7 @@ int main(void)
         cmocka_unit_test(a_strip_zeroes_the_markers_in_place_and_a_second_strip_plans_nothing),
         cmocka_unit_test(markers_that_outgrow_their_padding_move_to_the_end_by_a_rewrite),
         cmocka_unit_test(an_rf64_file_stays_rf64_with_its_size_in_ds64),
+        cmocka_unit_test(an_rf64_whose_ds64_riff_size_ends_before_it_is_walked_to_the_file_end),
         cmocka_unit_test(notes_and_regions_in_adtl_are_read_and_foreign_sub_chunks_kept),
         cmocka_unit_test(damaged_files_are_audio_errors_that_say_where),
         cmocka_unit_test(lint_names_disordered_late_untitled_and_twice_used_cue_points),
