@@ -184,10 +184,13 @@ bool ct_mp4_zero_old_samples(const mp4_file *m, uint64_t lo, uint64_t hi, bool s
         const sample_span *sp = &m->old_samples[i];
         if (sp->off < hi && sp->off + sp->len > lo)
             continue;
-        if (steps)
-            ok = ct_plan_step_begin(plan, sp->off) && ct_plan_zeros(plan, sp->len);
+        /* any of them zeroed or not, the file is the same to readers: one sync for all */
+        if (steps && (ok = ct_plan_step_begin(plan, sp->off) && ct_plan_zeros(plan, sp->len)))
+            ct_plan_step_shares_sync(plan);
         ok = ok && ct_plan_zero_range(plan, sp->off, sp->len);
     }
+    if (steps && plan->n_steps > 0) /* the last one syncs */
+        plan->steps[plan->n_steps - 1].no_sync = false;
     return ok;
 }
 

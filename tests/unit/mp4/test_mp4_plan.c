@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "mp4box.h"
+#include "mp4_int.h"
 
 #define CHUNKS 4
 #define CHUNK_BYTES 500
@@ -511,6 +511,27 @@ static void a_size_0_media_mdat_past_4_gib_keeps_the_shadow_copy(void **state)
     free(data);
 }
 
+static void old_titles_apart_are_zeroed_under_one_sync(void **state)
+{
+    (void)state;
+    sample_span spans[3] = {{1000, 20}, {5000, 20}, {9000, 20}};
+    mp4_file m;
+    memset(&m, 0, sizeof m);
+    m.old_samples = spans;
+    m.n_old_samples = 3;
+    ct_plan plan = CT_PLAN_INIT;
+    assert_true(ct_plan_step(&plan, 100, "free", 4)); /* the step that hid them */
+    assert_true(ct_mp4_zero_old_samples(&m, 4000, 6000, true, &plan)); /* 5000: rewritten */
+    assert_int_equal(plan.n_steps, 3);
+    assert_false(plan.steps[0].no_sync); /* hidden on disk before any is zeroed */
+    assert_int_equal(plan.steps[1].off, 1000);
+    assert_true(plan.steps[1].no_sync);
+    assert_int_equal(plan.steps[2].off, 9000);
+    assert_false(plan.steps[2].no_sync);
+    assert_int_equal(plan.n, 2); /* and as edits, for -o */
+    ct_plan_free(&plan);
+}
+
 static void strip_of_a_file_without_chapters_plans_nothing(void **state)
 {
     (void)state;
@@ -541,6 +562,7 @@ int main(void)
         cmocka_unit_test(a_chapter_sample_outside_mdat_is_never_zeroed),
         cmocka_unit_test(a_strip_zeroes_titles_side_by_side_in_one_write),
         cmocka_unit_test(a_size_0_media_mdat_past_4_gib_keeps_the_shadow_copy),
+        cmocka_unit_test(old_titles_apart_are_zeroed_under_one_sync),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
