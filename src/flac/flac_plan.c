@@ -79,8 +79,10 @@ static int plan_after(const job *j, const ct_flac_block *c, const ct_flac_block 
     put_header(&fin, FLAC_PADDING, false, c->len + 4);
     ct_buf_put_zeros(&fin, c->len + 4);
     put_comment_in(&fin, j, p->len, p->last, &pad);
-    if (!ct_buf_ok(&fin))
+    if (!ct_buf_ok(&fin)) {
+        ct_buf_free(&fin); /* a failed buffer keeps what it held */
         return -1;
+    }
     const uint8_t *staged = fin.data + 8 + c->len;
     bool ok = step(j->plan, p->off + 4, staged, p->len) &&
               step(j->plan, c->off, fin.data, 4) && step(j->plan, c->off + 4, NULL, c->len + 4) &&
@@ -102,8 +104,10 @@ static int plan_before(const job *j, const ct_flac_block *p, const ct_flac_block
     ct_buf_put(&fin, j->body, j->n);
     put_header(&fin, FLAC_PADDING, c->last, rest);
     ct_buf_put_zeros(&fin, (size_t)rest);
-    if (!ct_buf_ok(&fin))
+    if (!ct_buf_ok(&fin)) {
+        ct_buf_free(&fin);
         return -1;
+    }
     bool ok = step(j->plan, p->off + 4, fin.data + 4, j->n + 4) &&
               step(j->plan, p->off, fin.data, 4) && step(j->plan, p->off + 8 + j->n, NULL, rest) &&
               ct_plan_add(j->plan, p->off, fin.len, fin.data, fin.len);

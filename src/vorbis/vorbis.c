@@ -40,12 +40,12 @@ void ct_vorbis_free(ct_vorbis_comments *vc)
 static bool add_comment(ct_vorbis_comments *vc, const void *p, size_t n)
 {
     ct_vorbis_comment *v = ct_grow(vc->v, vc->n, &vc->cap, sizeof *v);
-    uint8_t *copy = ct_malloc(n ? n : 1);
-    if (v == NULL || copy == NULL) {
-        free(copy);
+    if (v == NULL)
         return false;
-    }
-    vc->v = v;
+    vc->v = v; /* at once: the old array may be gone even if the copy below fails */
+    uint8_t *copy = ct_malloc(n ? n : 1);
+    if (copy == NULL)
+        return false;
     if (n > 0)
         memcpy(copy, p, n);
     vc->v[vc->n++] = (ct_vorbis_comment){copy, n};

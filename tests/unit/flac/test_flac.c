@@ -333,6 +333,55 @@ static void the_padding_before_the_comments_or_any_padding_takes_them_in_place(v
     ct_buf_free(&body);
 }
 
+/* A plan of L into DATA; its status. */
+static chaptag_status plan_status(const uint8_t *data, size_t len, const chaptag_chapters *l)
+{
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    ct_file *f = ct_file_memory(data, len);
+    ct_plan plan = CT_PLAN_INIT;
+    struct chaptag_report rep;
+    memset(&rep, 0, sizeof rep);
+    chaptag_error err = {0};
+    chaptag_status st = f ? ct_backend_plan(&ct_backend_flac, f, l, &o, &plan, &rep, &err)
+                          : CHAPTAG_ERR_NOMEM;
+    ct_file_close(f);
+    ct_plan_free(&plan);
+    ct_buf_free(&rep.plan);
+    ct_warnings_clear(&rep.warnings);
+    return st;
+}
+
+/* Each in-place plan (padding after, before, far) with the Nth allocation failing, N upward
+   until it succeeds: every failure is CHAPTAG_ERR_NOMEM (leaks show under the sanitizer). */
+static void an_in_place_plan_out_of_memory_fails_cleanly(void **state)
+{
+    (void)state;
+    ct_buf body = comment_body(8, tagged_comments);
+    blk after[] = {{FLAC_VORBIS_COMMENT, body.data, body.len}, {FLAC_PADDING, NULL, 1000}};
+    blk before[] = {{FLAC_PADDING, NULL, 1000}, {FLAC_VORBIS_COMMENT, body.data, body.len}};
+    blk far[] = {{FLAC_VORBIS_COMMENT, body.data, body.len}, {6, NULL, 50},
+                 {FLAC_PADDING, NULL, 1000}};
+    const blk *cases[] = {after, before, far};
+    size_t counts[] = {2, 2, 3};
+    chaptag_chapters *l = ct_test_chapters(3, 2000, "New");
+    for (size_t i = 0; i < 3; i++) {
+        size_t len;
+        uint8_t *data = make_flac(0, cases[i], counts[i], &len);
+        for (unsigned long n = 1;; n++) {
+            ct_alloc_fail_at(n);
+            chaptag_status st = plan_status(data, len, l);
+            ct_alloc_fail_at(0);
+            if (st == CHAPTAG_OK)
+                break;
+            assert_int_equal(st, CHAPTAG_ERR_NOMEM);
+        }
+        free(data);
+    }
+    chaptag_chapters_free(l);
+    ct_buf_free(&body);
+}
+
 static void an_embed_without_room_rewrites_the_metadata_and_leaves_padding(void **state)
 {
     (void)state;
@@ -418,6 +467,7 @@ int main(void)
         cmocka_unit_test(damaged_metadata_is_refused_saying_what_is_wrong),
         cmocka_unit_test(an_embed_that_fits_the_padding_after_the_comments_is_made_in_place),
         cmocka_unit_test(the_padding_before_the_comments_or_any_padding_takes_them_in_place),
+        cmocka_unit_test(an_in_place_plan_out_of_memory_fails_cleanly),
         cmocka_unit_test(an_embed_without_room_rewrites_the_metadata_and_leaves_padding),
         cmocka_unit_test(a_strip_removes_every_chapter_key_and_its_bytes),
         cmocka_unit_test(lint_reports_what_players_trip_on),
