@@ -73,8 +73,14 @@ static size_t paginate(const ogg_state *s, const uint8_t *packet, size_t len, bo
     ct_buf lace = CT_BUF_INIT, data = CT_BUF_INIT;
     size_t k = s->n_comment_pages, n = 0;
     const ct_ogg_page *first = &s->pages[1], *last = &s->pages[k];
-    uint8_t layout[k];
-    uint64_t granules[k];
+    /* on the heap: K is the file's to choose (empty pages are 27 bytes each) */
+    uint8_t *layout = ct_malloc(k);
+    uint64_t *granules = ct_malloc(k * sizeof *granules);
+    if (layout == NULL || granules == NULL) {
+        free(layout);
+        free(granules);
+        return 0;
+    }
     for (size_t i = 0; i < k; i++)
         layout[i] = s->pages[1 + i].n_segs, granules[i] = s->pages[1 + i].granule;
     ct_ogg_layout lo = {s->serial, first->seq, (uint8_t)(first->flags & CT_OGG_CONTINUED),
@@ -88,6 +94,8 @@ static size_t paginate(const ogg_state *s, const uint8_t *packet, size_t len, bo
         n = ct_ogg_paginate(lace.data, lace.len, data.data, &lo, out);
     ct_buf_free(&lace);
     ct_buf_free(&data);
+    free(layout);
+    free(granules);
     return ct_buf_ok(out) ? n : 0;
 }
 
@@ -129,18 +137,23 @@ static uint8_t *shared_prefix_packet(const ogg_state *s, const ct_vorbis_comment
     return p;
 }
 
-/* Offsets of comment page I within the raw comment pages. */
-static size_t raw_at(const ogg_state *s, size_t i)
+/* Where each comment page starts within the raw comment pages (K+1 entries, the last their
+   total), so that no loop over the pages walks them again; NULL when memory runs out. */
+static size_t *raw_offsets(const ogg_state *s)
 {
-    size_t at = 0;
-    for (size_t j = 0; j < i; j++)
-        at += s->pages[1 + j].len;
+    size_t k = s->n_comment_pages, *at = ct_malloc((k + 1) * sizeof *at);
+    if (at != NULL) {
+        at[0] = 0;
+        for (size_t i = 0; i < k; i++)
+            at[i + 1] = at[i] + s->pages[1 + i].len;
+    }
     return at;
 }
 
-static bool step_raw(ct_plan *plan, const ogg_state *s, const uint8_t *pages, size_t i)
+static bool step_raw(ct_plan *plan, const ogg_state *s, const size_t *at, const uint8_t *pages,
+                     size_t i)
 {
-    return ct_plan_step(plan, s->pages[1 + i].off, pages + raw_at(s, i), s->pages[1 + i].len);
+    return ct_plan_step(plan, s->pages[1 + i].off, pages + at[i], s->pages[1 + i].len);
 }
 
 /* The in-place plan for NEW_PAGES, laid out as the old comment pages: an edit per page that
@@ -152,31 +165,32 @@ static chaptag_status plan_same_layout(const ogg_state *s, const ct_vorbis_comme
                                        const uint8_t *packet, const uint8_t *new_pages,
                                        ct_plan *plan, chaptag_error *err)
 {
-    size_t k = s->n_comment_pages, n_diff = 0, last_diff = 0;
-    bool diff[k], ok = true;
-    for (size_t i = 0; i < k; i++) {
-        size_t at = raw_at(s, i);
-        diff[i] = memcmp(s->raw + at, new_pages + at, s->pages[1 + i].len) != 0;
+    size_t k = s->n_comment_pages, n_diff = 0, last_diff = 0, *at = raw_offsets(s);
+    bool *diff = ct_malloc(k * sizeof *diff), ok = at != NULL && diff != NULL;
+    for (size_t i = 0; i < k && ok; i++) {
+        diff[i] = memcmp(s->raw + at[i], new_pages + at[i], s->pages[1 + i].len) != 0;
         n_diff += diff[i];
         last_diff = diff[i] ? i : last_diff;
     }
     uint8_t *mid = NULL;
     ct_buf mid_pages = CT_BUF_INIT;
-    if (n_diff == 1) {
-        ok = step_raw(plan, s, new_pages, last_diff);
-    } else if ((mid = shared_prefix_packet(s, nv, packet)) != NULL &&
+    if (ok && n_diff == 1) {
+        ok = step_raw(plan, s, at, new_pages, last_diff);
+    } else if (ok && (mid = shared_prefix_packet(s, nv, packet)) != NULL &&
                paginate(s, mid, s->packet_len, true, &mid_pages) == k) {
         size_t c = page_of(s, ct_ogg_codecs[s->codec].magic_len + 4 + s->vc.vendor_len);
-        ok = !diff[c] || step_raw(plan, s, mid_pages.data, c);
+        ok = !diff[c] || step_raw(plan, s, at, mid_pages.data, c);
         for (size_t i = 0; i < k && ok; i++)
-            ok = i == c || !diff[i] || step_raw(plan, s, new_pages, i);
-        ok = ok && (!diff[c] || step_raw(plan, s, new_pages, c));
+            ok = i == c || !diff[i] || step_raw(plan, s, at, new_pages, i);
+        ok = ok && (!diff[c] || step_raw(plan, s, at, new_pages, c));
     }
     free(mid);
     ct_buf_free(&mid_pages);
     for (size_t i = 0; i < k && ok; i++)
         ok = !diff[i] || ct_plan_add(plan, s->pages[1 + i].off, s->pages[1 + i].len,
-                                     new_pages + raw_at(s, i), s->pages[1 + i].len);
+                                     new_pages + at[i], s->pages[1 + i].len);
+    free(at);
+    free(diff);
     return ok ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 
@@ -213,7 +227,11 @@ static chaptag_status plan_rewrite(const ogg_state *s, uint8_t *pages, size_t le
 {
     const ct_ogg_page *first = &s->pages[1];
     *n_renumbered = 0;
-    if (!ct_plan_edit(plan, first->off, first->len) || !ct_plan_bytes_owned(plan, pages, len))
+    if (ct_plan_edit(plan, first->off, first->len) == NULL) {
+        free(pages); /* not yet the plan's */
+        return ct_fail_nomem(err);
+    }
+    if (!ct_plan_bytes_owned(plan, pages, len))
         return ct_fail_nomem(err);
     for (size_t i = 2; i <= s->n_comment_pages; i++)
         if (!ct_plan_edit(plan, s->pages[i].off, s->pages[i].len))

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 #include "ogg_int.h"
@@ -280,6 +281,61 @@ static void a_rewrite_renumbers_the_later_pages(void **state)
     free(orig);
 }
 
+/* An OpusTags packet of 320 bytes (lacing 255, 65) whose two segments lie N_EMPTY empty
+   pages apart, as a crafted file may have them: planning is linear in the pages, and keeps
+   no array of them on the stack. */
+static void a_comment_packet_across_many_empty_pages_plans_quickly(void **state)
+{
+    (void)state;
+    static const uint8_t head[19] = {'O', 'p', 'u', 's', 'H', 'e', 'a', 'd', 1, 1, 0x38, 1,
+                                     0x80, 0xbb, 0, 0, 0, 0, 0};
+    const size_t n_empty = 200000, k = n_empty + 2;
+    ct_buf file = CT_BUF_INIT, tags = CT_BUF_INIT, lace = CT_BUF_INIT;
+    uint32_t seq = (uint32_t)put_packet(&file, head, sizeof head, 0, CT_OGG_BOS, 0);
+    opus_tags(&tags, NULL, 0, 300);
+    assert_int_equal(tags.len, 320);
+    ct_ogg_lace(tags.len, &lace);
+    uint8_t *layout = calloc(k, 1);
+    uint64_t *granules = malloc(k * sizeof *granules);
+    assert_non_null(layout);
+    assert_non_null(granules);
+    for (size_t i = 0; i < k; i++)
+        granules[i] = CT_OGG_NO_GRANULE;
+    layout[0] = layout[k - 1] = 1;
+    granules[k - 1] = 0;
+    ct_ogg_layout lo = {SERIAL, seq, 0, 0, 0, layout, granules, k};
+    assert_int_equal(ct_ogg_paginate(lace.data, lace.len, tags.data, &lo, &file), k);
+    seq += (uint32_t)k;
+    uint8_t audio[300];
+    memset(audio, 0x40, sizeof audio);
+    put_packet(&file, audio, sizeof audio, seq, CT_OGG_EOS, 312 + 48000u);
+    assert_true(ct_buf_ok(&file));
+    size_t len, out_len;
+    uint8_t *orig = ct_buf_take(&file, &len);
+    chaptag_chapters *l = ct_test_chapters(1, 0, "A");
+    ct_plan plan;
+    struct chaptag_report rep;
+    clock_t t0 = clock();
+    plan_of(orig, len, l, &plan, &rep);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    assert_true(secs < 3); /* quadratic in the pages, it took 20 s */
+    assert_true(rep.in_place);
+    uint8_t *out = ct_test_apply_edits(orig, len, &plan, &out_len);
+    assert_int_equal(check_pages(out, out_len), 1 + k + 1);
+    chaptag_chapters *got = ct_test_read(&ct_backend_ogg, out, out_len, NULL);
+    assert_int_equal(chaptag_chapters_count(got), 1);
+    chaptag_chapters_free(got);
+    ct_plan_free(&plan);
+    report_free(&rep);
+    chaptag_chapters_free(l);
+    free(out);
+    free(orig);
+    free(layout);
+    free(granules);
+    ct_buf_free(&lace);
+    ct_buf_free(&tags);
+}
+
 static void reads_duration_and_tags(void **state)
 {
     (void)state;
@@ -319,6 +375,7 @@ int main(void)
         cmocka_unit_test(opus_reembedded_in_place_is_valid_after_every_step),
         cmocka_unit_test(opus_with_a_cover_across_pages_in_place),
         cmocka_unit_test(a_rewrite_renumbers_the_later_pages),
+        cmocka_unit_test(a_comment_packet_across_many_empty_pages_plans_quickly),
         cmocka_unit_test(reads_duration_and_tags),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
