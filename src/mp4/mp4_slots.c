@@ -105,14 +105,14 @@ static uint8_t *make_box(const char *type, const uint8_t *payload, size_t len, s
 }
 
 /* The slots of a file chaptag laid out, for JOB: the chapter trak (named by the audio
-   track's tref alone), the mdat of its titles right after moov, chpl in udta. False when
-   the file is not laid out so, or JOB wants other flavours than it has. */
+   track's tref alone; *INDEX its track), the mdat of its titles right after moov, chpl in
+   udta. False when the file is not laid out so, or JOB wants other flavours than it has. */
 static chaptag_status find_slots(ct_file *f, const mp4_file *m, const embed_job *j, slot *trak,
-                                 slot *mdat, slot *chpl, bool *found, chaptag_error *err)
+                                 slot *mdat, slot *chpl, size_t *index, bool *found,
+                                 chaptag_error *err)
 {
     const ct_box *moov = ct_mp4_moov(m);
-    size_t index = 0;
-    ct_box *t = ct_mp4_find_chapter_trak(f, m, &index);
+    ct_box *t = ct_mp4_find_chapter_trak(f, m, index);
     ct_box *udta = ct_box_child(moov, "udta");
     size_t ci = udta ? ct_mp4_child_index(udta, "chpl") : 0;
     *found = false;
@@ -129,7 +129,7 @@ static chaptag_status find_slots(ct_file *f, const mp4_file *m, const embed_job 
                           : NULL;
     /* the audio track names our text track first; a chapter image track may follow */
     if (chap == NULL || !chap->loaded || chap->len < 4 ||
-        ct_load_u32be(chap->data) != m->tracks[index].id || m->moov + 1 >= m->n_tops ||
+        ct_load_u32be(chap->data) != m->tracks[*index].id || m->moov + 1 >= m->n_tops ||
         !ct_box_is(&m->tops[m->moov + 1], "mdat"))
         return CHAPTAG_OK;
     for (size_t k = 4; k + 4 <= chap->len; k += 4) {
@@ -246,14 +246,12 @@ chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan 
 {
     slot sl[3]; /* trak, mdat, chpl */
     bool found, fits = false, any = false;
+    size_t index = 0;
     memset(sl, 0, sizeof sl);
     *done = false;
-    chaptag_status st = find_slots(f, m, j, &sl[0], &sl[1], &sl[2], &found, err);
+    chaptag_status st = find_slots(f, m, j, &sl[0], &sl[1], &sl[2], &index, &found, err);
     if (st != CHAPTAG_OK || !found)
         return st;
-    size_t index = 0;
-    if (j->qt)
-        ct_mp4_find_chapter_trak(f, m, &index);
     st = build_slots(m, j, sl, &rep->warnings, index, err);
     if (st == CHAPTAG_OK)
         st = compare_slots(f, sl, &fits, &any, err);
