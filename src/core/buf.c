@@ -245,3 +245,33 @@ void ct_store_u64be(uint8_t *p, uint64_t v)
     ct_store_u32be(p, (uint32_t)(v >> 32));
     ct_store_u32be(p + 4, (uint32_t)v);
 }
+
+uint16_t ct_load_u16le(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+uint32_t ct_load_u32le(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+uint64_t ct_load_u64le(const uint8_t *p)
+{
+    return (uint64_t)ct_load_u32le(p) | (uint64_t)ct_load_u32le(p + 4) << 32;
+}
+
+void ct_store_u32le(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+void ct_buf_put_u32le(ct_buf *b, uint32_t v)
+{
+    uint8_t p[4];
+    ct_store_u32le(p, v);
+    ct_buf_put(b, p, 4);
+}

@@ -70,4 +70,11 @@ uint64_t ct_load_u64be(const uint8_t *p);
 void ct_store_u32be(uint8_t *p, uint32_t v);
 void ct_store_u64be(uint8_t *p, uint64_t v);
 
+/* Little-endian, for the Xiph and RIFF formats (Ogg, Vorbis comments, WAV). */
+uint16_t ct_load_u16le(const uint8_t *p);
+uint32_t ct_load_u32le(const uint8_t *p);
+uint64_t ct_load_u64le(const uint8_t *p);
+void ct_store_u32le(uint8_t *p, uint32_t v);
+void ct_buf_put_u32le(ct_buf *b, uint32_t v);
+
 #endif

@@ -23,18 +23,13 @@ const ct_ogg_codec ct_ogg_codecs[] = {
     {"Ogg Speex", "Speex comment packet", "", 0},
 };
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The codec of the identification header of N bytes at P (-1: none chaptag writes), with its
    sample rate and (Opus) pre-skip. */
 static int identify(const uint8_t *p, size_t n, uint32_t *rate, uint32_t *pre_skip)
 {
     *pre_skip = 0;
     if (n >= 30 && memcmp(p, "\x01vorbis", 7) == 0) {
-        *rate = le32(p + 12);
+        *rate = ct_load_u32le(p + 12);
         return CT_OGG_VORBIS;
     }
     if (n >= 19 && memcmp(p, "OpusHead", 8) == 0) {
@@ -48,7 +43,7 @@ static int identify(const uint8_t *p, size_t n, uint32_t *rate, uint32_t *pre_sk
         return CT_OGG_FLAC;
     }
     if (n >= 80 && memcmp(p, "Speex   ", 8) == 0) {
-        *rate = le32(p + 36);
+        *rate = ct_load_u32le(p + 36);
         return CT_OGG_SPEEX;
     }
     return -1;
@@ -103,7 +98,7 @@ chaptag_status ct_ogg_read_page(ct_file *f, const ct_ogg_page *pg, uint8_t *buf,
                                 chaptag_error *err)
 {
     chaptag_status st = ct_file_read(f, pg->off, buf, pg->len, NULL, err);
-    if (st == CHAPTAG_OK && le32(buf + 22) != ct_ogg_page_crc(buf, pg->len))
+    if (st == CHAPTAG_OK && ct_load_u32le(buf + 22) != ct_ogg_page_crc(buf, pg->len))
         st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the Ogg page at offset %" PRIu64
                      " fails its CRC check: the file is damaged", pg->off);
     return st;
@@ -120,7 +115,7 @@ static chaptag_status try_stream(ogg_state *s, const ct_ogg_page *pg, chaptag_er
     int codec = st == CHAPTAG_OK ? page_codec(buf, pg->len, &s->rate, &s->pre_skip) : -1;
     if (codec >= 0) {
         s->codec = codec;
-        s->serial = le32(buf + 14);
+        s->serial = ct_load_u32le(buf + 14);
         s->chosen = true;
         if (s->rate == 0)
             st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the %s stream's header gives a sample "
@@ -155,7 +150,7 @@ static chaptag_status scan(ogg_state *s, chaptag_error *err)
         pg.off = off;
         if (!s->chosen && (pg.flags & CT_OGG_BOS))
             st = try_stream(s, &pg, err);
-        if (st == CHAPTAG_OK && s->chosen && le32(h + 14) == s->serial && !add_page(s, &pg))
+        if (st == CHAPTAG_OK && s->chosen && ct_load_u32le(h + 14) == s->serial && !add_page(s, &pg))
             st = ct_fail_nomem(err);
         off += pg.len;
     }

@@ -36,17 +36,6 @@ uint32_t ct_ogg_page_crc(const uint8_t *p, size_t len)
     return ct_ogg_crc(crc, p + 26, len - 26);
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void store_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 bool ct_ogg_page_header(const uint8_t *p, size_t avail, ct_ogg_page *pg)
 {
     if (avail < CT_OGG_HEADER || memcmp(p, "OggS", 4) != 0 || p[4] != 0)
@@ -58,8 +47,8 @@ bool ct_ogg_page_header(const uint8_t *p, size_t avail, ct_ogg_page *pg)
     for (size_t i = 0; i < n; i++)
         body += p[CT_OGG_HEADER + i];
     pg->flags = p[5];
-    pg->granule = (uint64_t)le32(p + 6) | (uint64_t)le32(p + 10) << 32;
-    pg->seq = le32(p + 18);
+    pg->granule = ct_load_u64le(p + 6);
+    pg->seq = ct_load_u32le(p + 18);
     pg->n_segs = (uint8_t)n;
     pg->len = (uint32_t)(CT_OGG_HEADER + n + body);
     return true;
@@ -84,17 +73,17 @@ static void put_page(const ct_ogg_layout *lo, size_t index, uint8_t flags, uint6
     memcpy(h, "OggS", 4);
     h[4] = 0;
     h[5] = flags;
-    store_le32(h + 6, (uint32_t)granule);
-    store_le32(h + 10, (uint32_t)(granule >> 32));
-    store_le32(h + 14, lo->serial);
-    store_le32(h + 18, lo->first_seq + (uint32_t)index);
-    store_le32(h + 22, 0);
+    ct_store_u32le(h + 6, (uint32_t)granule);
+    ct_store_u32le(h + 10, (uint32_t)(granule >> 32));
+    ct_store_u32le(h + 14, lo->serial);
+    ct_store_u32le(h + 18, lo->first_seq + (uint32_t)index);
+    ct_store_u32le(h + 22, 0);
     h[26] = (uint8_t)n;
     ct_buf_put(out, h, sizeof h);
     ct_buf_put(out, lace, n);
     ct_buf_put(out, data, body);
     if (ct_buf_ok(out))
-        store_le32(out->data + start + 22, ct_ogg_page_crc(out->data + start, out->len - start));
+        ct_store_u32le(out->data + start + 22, ct_ogg_page_crc(out->data + start, out->len - start));
 }
 
 size_t ct_ogg_paginate(const uint8_t *lace, size_t n_lace, const uint8_t *data,

@@ -12,12 +12,6 @@
 /* The largest page: header, 255 lacing values, 255 segments of 255 bytes. */
 #define PAGE_MAX (CT_OGG_HEADER + 255 + 255 * 255)
 
-static void store_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* The padding of an Opus packet whose comments take CONTENT bytes: what fills the old packet
    when they fit in it (an edit in place), else the user's figure or the policy. */
 static uint64_t opus_padding(const ogg_state *s, size_t content, const chaptag_embed_opts *opts)
@@ -132,7 +126,7 @@ static uint8_t *shared_prefix_packet(const ogg_state *s, const ct_vorbis_comment
     uint8_t *p = ct_malloc(s->packet_len);
     if (p != NULL) {
         memcpy(p, s->data, s->packet_len);
-        store_le32(p + count_off, (uint32_t)k);
+        ct_store_u32le(p + count_off, (uint32_t)k);
     }
     return p;
 }
@@ -209,8 +203,8 @@ static chaptag_status renumber(const ogg_state *s, uint32_t delta, ct_plan *plan
         st = ct_ogg_read_page(s->f, pg, buf, err);
         if (st != CHAPTAG_OK)
             break;
-        store_le32(buf + 18, pg->seq + delta);
-        store_le32(buf + 22, ct_ogg_page_crc(buf, pg->len));
+        ct_store_u32le(buf + 18, pg->seq + delta);
+        ct_store_u32le(buf + 22, ct_ogg_page_crc(buf, pg->len));
         if (ct_plan_add(plan, pg->off + 18, 8, buf + 18, 8) == NULL)
             st = ct_fail_nomem(err);
         ++*n_renumbered;

@@ -14,17 +14,6 @@
 /* A list of more comments than this is no comment list but damage. */
 #define COMMENTS_MAX 1000000u
 
-static uint32_t load_u32le(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_u32le(ct_buf *b, uint32_t v)
-{
-    uint8_t p[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-    ct_buf_put(b, p, 4);
-}
-
 void ct_vorbis_free(ct_vorbis_comments *vc)
 {
     if (vc == NULL)
@@ -58,7 +47,7 @@ chaptag_status ct_vorbis_parse(const uint8_t *p, size_t len, ct_vorbis_comments 
     ct_vorbis_comments vc;
     memset(&vc, 0, sizeof vc);
     size_t at = 4;
-    uint32_t vendor = len >= 4 ? load_u32le(p) : 0;
+    uint32_t vendor = len >= 4 ? ct_load_u32le(p) : 0;
     chaptag_status st = CHAPTAG_OK;
     if (len < 8 || vendor > len - 8)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the comment header is cut short");
@@ -68,13 +57,13 @@ chaptag_status ct_vorbis_parse(const uint8_t *p, size_t len, ct_vorbis_comments 
     memcpy(vc.vendor, p + at, vendor);
     vc.vendor_len = vendor;
     at += vendor;
-    uint32_t count = load_u32le(p + at);
+    uint32_t count = ct_load_u32le(p + at);
     at += 4;
     if (count > COMMENTS_MAX || count > (len - at) / 4)
         st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the comment header counts %" PRIu32
                      " comments, more than it holds", count);
     for (uint32_t i = 0; i < count && st == CHAPTAG_OK; i++) {
-        uint32_t n = len - at >= 4 ? load_u32le(p + at) : UINT32_MAX;
+        uint32_t n = len - at >= 4 ? ct_load_u32le(p + at) : UINT32_MAX;
         if (len - at < 4 || n > len - at - 4)
             st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "comment %" PRIu32 " runs past its header",
                          i + 1);
@@ -94,11 +83,11 @@ chaptag_status ct_vorbis_parse(const uint8_t *p, size_t len, ct_vorbis_comments 
 
 void ct_vorbis_render(const ct_vorbis_comments *vc, ct_buf *out)
 {
-    put_u32le(out, (uint32_t)vc->vendor_len);
+    ct_buf_put_u32le(out, (uint32_t)vc->vendor_len);
     ct_buf_put(out, vc->vendor, vc->vendor_len);
-    put_u32le(out, (uint32_t)vc->n);
+    ct_buf_put_u32le(out, (uint32_t)vc->n);
     for (size_t i = 0; i < vc->n; i++) {
-        put_u32le(out, (uint32_t)vc->v[i].n);
+        ct_buf_put_u32le(out, (uint32_t)vc->v[i].n);
         ct_buf_put(out, vc->v[i].p, vc->v[i].n);
     }
 }
