@@ -46,26 +46,11 @@ static uint64_t wav_duration(void *state)
     return ((const wav_file *)state)->duration_ms;
 }
 
-/* The markers of W in time order (the cue chunk's order among equal times). */
-static const wav_marker **sorted_markers(const wav_file *w)
-{
-    const wav_marker **v = ct_malloc((w->n_markers + 1) * sizeof *v);
-    if (v == NULL)
-        return NULL;
-    for (size_t i = 0; i < w->n_markers; i++) { /* insertion sort: stable, and lists are short */
-        size_t j = i;
-        for (; j > 0 && v[j - 1]->sample > w->markers[i].sample; j--)
-            v[j] = v[j - 1];
-        v[j] = &w->markers[i];
-    }
-    return v;
-}
-
 static chaptag_status wav_read(void *state, chaptag_chapters *list, chaptag_file_info *info,
                                chaptag_error *err)
 {
     const wav_file *w = state;
-    const wav_marker **v = sorted_markers(w);
+    const wav_marker **v = ct_wav_markers_sorted(w, ct_wav_by_sample);
     if (v == NULL)
         return ct_fail_nomem(err);
     chaptag_status st = CHAPTAG_OK;
@@ -105,9 +90,17 @@ static chaptag_status wav_plan(void *state, const chaptag_chapters *list,
    or sharing an ID (which the adtl labels then cannot tell apart). */
 static chaptag_status wav_lint(void *state, ct_findings *out, chaptag_error *err)
 {
-    (void)err;
     const wav_file *w = state;
     char t[CT_TIME_STR_MAX], u[CT_TIME_STR_MAX];
+    const wav_marker **by_id = ct_wav_markers_sorted(w, ct_wav_by_id);
+    bool *twice = ct_calloc(w->n_markers + 1, sizeof *twice);
+    for (size_t i = 1; by_id != NULL && twice != NULL && i < w->n_markers; i++)
+        twice[by_id[i] - w->markers] = by_id[i]->id == by_id[i - 1]->id;
+    free(by_id);
+    if (by_id == NULL || twice == NULL) {
+        free(twice);
+        return ct_fail_nomem(err);
+    }
     for (size_t i = 0; i < w->n_markers; i++) {
         const wav_marker *m = &w->markers[i];
         uint64_t ms = ct_wav_frames_to_ms(m->sample, w->rate);
@@ -122,14 +115,11 @@ static chaptag_status wav_lint(void *state, ct_findings *out, chaptag_error *err
         if (m->title == NULL || m->title[0] == '\0')
             ct_find(out, CHAPTAG_WARNING, "cue-untitled", "editors show a bare number",
                     "cue point %" PRIu32 " (%s) has no labl title", m->id, ct_time_str(ms, t));
-        for (size_t j = 0; j < i; j++)
-            if (w->markers[j].id == m->id) {
-                ct_find(out, CHAPTAG_ERROR, "cue-duplicate-id", "labels name a cue point by "
-                        "its ID: editors attach them to either", "cue ID %" PRIu32 " is used "
-                        "twice", m->id);
-                break;
-            }
+        if (twice[i]) /* a later use of an ID than the cue chunk's first */
+            ct_find(out, CHAPTAG_ERROR, "cue-duplicate-id", "labels name a cue point by its ID: "
+                    "editors attach them to either", "cue ID %" PRIu32 " is used twice", m->id);
     }
+    free(twice);
     return CHAPTAG_OK;
 }
 

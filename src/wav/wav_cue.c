@@ -62,13 +62,43 @@ static chaptag_status read_cue(wav_file *w, chaptag_error *err)
     return CHAPTAG_OK;
 }
 
-/* The first marker with cue ID, or NULL. */
-static wav_marker *marker_by_id(wav_file *w, uint32_t id)
+/* Marker order by start, or by cue ID; each then by place in the cue chunk (the array's). */
+int ct_wav_by_sample(const void *a, const void *b)
 {
+    const wav_marker *x = *(const wav_marker *const *)a, *y = *(const wav_marker *const *)b;
+    return x->sample != y->sample ? (x->sample > y->sample) - (x->sample < y->sample)
+                                  : (x > y) - (x < y);
+}
+
+int ct_wav_by_id(const void *a, const void *b)
+{
+    const wav_marker *x = *(const wav_marker *const *)a, *y = *(const wav_marker *const *)b;
+    return x->id != y->id ? (x->id > y->id) - (x->id < y->id) : (x > y) - (x < y);
+}
+
+const wav_marker **ct_wav_markers_sorted(const wav_file *w, int (*cmp)(const void *, const void *))
+{
+    const wav_marker **v = ct_malloc((w->n_markers + 1) * sizeof *v);
+    if (v == NULL)
+        return NULL;
     for (size_t i = 0; i < w->n_markers; i++)
-        if (w->markers[i].id == id)
-            return &w->markers[i];
-    return NULL;
+        v[i] = &w->markers[i];
+    qsort(v, w->n_markers, sizeof *v, cmp);
+    return v;
+}
+
+/* The first marker with cue ID in BY_ID (N markers sorted by ct_wav_by_id), or NULL. */
+static const wav_marker *marker_by_id(const wav_marker **by_id, size_t n, uint32_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (by_id[mid]->id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && by_id[lo]->id == id ? by_id[lo] : NULL;
 }
 
 /* Takes the labl or ltxt sub-chunk P (ID, BODY bytes of body) for its marker M. */
@@ -118,8 +148,10 @@ static chaptag_status keep_sub(wav_file *w, const uint8_t *p, size_t total, size
     return CHAPTAG_OK;
 }
 
-/* Walks the sub-chunks of the adtl list B (LEN bytes after "adtl"). */
-static chaptag_status read_adtl(wav_file *w, const uint8_t *b, size_t len, chaptag_error *err)
+/* Walks the sub-chunks of the adtl list B (LEN bytes after "adtl"); BY_ID: W's markers sorted
+   by ct_wav_by_id. */
+static chaptag_status read_adtl(wav_file *w, const wav_marker **by_id, const uint8_t *b,
+                                size_t len, chaptag_error *err)
 {
     chaptag_status st = CHAPTAG_OK;
     for (size_t pos = 0; st == CHAPTAG_OK && len - pos >= 8;) {
@@ -132,11 +164,18 @@ static chaptag_status read_adtl(wav_file *w, const uint8_t *b, size_t len, chapt
         size_t total = 8 + (size_t)body + (body & 1);
         total = total > len - pos ? len - pos : total;
         bool label = memcmp(p, "labl", 4) == 0 || memcmp(p, "ltxt", 4) == 0;
-        wav_marker *m = label && body >= 4 ? marker_by_id(w, ct_wav_u32(p + 8)) : NULL;
-        st = m ? take_label(m, p, body, err) : keep_sub(w, p, total, body, err);
+        const wav_marker *m =
+            label && body >= 4 ? marker_by_id(by_id, w->n_markers, ct_wav_u32(p + 8)) : NULL;
+        st = m ? take_label((wav_marker *)m, p, body, err) : keep_sub(w, p, total, body, err);
         pos += total;
     }
     return st;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
 }
 
 chaptag_status ct_wav_read_markers(wav_file *w, chaptag_error *err)
@@ -144,22 +183,26 @@ chaptag_status ct_wav_read_markers(wav_file *w, chaptag_error *err)
     chaptag_status st = w->cue != WAV_NONE ? read_cue(w, err) : CHAPTAG_OK;
     if (st != CHAPTAG_OK || w->adtl == WAV_NONE)
         return st;
+    const wav_marker **by_id = ct_wav_markers_sorted(w, ct_wav_by_id);
+    if (by_id == NULL)
+        return ct_fail_nomem(err);
     uint8_t *b;
     size_t len;
     st = chunk_body(w, w->adtl, &b, &len, err);
     if (st == CHAPTAG_OK)
-        st = read_adtl(w, b + 4, len - 4, err);
+        st = read_adtl(w, by_id, b + 4, len - 4, err);
     free(b);
+    free(by_id);
+    if (st == CHAPTAG_OK && w->n_kept_ids > 0) /* for id_kept()'s search */
+        qsort(w->kept_ids, w->n_kept_ids, sizeof *w->kept_ids, cmp_u32);
     return st;
 }
 
 /* True when cue ID is named by a kept sub-chunk: a new cue point must not take it. */
 static bool id_kept(const wav_file *w, uint32_t id)
 {
-    for (size_t i = 0; i < w->n_kept_ids; i++)
-        if (w->kept_ids[i] == id)
-            return true;
-    return false;
+    return w->n_kept_ids > 0 &&
+           bsearch(&id, w->kept_ids, w->n_kept_ids, sizeof id, cmp_u32) != NULL;
 }
 
 /* The frame of START_MS at RATE, checked to read back as START_MS and to fit 32 bits. */

@@ -62,6 +62,12 @@ void ct_wav_free(wav_file *w);
 /* Reads the cue chunk and the LIST/adtl chunk of W into its markers and kept sub-chunks. */
 chaptag_status ct_wav_read_markers(wav_file *w, chaptag_error *err);
 
+/* W's markers in the order CMP gives (ct_wav_by_sample: time order; ct_wav_by_id), those of
+   equal keys in the cue chunk's order; new, NULL when memory runs out. */
+const wav_marker **ct_wav_markers_sorted(const wav_file *w, int (*cmp)(const void *, const void *));
+int ct_wav_by_sample(const void *a, const void *b);
+int ct_wav_by_id(const void *a, const void *b);
+
 /* Reads the LIST/INFO title, artist, album and year into LIST's metadata. */
 chaptag_status ct_wav_read_info(const wav_file *w, chaptag_chapters *list, chaptag_error *err);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 
@@ -518,6 +519,57 @@ static void lint_names_disordered_late_untitled_and_twice_used_cue_points(void *
     free(cue);
 }
 
+/* A crafted file's hundreds of thousands of cue points, in reverse time order and each
+   labelled, are read, put in time order and linted in well under a second: no step is
+   quadratic in them (this took minutes when each label searched the list and an insertion
+   sort ordered it). */
+static void many_cue_points_are_read_and_linted_without_a_quadratic_step(void **state)
+{
+    (void)state;
+    enum { N = 300000 };
+    uint32_t *pairs = malloc(2 * N * sizeof *pairs);
+    assert_non_null(pairs);
+    ct_buf adtl = CT_BUF_INIT;
+    ct_buf_put(&adtl, "adtl", 4);
+    for (uint32_t i = 0; i < N; i++) {
+        pairs[2 * i] = i + 1;
+        pairs[2 * i + 1] = N - i;
+        ct_buf_put(&adtl, "labl", 4);
+        put32(&adtl, 8);
+        put32(&adtl, i + 1);
+        ct_buf_put(&adtl, i == N - 1 ? "Fst" : "Lbl", 4);
+    }
+    pairs[2 * (N - 1)] = 1; /* the last one reuses the first one's ID */
+    size_t cue_len, len;
+    uint8_t *cue = cue_body(pairs, N, &cue_len);
+    assert_true(ct_buf_ok(&adtl));
+    chunk c[] = {{"fmt ", fmt_body, 16}, {"data", audio, sizeof audio}, {"cue ", cue, cue_len},
+                 {"LIST", adtl.data, adtl.len}};
+    uint8_t *data = make_wav("RIFF", c, 4, &len);
+    clock_t t0 = clock();
+    chaptag_chapters *back = ct_test_read(&ct_backend_wav, data, len, NULL);
+    assert_int_equal(chaptag_chapters_count(back), N);
+    assert_int_equal(chaptag_chapters_get(back, 0)->start_ms, 0); /* frame 1 */
+    assert_string_equal(chaptag_chapters_get(back, 1)->title, "Lbl");
+    ct_file *f = ct_file_memory(data, len);
+    ct_findings out = {NULL, 0, 0, false};
+    assert_int_equal(ct_backend_lint(&ct_backend_wav, f, &out, NULL), CHAPTAG_OK);
+    size_t twice = 0;
+    for (size_t i = 0; i < out.n; i++)
+        twice += strcmp(out.v[i].code, "cue-duplicate-id") == 0;
+    assert_int_equal(twice, 1);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    if (secs > 20)
+        fail_msg("reading and linting %d cue points took %.1f s", N, secs);
+    ct_findings_clear(&out);
+    ct_file_close(f);
+    chaptag_chapters_free(back);
+    ct_buf_free(&adtl);
+    free(data);
+    free(cue);
+    free(pairs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -532,6 +584,7 @@ int main(void)
         cmocka_unit_test(notes_and_regions_in_adtl_are_read_and_foreign_sub_chunks_kept),
         cmocka_unit_test(damaged_files_are_audio_errors_that_say_where),
         cmocka_unit_test(lint_names_disordered_late_untitled_and_twice_used_cue_points),
+        cmocka_unit_test(many_cue_points_are_read_and_linted_without_a_quadratic_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
