@@ -111,6 +111,11 @@ static bool in_mdat_payload(const mp4_file *m, uint64_t off, uint64_t len)
            off - b->off <= b->size && len <= b->size - (off - b->off);
 }
 
+/* Old titles zeroed at most: more places than any real chapter track has (one per chapter);
+   a crafted track of a million samples apart would plan a million writes, and placing each
+   among the edits costs time in their number. Past this, titles are left where they are. */
+#define MAX_OLD_SPANS 16384
+
 chaptag_status ct_mp4_note_samples(ct_file *f, mp4_file *m, ct_box *trak)
 {
     sample_tables tabs;
@@ -119,7 +124,7 @@ chaptag_status ct_mp4_note_samples(ct_file *f, mp4_file *m, ct_box *trak)
     if (ct_mp4_load_tables(f, trak, &tabs, NULL) != CHAPTAG_OK ||
         ct_mp4_expand_samples(&tabs, &s, &n, NULL) != CHAPTAG_OK)
         return CHAPTAG_OK;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && m->n_old_samples < MAX_OLD_SPANS; i++) {
         if (s[i].size == 0 || !in_mdat_payload(m, s[i].off, s[i].size))
             continue;
         sample_span *last = m->n_old_samples ? &m->old_samples[m->n_old_samples - 1] : NULL;

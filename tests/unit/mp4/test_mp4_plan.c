@@ -532,6 +532,72 @@ static void old_titles_apart_are_zeroed_under_one_sync(void **state)
     ct_plan_free(&plan);
 }
 
+/* A text trak (as a top-level box, for ct_mp4_note_samples alone) of N one-byte samples, each
+   its own chunk, every other byte from AT on. */
+static void put_sparse_text_trak(ct_buf *b, uint32_t n, uint64_t at)
+{
+    size_t trak = ct_box_begin(b, "trak"), mdia = ct_box_begin(b, "mdia");
+    size_t minf = ct_box_begin(b, "minf"), stbl = ct_box_begin(b, "stbl");
+    size_t box = ct_box_begin(b, "stts");
+    ct_buf_put_zeros(b, 4);
+    ct_buf_put_u32be(b, 1);
+    ct_buf_put_u32be(b, n);
+    ct_buf_put_u32be(b, 1);
+    ct_box_end(b, box);
+    box = ct_box_begin(b, "stsz");
+    ct_buf_put_zeros(b, 4);
+    ct_buf_put_u32be(b, 1); /* every sample one byte */
+    ct_buf_put_u32be(b, n);
+    ct_box_end(b, box);
+    box = ct_box_begin(b, "stsc");
+    ct_buf_put_zeros(b, 4);
+    ct_buf_put_u32be(b, 1);
+    ct_buf_put_u32be(b, 1); /* from chunk 1 on: one sample a chunk */
+    ct_buf_put_u32be(b, 1);
+    ct_buf_put_u32be(b, 1);
+    ct_box_end(b, box);
+    box = ct_box_begin(b, "stco");
+    ct_buf_put_zeros(b, 4);
+    ct_buf_put_u32be(b, n);
+    for (uint32_t i = 0; i < n; i++)
+        ct_buf_put_u32be(b, (uint32_t)(at + 2 * (uint64_t)i));
+    ct_box_end(b, box);
+    ct_box_end(b, stbl);
+    ct_box_end(b, minf);
+    ct_box_end(b, mdia);
+    ct_box_end(b, trak);
+}
+
+static void a_crafted_track_of_titles_apart_notes_a_bounded_number(void **state)
+{
+    (void)state;
+    enum { N = 40000 };
+    ct_buf b = CT_BUF_INIT;
+    ct_buf probe = CT_BUF_INIT;
+    put_sparse_text_trak(&probe, N, 0);
+    uint64_t at = probe.len + 8; /* the mdat's payload, right after the trak */
+    ct_buf_free(&probe);
+    put_sparse_text_trak(&b, N, at);
+    size_t box = ct_box_begin(&b, "mdat");
+    ct_buf_put_zeros(&b, 2 * N);
+    ct_box_end(&b, box);
+    assert_true(ct_buf_ok(&b));
+    ct_file *f = ct_file_memory(b.data, b.len);
+    chaptag_error err;
+    mp4_file m;
+    memset(&m, 0, sizeof m);
+    assert_int_equal(ct_box_scan(f, &m.tops, &m.n_tops, &err), CHAPTAG_OK);
+    assert_int_equal(ct_box_parse(f, &m.tops[0], &err), CHAPTAG_OK);
+    assert_int_equal(ct_mp4_note_samples(f, &m, &m.tops[0]), CHAPTAG_OK);
+    assert_true(m.n_old_samples > 1000);
+    assert_true(m.n_old_samples < N); /* bounded: placing each among the edits costs */
+    assert_int_equal(m.old_samples[0].off, at);
+    assert_int_equal(m.old_samples[1].off, at + 2);
+    ct_mp4_file_free(&m);
+    ct_file_close(f);
+    ct_buf_free(&b);
+}
+
 static void strip_of_a_file_without_chapters_plans_nothing(void **state)
 {
     (void)state;
@@ -563,6 +629,7 @@ int main(void)
         cmocka_unit_test(a_strip_zeroes_titles_side_by_side_in_one_write),
         cmocka_unit_test(a_size_0_media_mdat_past_4_gib_keeps_the_shadow_copy),
         cmocka_unit_test(old_titles_apart_are_zeroed_under_one_sync),
+        cmocka_unit_test(a_crafted_track_of_titles_apart_notes_a_bounded_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
