@@ -19,6 +19,8 @@ static chaptag_status chunk_body(const wav_file *w, int i, uint8_t **out, size_t
                                  chaptag_error *err)
 {
     const wav_chunk *c = &w->chunks[i];
+    *out = NULL; /* the caller frees it on every path */
+    *size = 0;
     if (c->size > MARKERS_MAX)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the '%s' chunk at offset %" PRIu64 " is %"
                        PRIu64 " bytes, more than markers ever take", c->id, c->off, c->size);

@@ -490,6 +490,22 @@ static void an_rf64_whose_ds64_riff_size_ends_before_it_is_walked_to_the_file_en
     }
 }
 
+/* An adtl list larger than markers ever take is refused by name, its body never read (the
+   buffer it would have gone to was freed unset, and the read crashed). */
+static void an_adtl_list_past_the_markers_limit_is_refused_without_a_crash(void **state)
+{
+    (void)state;
+    size_t big = (16u << 20) + 2, len;
+    uint8_t *adtl = calloc(big, 1);
+    assert_non_null(adtl);
+    memcpy(adtl, "adtl", 4);
+    chunk c[] = {{"fmt ", fmt_body, 16}, {"data", audio, 100}, {"LIST", adtl, big}};
+    uint8_t *data = make_wav("RIFF", c, 3, &len);
+    refused(data, len, "more than markers ever take");
+    free(data);
+    free(adtl);
+}
+
 static bool found(const ct_findings *f, const char *code)
 {
     for (size_t i = 0; i < f->n; i++)
@@ -583,6 +599,7 @@ int main(void)
         cmocka_unit_test(an_rf64_whose_ds64_riff_size_ends_before_it_is_walked_to_the_file_end),
         cmocka_unit_test(notes_and_regions_in_adtl_are_read_and_foreign_sub_chunks_kept),
         cmocka_unit_test(damaged_files_are_audio_errors_that_say_where),
+        cmocka_unit_test(an_adtl_list_past_the_markers_limit_is_refused_without_a_crash),
         cmocka_unit_test(lint_names_disordered_late_untitled_and_twice_used_cue_points),
         cmocka_unit_test(many_cue_points_are_read_and_linted_without_a_quadratic_step),
     };
