@@ -251,8 +251,7 @@ static chaptag_status apply_proven(const opened *o, const char *path, const chap
                                    chaptag_report *rep, chaptag_error *err)
 {
     ct_apply_result res;
-    bool nero_only = o->be == &ct_backend_mp4 && opts->mp4_style == CHAPTAG_MP4_NERO;
-    proof p = {o->be, path, list, list && nero_only ? CT_MP4_CHPL_TITLE_MAX : SIZE_MAX};
+    proof p = {o->be, path, list, rep->title_cut ? rep->title_cut : SIZE_MAX};
     chaptag_status st = ct_plan_apply_checked(o->f, path, plan, opts->output, prove, &p, &res,
                                               err);
     rep->bytes_written = res.bytes_written;

@@ -9,9 +9,6 @@
 #include "plan.h"
 #include "findings.h"
 
-/* Nero chpl titles are at most this many bytes (a one-byte length). */
-#define CT_MP4_CHPL_TITLE_MAX 255
-
 /* How much of a file's start the sniffers are given. */
 #define CT_SNIFF_HEAD 4096
 
@@ -22,6 +19,7 @@ struct chaptag_report {
     uint64_t padding;  /* bytes of padding in it */
     bool in_place;     /* the plan keeps every size (an edit in place) */
     char what[48];     /* what the plan writes: "ID3v2.3 tag" */
+    size_t title_cut;  /* the plan cuts titles to this many bytes (chpl alone); 0: no cut */
     ct_buf plan;       /* one line per frame or box written (text) */
     chaptag_file_info info;
     ct_warnings warnings;

@@ -192,6 +192,11 @@ static chaptag_status mp4_plan(void *state, const chaptag_chapters *list,
     size_t n = list ? chaptag_chapters_count(list) : 0;
     j.qt = list != NULL && opts->mp4_style != CHAPTAG_MP4_NERO;
     j.nero = list != NULL && opts->mp4_style != CHAPTAG_MP4_QT;
+    if (j.nero && !j.qt) /* chpl alone is what reads back: its titles are cut */
+        rep->title_cut = CHPL_MAX;
+    if (j.nero && !j.qt && n > CHPL_MAX) /* nothing would hold them: say so, write nothing */
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%zu chapters: Nero chpl holds at most 255; "
+                       "use --mp4-style both or qt", n);
     if (j.nero && n > CHPL_MAX) {
         ct_warn(&rep->warnings, 0, "%zu chapters: Nero chpl holds at most 255, so it is left out "
                 "(players that prefer it would hide the rest); the QuickTime track has them all",

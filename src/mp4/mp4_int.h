@@ -19,7 +19,7 @@
 #define CT_MP4_CHPL_UNITS_PER_MS 10000
 
 /* chpl counts and title lengths are single bytes. */
-#define CHPL_MAX CT_MP4_CHPL_TITLE_MAX
+#define CHPL_MAX 255
 
 /* What chaptag needs to know about one track. */
 typedef struct {

@@ -293,7 +293,7 @@ static void chpl_titles_are_cut_at_255_bytes_on_a_character_boundary(void **stat
     free(data);
 }
 
-static void more_than_255_chapters_leave_chpl_out_with_a_warning(void **state)
+static void more_than_255_chapters_leave_chpl_out_or_are_refused_for_chpl_alone(void **state)
 {
     (void)state;
     spec s = {true, 0, 0};
@@ -310,9 +310,26 @@ static void more_than_255_chapters_leave_chpl_out_with_a_warning(void **state)
     assert_string_equal(info.flavours, "QuickTime chapter track (300)");
     assert_int_equal(chaptag_chapters_count(back), 300);
     chaptag_chapters_free(back);
-    chaptag_chapters_free(l);
     planned_free(&p);
     free(out);
+    /* chpl alone cannot hold them: refused before anything is written, not an empty file */
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    o.mp4_style = CHAPTAG_MP4_NERO;
+    ct_file *f = ct_file_memory(data, len);
+    ct_plan plan = CT_PLAN_INIT;
+    struct chaptag_report rep;
+    memset(&rep, 0, sizeof rep);
+    chaptag_error err = {0};
+    assert_int_equal(ct_backend_plan(&ct_backend_mp4, f, l, &o, &plan, &rep, &err),
+                     CHAPTAG_ERR_AUDIO);
+    assert_non_null(strstr(err.msg, "--mp4-style"));
+    assert_int_equal(plan.n, 0);
+    ct_plan_free(&plan);
+    ct_buf_free(&rep.plan);
+    ct_warnings_clear(&rep.warnings);
+    ct_file_close(f);
+    chaptag_chapters_free(l);
     free(data);
 }
 
@@ -742,7 +759,7 @@ int main(void)
         cmocka_unit_test(both_flavours_are_written_and_read_back),
         cmocka_unit_test(a_first_chapter_after_zero_gets_a_filler_that_is_not_read_back),
         cmocka_unit_test(chpl_titles_are_cut_at_255_bytes_on_a_character_boundary),
-        cmocka_unit_test(more_than_255_chapters_leave_chpl_out_with_a_warning),
+        cmocka_unit_test(more_than_255_chapters_leave_chpl_out_or_are_refused_for_chpl_alone),
         cmocka_unit_test(chunk_offsets_past_4_gib_make_the_audio_table_co64),
         cmocka_unit_test(re_embed_in_place_leaves_a_valid_file_after_every_step),
         cmocka_unit_test(a_shadow_copy_cut_short_leaves_two_moovs_that_read_and_mend),
