@@ -200,11 +200,6 @@ bool ct_mpeg_vbr_parse(const uint8_t *p, size_t len, const ct_mpeg_frame *fr, ct
 #define LYRICS_TAIL 15 /* 6 size digits + "LYRICS200" */
 #define LYRICS_BEGIN 11
 
-static uint32_t load_u32le(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* Whether the N bytes at OFF are MAGIC. */
 static chaptag_status has_magic(ct_file *f, uint64_t off, const char *magic, bool *yes,
                                 chaptag_error *err)
@@ -254,8 +249,8 @@ static chaptag_status find_apev2(ct_file *f, uint64_t start, uint64_t end, uint6
     chaptag_status st = ct_file_read(f, end - APE_SIZE, b, APE_SIZE, NULL, err);
     if (st != CHAPTAG_OK || memcmp(b, "APETAGEX", 8) != 0)
         return st;
-    uint64_t tag_size = load_u32le(b + 12);
-    uint32_t flags = load_u32le(b + 20);
+    uint64_t tag_size = ct_load_u32le(b + 12);
+    uint32_t flags = ct_load_u32le(b + 20);
     if ((flags & APE_IS_HEADER) || tag_size < APE_SIZE || tag_size > end - start)
         return CHAPTAG_OK; /* not a footer, or one whose tag is not there */
     bool header = false;
