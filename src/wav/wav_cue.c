@@ -113,15 +113,8 @@ static chaptag_status take_label(wav_marker *m, const uint8_t *p, size_t body, c
     }
     if (m->title != NULL)
         return CHAPTAG_OK; /* a second label: the first one counts */
-    const uint8_t *s = p + 12;
-    size_t n = body - 4;
-    const uint8_t *nul = memchr(s, 0, n);
-    n = nul ? (size_t)(nul - s) : n;
     ct_buf raw = CT_BUF_INIT, clean = CT_BUF_INIT;
-    if (ct_utf8_valid((const char *)s, n))
-        ct_buf_put(&raw, s, n);
-    else
-        ct_latin1_to_utf8(s, n, &raw); /* labels are in no stated encoding */
+    ct_wav_text(p + 12, body - 4, &raw);
     ct_title_clean((const char *)raw.data, raw.len, &clean);
     ct_buf_put_u8(&clean, 0);
     m->title = ct_buf_ok(&raw) ? (char *)ct_buf_take(&clean, NULL) : NULL;

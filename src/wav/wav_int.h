@@ -71,6 +71,10 @@ int ct_wav_by_id(const void *a, const void *b);
 /* Reads the LIST/INFO title, artist, album and year into LIST's metadata. */
 chaptag_status ct_wav_read_info(const wav_file *w, chaptag_chapters *list, chaptag_error *err);
 
+/* Appends the text of a RIFF string (P, N bytes, cut at its first NUL; in no stated encoding)
+   as UTF-8: as it is when it is UTF-8, else read as Latin-1. */
+void ct_wav_text(const uint8_t *p, size_t n, ct_buf *out);
+
 /* Frames at RATE to ms, rounded to the nearest ms; and ms to frames, rounded likewise. */
 uint64_t ct_wav_frames_to_ms(uint64_t frames, uint32_t rate);
 uint64_t ct_wav_ms_to_frames(uint64_t ms, uint32_t rate);

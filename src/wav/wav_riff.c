@@ -265,9 +265,7 @@ uint64_t ct_wav_ms_to_frames(uint64_t ms, uint32_t rate)
     return ms / 1000 * rate + (ms % 1000 * rate + 500) / 1000;
 }
 
-/* Text of a RIFF string (NUL-terminated, in no stated encoding) as UTF-8: as it is when it is
-   UTF-8, else read as Latin-1. */
-static void riff_text(const uint8_t *p, size_t n, ct_buf *out)
+void ct_wav_text(const uint8_t *p, size_t n, ct_buf *out)
 {
     const uint8_t *nul = memchr(p, 0, n);
     if (nul != NULL)
@@ -286,7 +284,7 @@ static bool info_value(const uint8_t *body, size_t len, const char *key, ct_buf 
         if (n > len - pos - 8)
             return false;
         if (memcmp(body + pos, key, 4) == 0) {
-            riff_text(body + pos + 8, n, out);
+            ct_wav_text(body + pos + 8, n, out);
             return true;
         }
         pos += 8 + (size_t)n + (n & 1);

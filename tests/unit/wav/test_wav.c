@@ -506,6 +506,29 @@ static void an_adtl_list_past_the_markers_limit_is_refused_without_a_crash(void 
     free(adtl);
 }
 
+/* Labels and INFO tags are read alike: cut at the NUL, UTF-8 when valid, else Latin-1. */
+static void labels_and_info_tags_in_latin1_or_utf8_read_as_utf8(void **state)
+{
+    (void)state;
+    static const uint32_t pairs[] = {1, 8000, 2, 16000};
+    size_t cue_len, len;
+    uint8_t *cue = cue_body(pairs, 2, &cue_len);
+    static const char adtl[] = "adtllabl\x0a\0\0\0\x01\0\0\0Caf\xe9\0x"
+                               "labl\x0a\0\0\0\x02\0\0\0Caf\xc3\xa9\0";
+    static const char inf[] = "INFOINAM\x05\0\0\0Br\xfbl\0\0";
+    chunk c[] = {{"fmt ", fmt_body, 16}, {"data", audio, sizeof audio}, {"cue ", cue, cue_len},
+                 {"LIST", adtl, sizeof adtl - 1}, {"LIST", inf, sizeof inf - 1}};
+    uint8_t *data = make_wav("RIFF", c, 5, &len);
+    chaptag_chapters *back = ct_test_read(&ct_backend_wav, data, len, NULL);
+    assert_int_equal(chaptag_chapters_count(back), 2);
+    assert_string_equal(chaptag_chapters_get(back, 0)->title, "Caf\xc3\xa9");
+    assert_string_equal(chaptag_chapters_get(back, 1)->title, "Caf\xc3\xa9");
+    assert_string_equal(chaptag_chapters_meta(back, "title"), "Br\xc3\xbbl");
+    chaptag_chapters_free(back);
+    free(data);
+    free(cue);
+}
+
 static bool found(const ct_findings *f, const char *code)
 {
     for (size_t i = 0; i < f->n; i++)
@@ -598,6 +621,7 @@ int main(void)
         cmocka_unit_test(an_rf64_file_stays_rf64_with_its_size_in_ds64),
         cmocka_unit_test(an_rf64_whose_ds64_riff_size_ends_before_it_is_walked_to_the_file_end),
         cmocka_unit_test(notes_and_regions_in_adtl_are_read_and_foreign_sub_chunks_kept),
+        cmocka_unit_test(labels_and_info_tags_in_latin1_or_utf8_read_as_utf8),
         cmocka_unit_test(damaged_files_are_audio_errors_that_say_where),
         cmocka_unit_test(an_adtl_list_past_the_markers_limit_is_refused_without_a_crash),
         cmocka_unit_test(lint_names_disordered_late_untitled_and_twice_used_cue_points),
