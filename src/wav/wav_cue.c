@@ -43,7 +43,7 @@ static chaptag_status read_cue(wav_file *w, chaptag_error *err)
     chaptag_status st = chunk_body(w, w->cue, &b, &len, err);
     if (st != CHAPTAG_OK)
         return st;
-    uint64_t n = len >= 4 ? ct_wav_u32(b) : 0;
+    uint64_t n = len >= 4 ? ct_load_u32le(b) : 0;
     if (len < 4 || n > (len - 4) / 24) {
         free(b);
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the cue chunk at offset %" PRIu64 " claims %"
@@ -56,8 +56,8 @@ static chaptag_status read_cue(wav_file *w, chaptag_error *err)
     }
     for (size_t i = 0; i < n; i++) {
         const uint8_t *p = b + 4 + 24 * i;
-        w->markers[i].id = ct_wav_u32(p);
-        w->markers[i].sample = ct_wav_u32(p + 20);
+        w->markers[i].id = ct_load_u32le(p);
+        w->markers[i].sample = ct_load_u32le(p + 20);
     }
     w->n_markers = (size_t)n;
     free(b);
@@ -108,7 +108,7 @@ static chaptag_status take_label(wav_marker *m, const uint8_t *p, size_t body, c
 {
     if (memcmp(p, "ltxt", 4) == 0) {
         if (body >= 12 && memcmp(p + 16, "rgn ", 4) == 0)
-            m->length = ct_wav_u32(p + 12);
+            m->length = ct_load_u32le(p + 12);
         return CHAPTAG_OK;
     }
     if (m->title != NULL)
@@ -139,7 +139,7 @@ static chaptag_status keep_sub(wav_file *w, const uint8_t *p, size_t total, size
     if (ids == NULL)
         return ct_fail_nomem(err);
     w->kept_ids = ids;
-    w->kept_ids[w->n_kept_ids++] = ct_wav_u32(p + 8);
+    w->kept_ids[w->n_kept_ids++] = ct_load_u32le(p + 8);
     return CHAPTAG_OK;
 }
 
@@ -151,7 +151,7 @@ static chaptag_status read_adtl(wav_file *w, const wav_marker **by_id, const uin
     chaptag_status st = CHAPTAG_OK;
     for (size_t pos = 0; st == CHAPTAG_OK && len - pos >= 8;) {
         const uint8_t *p = b + pos;
-        uint32_t body = ct_wav_u32(p + 4);
+        uint32_t body = ct_load_u32le(p + 4);
         if (body > len - pos - 8)
             return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the adtl list at offset %" PRIu64 " is "
                            "damaged: its '%.4s' sub-chunk claims %" PRIu32 " bytes of %zu",
@@ -160,7 +160,7 @@ static chaptag_status read_adtl(wav_file *w, const wav_marker **by_id, const uin
         total = total > len - pos ? len - pos : total;
         bool label = memcmp(p, "labl", 4) == 0 || memcmp(p, "ltxt", 4) == 0;
         const wav_marker *m =
-            label && body >= 4 ? marker_by_id(by_id, w->n_markers, ct_wav_u32(p + 8)) : NULL;
+            label && body >= 4 ? marker_by_id(by_id, w->n_markers, ct_load_u32le(p + 8)) : NULL;
         st = m ? take_label((wav_marker *)m, p, body, err) : keep_sub(w, p, total, body, err);
         pos += total;
     }
@@ -222,17 +222,17 @@ static void put_labels(ct_buf *b, uint32_t id, const char *title, uint32_t lengt
 {
     size_t n = strlen(title) + 1;
     ct_buf_put(b, "labl", 4);
-    ct_wav_put_u32(b, (uint32_t)(4 + n));
-    ct_wav_put_u32(b, id);
+    ct_buf_put_u32le(b, (uint32_t)(4 + n));
+    ct_buf_put_u32le(b, id);
     ct_buf_put(b, title, n);
     if (n & 1)
         ct_buf_put_u8(b, 0);
     if (length == 0)
         return;
     ct_buf_put(b, "ltxt", 4);
-    ct_wav_put_u32(b, 20);
-    ct_wav_put_u32(b, id);
-    ct_wav_put_u32(b, length);
+    ct_buf_put_u32le(b, 20);
+    ct_buf_put_u32le(b, id);
+    ct_buf_put_u32le(b, length);
     ct_buf_put(b, "rgn ", 4);
     ct_buf_put_zeros(b, 8); /* country, language, dialect, code page: none */
 }
@@ -247,12 +247,12 @@ static chaptag_status put_marker(const wav_file *w, const chaptag_chapter *ch, u
         st = frame_of(ch->end_ms, w->rate, ch->line, &end, err);
     if (st != CHAPTAG_OK)
         return st;
-    ct_wav_put_u32(cue, id);
-    ct_wav_put_u32(cue, start); /* position: the sample offset, as without a playlist */
+    ct_buf_put_u32le(cue, id);
+    ct_buf_put_u32le(cue, start); /* position: the sample offset, as without a playlist */
     ct_buf_put(cue, "data", 4);
-    ct_wav_put_u32(cue, 0);
-    ct_wav_put_u32(cue, 0);
-    ct_wav_put_u32(cue, start);
+    ct_buf_put_u32le(cue, 0);
+    ct_buf_put_u32le(cue, 0);
+    ct_buf_put_u32le(cue, start);
     put_labels(adtl, id, ch->title, end > start ? end - start : 0);
     return CHAPTAG_OK;
 }
@@ -273,13 +273,13 @@ chaptag_status ct_wav_render(const wav_file *w, const chaptag_chapters *list, ct
     ct_buf_put(&adtl, w->adtl_kept, w->adtl_kept_len);
     if (st == CHAPTAG_OK && n > 0) {
         ct_buf_put(out, "cue ", 4);
-        ct_wav_put_u32(out, (uint32_t)(4 + cue.len));
-        ct_wav_put_u32(out, (uint32_t)n);
+        ct_buf_put_u32le(out, (uint32_t)(4 + cue.len));
+        ct_buf_put_u32le(out, (uint32_t)n);
         ct_buf_put(out, cue.data, cue.len);
     }
     if (st == CHAPTAG_OK && adtl.len > 0) {
         ct_buf_put(out, "LIST", 4);
-        ct_wav_put_u32(out, (uint32_t)(4 + adtl.len));
+        ct_buf_put_u32le(out, (uint32_t)(4 + adtl.len));
         ct_buf_put(out, "adtl", 4);
         ct_buf_put(out, adtl.data, adtl.len);
         if (adtl.len & 1) /* a kept sub-chunk that lacked its pad byte */

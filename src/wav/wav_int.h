@@ -44,12 +44,8 @@ typedef struct {
 
 #define WAV_NONE (-1)
 
-/* Little-endian loads and stores: RIFF is little-endian throughout. */
-uint16_t ct_wav_u16(const uint8_t *p);
-uint32_t ct_wav_u32(const uint8_t *p);
-uint64_t ct_wav_u64(const uint8_t *p);
-void ct_wav_put_u32(ct_buf *b, uint32_t v);
-void ct_wav_store_u32(uint8_t *p, uint32_t v);
+/* RIFF is little-endian throughout: core's ct_load_u32le() and the rest, and this store,
+   which core lacks. */
 void ct_wav_store_u64(uint8_t *p, uint64_t v);
 
 /* Walks the chunks of F into W, reads the format and measures the audio. CHAPTAG_ERR_AUDIO

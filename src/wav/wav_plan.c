@@ -73,7 +73,7 @@ static void put_junk(ct_buf *b, uint64_t body)
     if (body == 0)
         return;
     ct_buf_put(b, "JUNK", 4);
-    ct_wav_put_u32(b, (uint32_t)body);
+    ct_buf_put_u32le(b, (uint32_t)body);
     ct_buf_put_zeros(b, (size_t)(body + (body & 1)));
 }
 
@@ -96,7 +96,7 @@ static bool plan_steps(ct_plan *p, const wav_file *w, const region *r, const uin
         retyped = true;
     }
     uint8_t whole[4];
-    ct_wav_store_u32(whole, (uint32_t)(len - 8));
+    ct_store_u32le(whole, (uint32_t)(len - 8));
     if (ok && memcmp(old + 4, whole, 4) != 0)
         ok = ct_plan_step(p, r->off + 4, whole, 4);
     if (ok && memcmp(old + 8, new + 8, (size_t)len - 8) != 0)
@@ -160,7 +160,7 @@ static chaptag_status plan_riff_size(const wav_file *w, uint64_t riff_size, ct_p
         if (riff_size > UINT32_MAX)
             return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "the file would pass the 4 GiB a RIFF "
                            "file can hold");
-        ct_wav_store_u32(b, (uint32_t)riff_size);
+        ct_store_u32le(b, (uint32_t)riff_size);
         ok = ct_plan_add(plan, 4, 4, b, 4) != NULL;
     } else {
         ct_wav_store_u64(b, riff_size);

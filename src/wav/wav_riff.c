@@ -15,38 +15,10 @@
 /* The most bytes of a LIST/INFO chunk read for its tags: a title is never longer. */
 #define INFO_MAX (1u << 20)
 
-uint16_t ct_wav_u16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-uint32_t ct_wav_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-uint64_t ct_wav_u64(const uint8_t *p)
-{
-    return (uint64_t)ct_wav_u32(p) | (uint64_t)ct_wav_u32(p + 4) << 32;
-}
-
-void ct_wav_store_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 void ct_wav_store_u64(uint8_t *p, uint64_t v)
 {
-    ct_wav_store_u32(p, (uint32_t)v);
-    ct_wav_store_u32(p + 4, (uint32_t)(v >> 32));
-}
-
-void ct_wav_put_u32(ct_buf *b, uint32_t v)
-{
-    uint8_t p[4];
-    ct_wav_store_u32(p, v);
-    ct_buf_put(b, p, 4);
+    ct_store_u32le(p, (uint32_t)v);
+    ct_store_u32le(p + 4, (uint32_t)(v >> 32));
 }
 
 void ct_wav_free(wav_file *w)
@@ -81,9 +53,9 @@ static chaptag_status read_ds64(ct_file *f, uint64_t off, uint64_t size, ds64_in
     if (st != CHAPTAG_OK)
         return st;
     d->present = true;
-    d->riff_size = ct_wav_u64(b);
-    d->data_size = ct_wav_u64(b + 8);
-    uint32_t n = ct_wav_u32(b + 24);
+    d->riff_size = ct_load_u64le(b);
+    d->data_size = ct_load_u64le(b + 8);
+    uint32_t n = ct_load_u32le(b + 24);
     if (n == 0 || (uint64_t)n * 12 > size - sizeof b || n > 4096)
         return CHAPTAG_OK; /* no table, or one we cannot trust: only the data size is used */
     d->table = ct_malloc((size_t)n * 12);
@@ -104,7 +76,7 @@ static bool ds64_size(const ds64_info *d, const char *id, uint64_t *size)
     }
     for (size_t i = 0; i < d->n_table; i++)
         if (memcmp(d->table + 12 * i, id, 4) == 0) {
-            *size = ct_wav_u64(d->table + 12 * i + 4);
+            *size = ct_load_u64le(d->table + 12 * i + 4);
             return true;
         }
     return false;
@@ -121,7 +93,7 @@ static chaptag_status add_chunk(wav_file *w, const uint8_t h[12], uint64_t off, 
         if (c.id[i] < 0x20 || c.id[i] > 0x7e)
             c.id[i] = '?';
     c.off = off;
-    c.size = ct_wav_u32(h + 4);
+    c.size = ct_load_u32le(h + 4);
     if (c.size == SIZE_IN_DS64 && strcmp(w->magic, "RIFF") != 0 && !ds64_size(d, (const char *)h, &c.size))
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the '%s' chunk at offset %" PRIu64 " has its "
                        "size in ds64, which does not give it", c.id, off);
@@ -212,10 +184,10 @@ static chaptag_status read_format(wav_file *w, chaptag_error *err)
     chaptag_status st = ct_file_read(w->f, c->off + 8, b, sizeof b, NULL, err);
     if (st != CHAPTAG_OK)
         return st;
-    w->format_tag = ct_wav_u16(b);
-    w->rate = ct_wav_u32(b + 4);
-    w->byte_rate = ct_wav_u32(b + 8);
-    w->block_align = ct_wav_u16(b + 12);
+    w->format_tag = ct_load_u16le(b);
+    w->rate = ct_load_u32le(b + 4);
+    w->byte_rate = ct_load_u32le(b + 8);
+    w->block_align = ct_load_u16le(b + 12);
     if (w->rate == 0 || w->block_align == 0)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the fmt chunk gives a sample rate of %" PRIu32
                        " Hz and frames of %u bytes", w->rate, w->block_align);
@@ -240,7 +212,7 @@ chaptag_status ct_wav_open(ct_file *f, wav_file *w, chaptag_error *err)
     if (st != CHAPTAG_OK)
         return st;
     memcpy(w->magic, h, 4);
-    uint64_t declared = (uint64_t)ct_wav_u32(h + 4) + 8;
+    uint64_t declared = (uint64_t)ct_load_u32le(h + 4) + 8;
     w->riff_end = strcmp(w->magic, "RIFF") == 0 && declared < w->file_size ? declared
                                                                           : w->file_size;
     ds64_info d = {false, 0, 0, NULL, 0};
@@ -280,7 +252,7 @@ void ct_wav_text(const uint8_t *p, size_t n, ct_buf *out)
 static bool info_value(const uint8_t *body, size_t len, const char *key, ct_buf *out)
 {
     for (size_t pos = 0; len - pos >= 8;) {
-        uint32_t n = ct_wav_u32(body + pos + 4);
+        uint32_t n = ct_load_u32le(body + pos + 4);
         if (n > len - pos - 8)
             return false;
         if (memcmp(body + pos, key, 4) == 0) {
