@@ -137,11 +137,6 @@ static chaptag_status refuse_container(const AVFormatContext *ic, const AVOutput
                              : "");
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* Appends NAME to the comma-separated list LOST (N bytes) unless it is there. */
 static void add_lost(char *lost, size_t n, const char *name)
 {
@@ -167,12 +162,14 @@ static chaptag_status riff_losses(ct_file *f, bool to_wav, char *lost, size_t n,
     if (!rf64 && memcmp(h, "RIFF", 4) != 0)
         return CHAPTAG_OK;
     uint64_t size = ct_file_size(f), off = 12, data64 = 0;
-    for (unsigned k = 0; k < 100000 && size - off >= 8; k++) {
+    for (unsigned k = 0; k < 100000 && off < size && size - off >= 8; k++) {
         if ((st = ct_file_read(f, off, c, sizeof c, &got, err)) != CHAPTAG_OK)
             return st;
-        uint64_t len = le32(c + 4);
+        if (got < 8) /* a cut chunk header: nothing more to name */
+            break;
+        uint64_t len = ct_load_u32le(c + 4);
         if (memcmp(c, "ds64", 4) == 0 && got >= 24) /* RIFF size, then data size (64-bit) */
-            data64 = le32(c + 16) | (uint64_t)le32(c + 20) << 32;
+            data64 = ct_load_u64le(c + 16);
         if (memcmp(c, "data", 4) == 0 && len == 0xffffffffu)
             len = data64;
         bool keep = false;
@@ -188,7 +185,7 @@ static chaptag_status riff_losses(ct_file *f, bool to_wav, char *lost, size_t n,
                 name[i] = name[i] >= ' ' && name[i] < 0x7f ? name[i] : '?';
             add_lost(lost, n, name);
         }
-        if (len > size - off - 8)
+        if (len + (len & 1) > size - off - 8) /* the last chunk, or past the end: stop there */
             break;
         off += 8 + len + (len & 1);
     }
@@ -289,7 +286,7 @@ int64_t ct_avformat_ogg_serial_offset(ct_file *f, unsigned n_streams)
         if (ct_file_read(f, off, h, sizeof h, &got, &ignored) != CHAPTAG_OK || got < 27 ||
             memcmp(h, "OggS", 4) != 0 || !(h[5] & 2) || got < 27u + h[26])
             return -1;
-        uint32_t serial = le32(h + 14);
+        uint32_t serial = ct_load_u32le(h + 14);
         if (k == 0)
             first = serial;
         else if (serial != first + k)
