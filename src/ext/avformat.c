@@ -336,7 +336,7 @@ static chaptag_status av_write(void *state, const chaptag_chapters *list,
                      ic->iformat->name);
     const char *label = of ? ct_avformat_container_label(ic, of) : ic->iformat->name;
     if (st == CHAPTAG_OK && !nothing)
-        st = ct_avformat_check_remux(s->f, ic, of, label, list != NULL, rep, err);
+        st = ct_avformat_check_remux(ic, of, label, list != NULL, err);
     if (st == CHAPTAG_OK)
         ct_buf_printf(&rep->plan, "%s: every stream copied by libavformat into a new file, "
                       "%zu chapters\n", ic->iformat->name, n);

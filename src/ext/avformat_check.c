@@ -1,7 +1,8 @@
 /* What a remux by libavformat cannot do, found before anything is written: which muxer writes
    what a demuxer reads, the containers FFmpeg 5.1 writes no chapters into, and what a remux
-   would drop (RIFF chunks, FLAC blocks, an ID3v2 tag before FLAC, cover art in Ogg, streams
-   the muxer cannot write). The file's own bytes are read through io (ct_file_read). */
+   would drop (cover art in Ogg, streams the muxer cannot write). WAV and FLAC, whose chunks
+   and blocks a remux drops, are the native containers' and never come here. The file's own
+   bytes (Ogg serials, ADIF) are read through io (ct_file_read). */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -113,10 +114,9 @@ const char *ct_avformat_container_label(const AVFormatContext *ic, const AVOutpu
     return of->name;
 }
 
-/* Refuses, for an embed, a container FFmpeg 5.1 writes no chapters into (LOST: what a remux
-   would drop besides, "" if nothing). */
+/* Refuses, for an embed, a container FFmpeg 5.1 writes no chapters into. */
 static chaptag_status refuse_container(const AVFormatContext *ic, const AVOutputFormat *of,
-                                       const char *label, const char *lost, chaptag_error *err)
+                                       const char *label, chaptag_error *err)
 {
     bool ogg = ct_avformat_is_ogg(of);
     bool raw = false, planned = ogg, refused = ogg && ogg_without_chapters(ic);
@@ -127,131 +127,22 @@ static chaptag_status refuse_container(const AVFormatContext *ic, const AVOutput
     }
     if (!refused)
         return CHAPTAG_OK;
-    char also[96] = "";
-    if (lost[0] != '\0')
-        snprintf(also, sizeof also, " (a remux would also drop its %s)", lost);
-    return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%s: FFmpeg 5.1 writes no chapters for it%s%s",
-                   label, also,
+    return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%s: FFmpeg 5.1 writes no chapters for it%s", label,
                    raw       ? "; put it in an M4A (ffmpeg -i IN -c copy OUT.m4a)"
                    : planned ? "; a native writer is planned"
                              : "");
 }
 
-/* Appends NAME to the comma-separated list LOST (N bytes) unless it is there. */
-static void add_lost(char *lost, size_t n, const char *name)
+/* Refuses a remux of IC into OF that would drop a stream chaptag does not own, or (for an
+   EMBED) into a container FFmpeg 5.1 writes no chapters into. */
+chaptag_status ct_avformat_check_remux(const AVFormatContext *ic, const AVOutputFormat *of,
+                                       const char *label, bool embed, chaptag_error *err)
 {
-    if (strstr(lost, name) != NULL)
-        return;
-    size_t len = strlen(lost);
-    snprintf(lost + len, n - len, "%s%s", len ? ", " : "", name);
-}
-
-/* Names in LOST (N bytes) the chunks of the RIFF/RF64 WAVE file F that a remux by libavformat
-   drops (bext, iXML, cue, LIST, id3, _PMX, ...: everything but the audio and its format), and
-   an RF64 header that TO_WAV would turn into RIFF. Nothing for other files. */
-static chaptag_status riff_losses(ct_file *f, bool to_wav, char *lost, size_t n,
-                                  chaptag_error *err)
-{
-    static const char *const kept[] = {"fmt ", "data", "fact", "JUNK", "junk", "PAD ", "ds64"};
-    uint8_t h[12], c[24];
-    size_t got;
-    chaptag_status st = ct_file_read(f, 0, h, sizeof h, &got, err);
-    if (st != CHAPTAG_OK || got < sizeof h || memcmp(h + 8, "WAVE", 4) != 0)
-        return st;
-    bool rf64 = memcmp(h, "RF64", 4) == 0 || memcmp(h, "BW64", 4) == 0;
-    if (!rf64 && memcmp(h, "RIFF", 4) != 0)
-        return CHAPTAG_OK;
-    uint64_t size = ct_file_size(f), off = 12, data64 = 0;
-    for (unsigned k = 0; k < 100000 && off < size && size - off >= 8; k++) {
-        if ((st = ct_file_read(f, off, c, sizeof c, &got, err)) != CHAPTAG_OK)
-            return st;
-        if (got < 8) /* a cut chunk header: nothing more to name */
-            break;
-        uint64_t len = ct_load_u32le(c + 4);
-        if (memcmp(c, "ds64", 4) == 0 && got >= 24) /* RIFF size, then data size (64-bit) */
-            data64 = ct_load_u64le(c + 16);
-        if (memcmp(c, "data", 4) == 0 && len == 0xffffffffu)
-            len = data64;
-        bool keep = false;
-        for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
-            keep |= memcmp(c, kept[i], 4) == 0;
-        if (!keep) {
-            char name[16];
-            size_t id_len = 4;
-            while (id_len > 1 && c[id_len - 1] == ' ') /* "cue ", "id3 " */
-                id_len--;
-            snprintf(name, sizeof name, "%.*s chunk", (int)id_len, (const char *)c);
-            for (size_t i = 0; i < id_len; i++)
-                name[i] = name[i] >= ' ' && name[i] < 0x7f ? name[i] : '?';
-            add_lost(lost, n, name);
-        }
-        if (len + (len & 1) > size - off - 8) /* the last chunk, or past the end: stop there */
-            break;
-        off += 8 + len + (len & 1);
-    }
-    if (rf64 && to_wav)
-        add_lost(lost, n, "RF64 header (it would become RIFF)");
-    return CHAPTAG_OK;
-}
-
-/* Names in LOST (N bytes) what a remux of the FLAC file F by libavformat drops: an ID3v2 tag
-   before it, APPLICATION and CUESHEET blocks, blocks of unknown types; *SEEKTABLE tells
-   whether it has a SEEKTABLE (dropped too, but players seek without it). */
-static chaptag_status flac_losses(ct_file *f, char *lost, size_t n, bool *seektable,
-                                  chaptag_error *err)
-{
-    uint8_t h[10];
-    size_t got;
-    uint64_t off = 0;
-    chaptag_status st = ct_file_read(f, 0, h, sizeof h, &got, err);
-    if (st == CHAPTAG_OK && got == sizeof h && memcmp(h, "ID3", 3) == 0) {
-        off = 10 + ((uint64_t)(h[6] & 0x7f) << 21 | (h[7] & 0x7f) << 14 | (h[8] & 0x7f) << 7 |
-                    (h[9] & 0x7f)) + (h[5] & 0x10 ? 10 : 0);
-        st = ct_file_read(f, off, h, 4, &got, err);
-        if (st == CHAPTAG_OK && got == 4 && memcmp(h, "fLaC", 4) == 0)
-            add_lost(lost, n, "ID3v2 tag");
-    }
-    if (st != CHAPTAG_OK || got < 4 || memcmp(h, "fLaC", 4) != 0)
-        return st;
-    off += 4;
-    for (unsigned k = 0; k < 100000; k++) {
-        if ((st = ct_file_read(f, off, h, 4, &got, err)) != CHAPTAG_OK || got < 4)
-            return st;
-        unsigned type = h[0] & 0x7f;
-        char name[32];
-        snprintf(name, sizeof name, "metadata block of type %u", type);
-        if (type == 2 || type == 5)
-            add_lost(lost, n, type == 2 ? "APPLICATION block" : "CUESHEET block");
-        else if (type == 3)
-            *seektable = true;
-        else if (type > 6)
-            add_lost(lost, n, name);
-        off += 4 + ((uint64_t)h[1] << 16 | h[2] << 8 | h[3]);
-        if (h[0] & 0x80)
-            break;
-    }
-    return CHAPTAG_OK;
-}
-
-/* Refuses a remux of F (read as IC) into OF that would drop what chaptag does not own, or (for
-   an EMBED) that FFmpeg 5.1 writes no chapters into; warns in REP of what is lost but
-   rebuilt by players. */
-chaptag_status ct_avformat_check_remux(ct_file *f, const AVFormatContext *ic,
-                                       const AVOutputFormat *of, const char *label, bool embed,
-                                       struct chaptag_report *rep, chaptag_error *err)
-{
-    char lost[128] = "";
-    bool seektable = false;
-    chaptag_status st = riff_losses(f, strcmp(of->name, "wav") == 0, lost, sizeof lost, err);
-    if (st == CHAPTAG_OK)
-        st = flac_losses(f, lost, sizeof lost, &seektable, err);
-    if (st == CHAPTAG_OK && embed)
-        st = refuse_container(ic, of, label, lost, err);
+    /* WAV chunks and FLAC blocks a remux would drop never come here: those files are the
+       native containers' (src/wav, src/flac) */
+    chaptag_status st = embed ? refuse_container(ic, of, label, err) : CHAPTAG_OK;
     if (st != CHAPTAG_OK)
         return st;
-    if (lost[0] != '\0')
-        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%s: a remux by libavformat would drop its %s; "
-                       "a native writer is planned", label, lost);
     for (unsigned i = 0; i < ic->nb_streams; i++) {
         const AVStream *is = ic->streams[i];
         if (ct_avformat_is_ogg(of) && (is->disposition & AV_DISPOSITION_ATTACHED_PIC ||
@@ -266,9 +157,6 @@ chaptag_status ct_avformat_check_remux(ct_file *f, const AVFormatContext *ic,
                            "writer is planned", label, i, ct_av.codec_name(is->codecpar->codec_id),
                            of->name);
     }
-    if (seektable)
-        ct_warn(&rep->warnings, 0, "FLAC: libavformat does not keep the SEEKTABLE block; players "
-                "seek without it, and metaflac --add-seekpoint=10s puts one back");
     return CHAPTAG_OK;
 }
 

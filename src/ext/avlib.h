@@ -75,12 +75,10 @@ const AVOutputFormat *ct_avformat_output_format(const AVFormatContext *ic, const
 /* What users call the container OF writes with IC's streams: "Opus", "Ogg Vorbis", "WAV". */
 const char *ct_avformat_container_label(const AVFormatContext *ic, const AVOutputFormat *of);
 
-/* Refuses a remux of F (read as IC) into OF that would drop what chaptag does not own, or (for
-   an EMBED) that FFmpeg 5.1 writes no chapters into; warns in REP of what is lost but
-   rebuilt by players. */
-chaptag_status ct_avformat_check_remux(ct_file *f, const AVFormatContext *ic,
-                                       const AVOutputFormat *of, const char *label, bool embed,
-                                       struct chaptag_report *rep, chaptag_error *err);
+/* Refuses a remux of IC into OF that would drop a stream chaptag does not own, or (for an
+   EMBED) into a container FFmpeg 5.1 writes no chapters into. */
+chaptag_status ct_avformat_check_remux(const AVFormatContext *ic, const AVOutputFormat *of,
+                                       const char *label, bool embed, chaptag_error *err);
 
 /* The serial_offset that makes FFmpeg's Ogg muxer keep the serials the N_STREAMS streams of F
    have; -1 when their first pages do not hold consecutive serials that fit the option. */
