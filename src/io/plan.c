@@ -116,9 +116,16 @@ bool ct_plan_zeros(ct_plan *p, uint64_t len)
 
 bool ct_plan_zero_range(ct_plan *p, uint64_t off, uint64_t len)
 {
-    size_t at = 0;
-    while (at < p->n && p->v[at].off + p->v[at].old_len <= off)
-        at++;
+    /* the first edit ending after OFF, by bisection: edits are sorted and apart, and callers
+       add thousands of ranges (old chapter titles), mostly in file order */
+    size_t at = 0, hi = p->n;
+    while (at < hi) {
+        size_t mid = at + (hi - at) / 2;
+        if (p->v[mid].off + p->v[mid].old_len <= off)
+            at = mid + 1;
+        else
+            hi = mid;
+    }
     if (len == 0 || (at < p->n && p->v[at].off < off + len))
         return !p->failed; /* an edit there already */
     if (!grow((void **)&p->v, p->n, &p->cap, sizeof *p->v)) {

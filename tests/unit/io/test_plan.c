@@ -51,6 +51,28 @@ static void plan_marks_itself_failed_when_memory_runs_out(void **state)
     ct_plan_free(&p);
 }
 
+static void zero_ranges_go_in_order_and_never_over_an_edit(void **state)
+{
+    (void)state;
+    ct_plan p = CT_PLAN_INIT;
+    assert_non_null(ct_plan_add(&p, 100, 10, "0123456789", 10));
+    assert_true(ct_plan_zero_range(&p, 300, 5));
+    assert_true(ct_plan_zero_range(&p, 20, 5));
+    assert_true(ct_plan_zero_range(&p, 105, 50)); /* overlaps the edit at 100: it rewrites them */
+    assert_true(ct_plan_zero_range(&p, 200, 5));
+    assert_int_equal(p.n, 4);
+    static const uint64_t offs[] = {20, 100, 200, 300};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(p.v[i].off, offs[i]);
+    assert_true(p.v[3].pieces[0].zeros);
+    assert_int_equal(ct_edit_len(&p.v[3]), 5);
+    ct_plan_free(&p);
+    for (uint64_t i = 0; i < 100000; i++) /* in file order, as callers add them: stays fast */
+        assert_true(ct_plan_zero_range(&p, 1000 + 10 * i, 4));
+    assert_int_equal(p.n, 100000);
+    ct_plan_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -58,6 +80,7 @@ int main(void)
         cmocka_unit_test(padding_for_a_typical_30_chapter_tag),
         cmocka_unit_test(plan_sizes_count_bytes_ranges_and_widened_tables),
         cmocka_unit_test(plan_marks_itself_failed_when_memory_runs_out),
+        cmocka_unit_test(zero_ranges_go_in_order_and_never_over_an_edit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
