@@ -201,7 +201,36 @@ typedef struct {
     const char *path;
     const chaptag_chapters *want;
     size_t title_max;
+    unsigned keeps; /* CT_KEEPS_*: what the plan wrote besides starts and titles */
 } proof;
+
+/* NULL and "" are one string here; A and B otherwise compare as strings. */
+static bool same_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* True when GOT carries the links (and picture links) of WANT that KEEPS says were written;
+   else WHY says the first difference. Run after ct_chapters_match() found both alike. */
+static bool links_match(const chaptag_chapters *want, const chaptag_chapters *got, unsigned keeps,
+                        char *why, size_t n)
+{
+    for (size_t i = 0; want != NULL && i < chaptag_chapters_count(want); i++) {
+        const chaptag_chapter *w = chaptag_chapters_get(want, i), *g = chaptag_chapters_get(got, i);
+        if ((keeps & CT_KEEPS_LINKS) && !same_str(w->url, g->url)) {
+            snprintf(why, n, "chapter %zu was written with the link \"%.80s\" but reads back "
+                     "with \"%.80s\"", i + 1, w->url ? w->url : "", g->url ? g->url : "");
+            return false;
+        }
+        bool linked = chaptag_chapter_image_kind(w) == CHAPTAG_IMAGE_LINK;
+        if ((keeps & CT_KEEPS_PICTURE_LINKS) && linked && !same_str(w->image, g->image)) {
+            snprintf(why, n, "chapter %zu was written with the picture link \"%.80s\" but reads "
+                     "back with \"%.80s\"", i + 1, w->image, g->image ? g->image : "");
+            return false;
+        }
+    }
+    return true;
+}
 
 /* The check every native write passes before it is reported done: the new file parses with
    the backend's own reader and holds exactly the intended chapters. A failure is an I/O
@@ -220,7 +249,8 @@ static chaptag_status prove(ct_file *written, void *ctx, chaptag_error *err)
     else if (st != CHAPTAG_OK)
         st = ct_fail(err, CHAPTAG_ERR_IO, 0, "what was written does not read back (%s); the "
                      "file was left as it was", e.msg);
-    else if (!ct_chapters_match(p->want, got, p->title_max, why, sizeof why))
+    else if (!ct_chapters_match(p->want, got, p->title_max, why, sizeof why) ||
+             !links_match(p->want, got, p->keeps, why, sizeof why))
         st = ct_fail(err, CHAPTAG_ERR_IO, 0, "what was written reads back wrong (%s); the file "
                      "was left as it was", why);
     chaptag_chapters_free(got);
@@ -245,13 +275,52 @@ static chaptag_status check_links(const chaptag_chapters *list, chaptag_error *e
     return CHAPTAG_OK;
 }
 
+/* Says, once per kind, what LIST holds that the plan in REP does not write into the
+   container NAME: nothing given is dropped without a word. */
+static void warn_unkept(const chaptag_chapters *list, const char *name, chaptag_report *rep)
+{
+    size_t links = 0, pictures = 0, picture_links = 0, files = 0;
+    unsigned first[4] = {0};
+    for (size_t i = 0; i < chaptag_chapters_count(list); i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        chaptag_image_kind k = chaptag_chapter_image_kind(ch);
+        if (ch->url != NULL && !(rep->keeps & CT_KEEPS_LINKS) && links++ == 0)
+            first[0] = ch->line;
+        if (k == CHAPTAG_IMAGE_EMBEDDED && !(rep->keeps & CT_KEEPS_PICTURES) && pictures++ == 0)
+            first[1] = ch->line;
+        if (k == CHAPTAG_IMAGE_LINK && !(rep->keeps & CT_KEEPS_PICTURE_LINKS) &&
+            picture_links++ == 0)
+            first[2] = ch->line;
+        if (k == CHAPTAG_IMAGE_FILE && files++ == 0)
+            first[3] = ch->line;
+    }
+    if (links > 0)
+        ct_warn(&rep->warnings, first[0], "%zu chapter link%s not written: %s chapters as "
+                "chaptag writes them have no place for links", links,
+                links == 1 ? " is" : "s are", name);
+    if (pictures > 0)
+        ct_warn(&rep->warnings, first[1], "%zu chapter picture%s not written: %s chapters as "
+                "chaptag writes them have no place for pictures", pictures,
+                pictures == 1 ? " is" : "s are", name);
+    if (picture_links > 0)
+        ct_warn(&rep->warnings, first[2], "%zu chapter picture%s given as a URL %s not written: "
+                "%s chapters hold no picture links%s", picture_links,
+                picture_links == 1 ? "" : "s", picture_links == 1 ? "is" : "are", name,
+                rep->keeps & CT_KEEPS_PICTURES ? "; with the files in a folder named by "
+                "--image-dir DIR they are embedded" : "");
+    if (files > 0)
+        ct_warn(&rep->warnings, first[3], "%zu chapter picture file%s not loaded, so not "
+                "written (chaptag_chapters_load_images() loads them)", files,
+                files == 1 ? " was" : "s were");
+}
+
 /* Carries out PLAN on the file O holds (from PATH), proven to hold LIST before it is done. */
 static chaptag_status apply_proven(const opened *o, const char *path, const chaptag_chapters *list,
                                    const chaptag_embed_opts *opts, const ct_plan *plan,
                                    chaptag_report *rep, chaptag_error *err)
 {
     ct_apply_result res;
-    proof p = {o->be, path, list, rep->title_cut ? rep->title_cut : SIZE_MAX};
+    proof p = {o->be, path, list, rep->title_cut ? rep->title_cut : SIZE_MAX, rep->keeps};
     chaptag_status st = ct_plan_apply_checked(o->f, path, plan, opts->output, prove, &p, &res,
                                               err);
     rep->bytes_written = res.bytes_written;
@@ -298,6 +367,8 @@ static chaptag_status write_chapters(const char *path, const chaptag_chapters *l
         st = be->write(o.state, list, opts, rep, err);
     else if (st == CHAPTAG_OK)
         st = be->plan(o.state, list, opts, &plan, rep, err);
+    if (st == CHAPTAG_OK && list != NULL)
+        warn_unkept(list, be->name, rep);
     ct_buf_put_u8(&rep->plan, 0); /* the plan is read as a string */
     rep->plan.len -= rep->plan.len > 0;
     if (st == CHAPTAG_OK && !ct_buf_ok(&rep->plan))
@@ -405,12 +476,6 @@ static const char *image_type(const unsigned char *p, size_t n)
     return NULL;
 }
 
-/* True when IMAGE names a remote picture (or inline data), not a local file. */
-static bool is_url(const char *image)
-{
-    return strstr(image, "://") != NULL || strncmp(image, "data:", 5) == 0;
-}
-
 /* The folder of CHAPTER_FILE ("." for none or "-"), resolved; new, or NULL. */
 static char *chapter_dir(const char *chapter_file)
 {
@@ -508,7 +573,7 @@ chaptag_status chaptag_chapters_load_images_from(chaptag_chapters *list, const c
         char *path = NULL;
         if (ch->image_data != NULL)
             total += ch->image_len;
-        if (ch->image == NULL || ch->image_data != NULL || is_url(ch->image))
+        if (ch->image == NULL || ch->image_data != NULL || ct_is_url(ch->image))
             continue;
         st = image_path(ch->image, dir, image_dirs, n_dirs, ch->line, &path, err);
         if (st == CHAPTAG_OK)

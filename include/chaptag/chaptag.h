@@ -109,6 +109,30 @@ CHAPTAG_API size_t chaptag_chapters_count(const chaptag_chapters *list);
 /* The chapter at INDEX (borrowed; valid until LIST changes), or NULL past the end. */
 CHAPTAG_API const chaptag_chapter *chaptag_chapters_get(const chaptag_chapters *list, size_t index);
 
+/* A chapter's link (its url), or NULL when it has none. */
+CHAPTAG_API const char *chaptag_chapter_url(const chaptag_chapter *ch);
+
+/* Sets the link of chapter INDEX of LIST to URL (copied; NULL removes it). An http or https
+   address is what embed accepts. */
+CHAPTAG_API chaptag_status chaptag_chapters_set_url(chaptag_chapters *list, size_t index,
+                                                    const char *url, chaptag_error *err);
+
+/* What a chapter's picture is: none; embedded bytes (image_data); a link to a picture on the
+   web (image is a URL, no bytes: ID3v2's linked APIC); or a local file not loaded yet (image
+   is a path; chaptag_chapters_load_images() loads it). */
+typedef enum {
+    CHAPTAG_IMAGE_NONE = 0,
+    CHAPTAG_IMAGE_EMBEDDED = 1,
+    CHAPTAG_IMAGE_LINK = 2,
+    CHAPTAG_IMAGE_FILE = 3
+} chaptag_image_kind;
+CHAPTAG_API chaptag_image_kind chaptag_chapter_image_kind(const chaptag_chapter *ch);
+
+/* Makes the picture of chapter INDEX of LIST a link to URL (copied; its bytes are dropped; NULL
+   removes the picture). */
+CHAPTAG_API chaptag_status chaptag_chapters_set_image_link(chaptag_chapters *list, size_t index,
+                                                           const char *url, chaptag_error *err);
+
 /* Checks that starts strictly increase and given end times make sense; an error names both
    lines of the chapter file. DURATION_MS (CHAPTAG_TIME_NONE: unknown) bounds the starts. */
 CHAPTAG_API chaptag_status chaptag_chapters_validate(const chaptag_chapters *list,

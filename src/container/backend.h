@@ -20,9 +20,18 @@ struct chaptag_report {
     bool in_place;     /* the plan keeps every size (an edit in place) */
     char what[48];     /* what the plan writes: "ID3v2.3 tag" */
     size_t title_cut;  /* the plan cuts titles to this many bytes (chpl alone); 0: no cut */
+    unsigned keeps;    /* CT_KEEPS_*: what of a chapter besides start and title the plan writes */
     ct_buf plan;       /* one line per frame or box written (text) */
     chaptag_file_info info;
     ct_warnings warnings;
+};
+
+/* What a container's plan writes of a chapter besides its start and title. api.c warns, once
+   per kind, about what the list holds and the plan leaves out, and proves what it keeps. */
+enum {
+    CT_KEEPS_LINKS = 1u,         /* each chapter's url */
+    CT_KEEPS_PICTURES = 2u,      /* embedded picture bytes */
+    CT_KEEPS_PICTURE_LINKS = 4u  /* an image given as a URL, as a link (ID3v2's linked APIC) */
 };
 
 /* One container: it recognises its files, and opens one once (parsing what every later call

@@ -177,6 +177,61 @@ bool ct_chapters_set_image(chaptag_chapters *list, size_t index, unsigned char *
     return true;
 }
 
+const char *chaptag_chapter_url(const chaptag_chapter *ch)
+{
+    return ch->url;
+}
+
+/* Replaces the string *FIELD of chapter INDEX by a copy of VALUE (NULL: none). */
+static chaptag_status set_string(chaptag_chapters *list, size_t index, const char **field,
+                                 const char *value, chaptag_error *err)
+{
+    if (index >= list->n)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "there is no chapter %zu", index + 1);
+    char *copy = NULL;
+    if (value != NULL && (copy = ct_strdup(value)) == NULL)
+        return ct_fail_nomem(err);
+    free((char *)*field);
+    *field = copy;
+    return CHAPTAG_OK;
+}
+
+chaptag_status chaptag_chapters_set_url(chaptag_chapters *list, size_t index, const char *url,
+                                        chaptag_error *err)
+{
+    return set_string(list, index, index < list->n ? &list->v[index].url : NULL, url, err);
+}
+
+chaptag_image_kind chaptag_chapter_image_kind(const chaptag_chapter *ch)
+{
+    if (ch->image_data != NULL)
+        return CHAPTAG_IMAGE_EMBEDDED;
+    if (ch->image == NULL)
+        return CHAPTAG_IMAGE_NONE;
+    return ct_is_url(ch->image) ? CHAPTAG_IMAGE_LINK : CHAPTAG_IMAGE_FILE;
+}
+
+chaptag_status chaptag_chapters_set_image_link(chaptag_chapters *list, size_t index,
+                                               const char *url, chaptag_error *err)
+{
+    chaptag_status st = set_string(list, index, index < list->n ? &list->v[index].image : NULL,
+                                   url, err);
+    if (st == CHAPTAG_OK) {
+        chaptag_chapter *ch = &list->v[index];
+        free((unsigned char *)ch->image_data);
+        free((char *)ch->image_mime);
+        ch->image_data = NULL;
+        ch->image_mime = NULL;
+        ch->image_len = 0;
+    }
+    return st;
+}
+
+bool ct_is_url(const char *s)
+{
+    return strstr(s, "://") != NULL || strncmp(s, "data:", 5) == 0;
+}
+
 size_t chaptag_chapters_count(const chaptag_chapters *list)
 {
     return list->n;

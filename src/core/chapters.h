@@ -32,6 +32,9 @@ ct_warnings *ct_chapters_warnings(chaptag_chapters *list);
 bool ct_chapters_set_image(chaptag_chapters *list, size_t index, unsigned char *data, size_t len,
                            const char *mime);
 
+/* True when S names a remote resource (scheme://...) or inline data (data:), not a local file. */
+bool ct_is_url(const char *s);
+
 /* True when GOT holds exactly the chapters of WANT (NULL: none): as many, the same starts to the
    millisecond and the same titles, a title of WANT cut to TITLE_MAX bytes on a character
    boundary counting as the same (SIZE_MAX: no cut). Otherwise WHY (N bytes) says the first

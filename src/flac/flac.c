@@ -189,6 +189,7 @@ static chaptag_status flac_plan(void *state, const chaptag_chapters *list,
         snprintf(rep->info.duration_source, sizeof rep->info.duration_source, "--duration");
     }
     snprintf(rep->what, sizeof rep->what, "VORBIS_COMMENT block");
+    rep->keeps = CT_KEEPS_LINKS; /* CHAPTERnnnURL */
     if (list == NULL && (!has_comments(m) || !ct_vorbis_has_chapters(&m->vc)))
         return CHAPTAG_OK; /* a strip with nothing to strip */
     ct_buf body = CT_BUF_INIT;

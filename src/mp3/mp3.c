@@ -385,6 +385,7 @@ static chaptag_status mp3_plan(void *state, const chaptag_chapters *list,
     }
     if (list != NULL)
         warn_late_ends(list, duration, &rep->warnings);
+    rep->keeps = CT_KEEPS_LINKS | CT_KEEPS_PICTURES; /* WXXX and APIC in each CHAP */
     int version = opts->id3v2_version == 4 ? 4 : 3;
     ct_id3_render_opts ro = {version, opts->toc_title ? opts->toc_title : "Chapters", duration};
     st = ct_id3v2_render_frames(tag, list, &ro, &frames, &rep->plan, &rep->warnings, err);

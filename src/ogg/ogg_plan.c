@@ -241,6 +241,7 @@ static void report(struct chaptag_report *rep, const ogg_state *s, const ct_plan
     rep->padding = padding;
     rep->in_place = plan->n == 0 || plan->n_steps > 0;
     snprintf(rep->what, sizeof rep->what, "Ogg comment packet");
+    rep->keeps = CT_KEEPS_LINKS; /* CHAPTERnnnURL */
     ct_buf_printf(&rep->plan, "%s of stream %08" PRIx32 " at offset %" PRIu64 ": %zu bytes (%"
                   PRIu64 " of padding) on %zu page%s, ", ct_ogg_codecs[s->codec].packet,
                   s->serial, s->pages[1].off, packet_len, padding, n_pages,
