@@ -21,9 +21,10 @@ static void put_one_line(const char *s)
         putchar((unsigned char)*s < 0x20 ? ' ' : *s);
 }
 
-/* The '#' comment lines that open the text output. */
+/* The '#' comment lines that open the text output; the N notes W say what the text leaves
+   out, so that a dump without them embeds back as the file was. */
 static void print_header(const char *path, const chaptag_chapters *list,
-                         const chaptag_file_info *info)
+                         const chaptag_file_info *info, const chaptag_warning *w, size_t n)
 {
     char d[CHAPTAG_TIME_STR_MAX];
     printf("# chaptag dump of ");
@@ -35,6 +36,11 @@ static void print_header(const char *path, const chaptag_chapters *list,
     for (size_t i = 0; (key = chaptag_chapters_meta_at(list, i, &value)) != NULL; i++) {
         printf("# %s: ", key);
         put_one_line(value);
+        putchar('\n');
+    }
+    for (size_t i = 0; i < n; i++) {
+        printf("# not kept: ");
+        put_one_line(w[i].msg);
         putchar('\n');
     }
 }
@@ -50,21 +56,26 @@ static int dump_one(const char *path, const char *fmt)
     for (size_t i = 0; i < chaptag_chapters_warning_count(list); i++)
         cli_warning(path, chaptag_chapters_warning(list, i));
     char *out = NULL;
-    size_t len = 0;
+    size_t len = 0, n_lost = 0;
+    chaptag_warning *lost = NULL;
     int rc = EXIT_OK;
     /* JSON is for machines: a file without chapters is still a document, an empty list */
     bool doc = chaptag_chapters_count(list) > 0 || strcmp(fmt, "json") == 0;
-    if (doc && chaptag_format(list, fmt, info.duration_ms, &out, &len, &err) != CHAPTAG_OK) {
+    if (doc && chaptag_format_with_warnings(list, fmt, info.duration_ms, &out, &len, &lost,
+                                            &n_lost, &err) != CHAPTAG_OK) {
         rc = cli_error(path, &err);
         goto out;
     }
+    for (size_t i = 0; i < n_lost; i++)
+        cli_warning(path, &lost[i]);
     if (strcmp(fmt, "text") == 0)
-        print_header(path, list, &info);
+        print_header(path, list, &info, lost, n_lost);
     else if (out == NULL)
         out = strdup("");
     if (out != NULL)
         fwrite(out, 1, len, stdout);
 out:
+    free(lost);
     free(out);
     chaptag_chapters_free(list);
     return rc;

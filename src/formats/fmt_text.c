@@ -3,12 +3,16 @@
    (- * •) or numbering ("1." "1)"), the time in H:MM:SS or M:SS (minutes may pass 59 there)
    with an optional . or , fraction, optionally in [] or (), an optional separator
    (- – — | :), then the title, the rest of the line; # comments and blank lines. Fractions are
-   read as decimal digits, never through floating point, and rounded half up to ms. */
+   read as decimal digits, never through floating point, and rounded half up to ms. A title
+   may end in a link, " <https://...>", which `dump` writes for a chapter's url: only an http
+   or https address without blanks or angle brackets is one, so a title that ends in
+   "<something else>" stays whole. */
 #include "formats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -139,6 +143,28 @@ static const char *excerpt(const char *s, size_t n, char buf[EXCERPT_MAX + 4])
     return buf;
 }
 
+/* The length of the link that [S, S+N) ends with, "<http(s)://...>" with no blank or angle
+   bracket inside and a blank (or nothing) before it; 0 when it ends in none. */
+static size_t trailing_link(const char *s, size_t n)
+{
+    if (n < 2 || s[n - 1] != '>')
+        return 0;
+    size_t open = n - 1;
+    while (open > 0 && s[open - 1] != '<' && s[open - 1] != '>' &&
+           !ct_lex_is_blank(s[open - 1]) && (unsigned char)s[open - 1] >= 0x20)
+        open--;
+    if (open == 0 || s[open - 1] != '<')
+        return 0;
+    open--;
+    const char *u = s + open + 1;
+    size_t k = n - 1 - (open + 1);
+    bool web = (k > 7 && strncasecmp(u, "http://", 7) == 0) ||
+               (k > 8 && strncasecmp(u, "https://", 8) == 0);
+    if (!web || (open > 0 && !ct_lex_is_blank(s[open - 1])))
+        return 0;
+    return n - open;
+}
+
 /* A chapter line split into its time and its title (not yet cleaned). */
 typedef struct {
     uint64_t start_ms;
@@ -254,12 +280,19 @@ static chaptag_status add_chapter(const char *s, size_t n, unsigned line, ct_buf
     chaptag_status st = split_line(s, s + n, line, &cl, err);
     if (st != CHAPTAG_OK)
         return st;
+    size_t link = trailing_link(cl.title, cl.title_len);
+    char *url = link > 0 ? ct_strndup(cl.title + cl.title_len - link + 1, link - 2) : NULL;
+    if (link > 0 && url == NULL)
+        return ct_fail_nomem(err);
+    cl.title_len -= link;
     title->len = 0;
     ct_buf_put(title, cl.title, cl.title_len);
     bool repaired = settle_title(title, tmp);
     ct_buf_put_u8(title, 0);
-    if (!ct_buf_ok(title) || !ct_buf_ok(tmp))
+    if (!ct_buf_ok(title) || !ct_buf_ok(tmp)) {
+        free(url);
         return ct_fail_nomem(err);
+    }
     const char *t = (const char *)title->data;
     if (repaired)
         ct_warn(ct_chapters_warnings(list), line,
@@ -272,8 +305,11 @@ static chaptag_status add_chapter(const char *s, size_t n, unsigned line, ct_buf
     ch.start_ms = cl.start_ms;
     ch.end_ms = CHAPTAG_TIME_NONE;
     ch.title = t;
+    ch.url = url;
     ch.line = line;
-    return chaptag_chapters_add(list, &ch, err);
+    st = chaptag_chapters_add(list, &ch, err);
+    free(url);
+    return st;
 }
 
 static chaptag_status text_parse(const char *data, size_t len, chaptag_chapters *list,
@@ -317,10 +353,22 @@ static int text_detect(const char *data, size_t len)
     return timed == 0 ? CT_DETECT_NO : timed > lines / 2 ? CT_DETECT_LIKELY : CT_DETECT_MAYBE;
 }
 
+/* True when URL can stand in " <URL>" and read back as itself. */
+static bool writable_link(const char *url)
+{
+    size_t n = strlen(url);
+    char *wrapped = ct_malloc(n + 3);
+    if (wrapped == NULL)
+        return false;
+    snprintf(wrapped, n + 3, "<%s>", url);
+    bool ok = trailing_link(wrapped, n + 2) == n + 2;
+    free(wrapped);
+    return ok;
+}
+
 static chaptag_status text_format(const chaptag_chapters *list, uint64_t duration_ms, ct_buf *out,
                                   ct_warnings *warnings, chaptag_error *err)
 {
-    (void)warnings;
     (void)duration_ms; /* the text format has no end times */
     char t[CT_TIME_STR_MAX];
     ct_buf title = CT_BUF_INIT;
@@ -340,6 +388,18 @@ static chaptag_status text_format(const chaptag_chapters *list, uint64_t duratio
         if (title.len > 0)
             ct_buf_put_str(out, separator_at(tt, tt + title.len) > 0 ? " - " : " ");
         ct_buf_put(out, title.data, title.len);
+        bool linked = ch->url != NULL && ch->url[0] != '\0';
+        if (linked && writable_link(ch->url)) {
+            ct_buf_put_str(out, " <");
+            ct_buf_put_str(out, ch->url);
+            ct_buf_put_u8(out, '>');
+        } else if (linked) {
+            ct_warn(warnings, ch->line, "chapter %zu: the link \"%.60s\" has a blank or an "
+                    "angle bracket, so text cannot hold it; json keeps it", i + 1, ch->url);
+        } else if (trailing_link(tt, title.len) > 0) {
+            ct_warn(warnings, ch->line, "chapter %zu: the title ends in a link, which text "
+                    "reads back as the chapter's link; json keeps it as a title", i + 1);
+        }
         ct_buf_put_u8(out, '\n');
     }
     if (st == CHAPTAG_OK && !ct_buf_ok(&title))
@@ -348,5 +408,5 @@ static chaptag_status text_format(const chaptag_chapters *list, uint64_t duratio
     return st;
 }
 
-const ct_format ct_fmt_text = {"text", ".txt .text .chapters", 0, text_detect, text_parse,
+const ct_format ct_fmt_text = {"text", ".txt .text .chapters", CT_CARRIES_URL, text_detect, text_parse,
                                text_format};

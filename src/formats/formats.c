@@ -273,10 +273,16 @@ static bool has_url(const chaptag_chapter *ch)
     return ch->url != NULL && ch->url[0] != '\0';
 }
 
-/* An image the chapter file names; picture bytes alone no chapter format can hold */
+/* An image the chapter file names (a path, or a URL a linked picture points at) */
 static bool has_image(const chaptag_chapter *ch)
 {
     return ch->image != NULL && ch->image[0] != '\0';
+}
+
+/* Picture bytes with no name: what an audio file embeds, and no chapter format holds */
+static bool has_bytes_only(const chaptag_chapter *ch)
+{
+    return ch->image_data != NULL && !has_image(ch);
 }
 
 static bool is_hidden(const chaptag_chapter *ch)
@@ -289,19 +295,32 @@ static bool has_location(const chaptag_chapter *ch)
     return ch->location != NULL;
 }
 
-/* The fields a format may not carry, and how to tell a chapter has one. */
+/* The fields a format may not carry, and how to tell a chapter has one. A flag of 0 is a
+   field no format carries. */
 static const struct {
     unsigned flag;
     const char *what;
     bool (*has)(const chaptag_chapter *ch);
 } fields[] = {
-    {CT_CARRIES_URL, "URLs", has_url},
+    {CT_CARRIES_URL, "links", has_url},
     {CT_CARRIES_IMAGE, "images", has_image},
     {CT_CARRIES_HIDDEN, "hidden chapters (toc: false)", is_hidden},
     {CT_CARRIES_LOCATION, "locations", has_location},
+    {0, "embedded pictures", has_bytes_only},
 };
 
-/* Warns about every field of LIST that format F leaves out, with how many chapters lose it. */
+/* The name of the first format that carries FLAG (json for all but one), for a warning to
+   point at. */
+static const char *keeper(unsigned flag)
+{
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if ((formats[i]->carries & flag) == flag)
+            return formats[i]->name;
+    return "json";
+}
+
+/* Warns about every field of LIST that format F leaves out, with how many chapters lose it and
+   which format keeps it: a dump that warns nothing embeds back as it was. */
 static void warn_lost_fields(const ct_format *f, const chaptag_chapters *list,
                              uint64_t duration_ms, ct_warnings *warnings)
 {
@@ -309,18 +328,23 @@ static void warn_lost_fields(const ct_format *f, const chaptag_chapters *list,
     for (size_t i = 0; !(f->carries & CT_CARRIES_END) && i < n; i++)
         lost += has_own_end(list, i, duration_ms);
     if (lost > 0)
-        ct_warn(warnings, 0, "%s keeps no end times: %zu chapter%s lose%s %s", f->name, lost,
-                lost == 1 ? "" : "s", lost == 1 ? "s" : "", lost == 1 ? "its" : "theirs");
+        ct_warn(warnings, 0, "%s keeps no end times: %zu chapter%s lose%s %s (%s keeps them)",
+                f->name, lost, lost == 1 ? "" : "s", lost == 1 ? "s" : "",
+                lost == 1 ? "its" : "theirs", keeper(CT_CARRIES_END));
     for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
-        if (f->carries & fields[k].flag)
+        if (fields[k].flag != 0 && (f->carries & fields[k].flag))
             continue;
         lost = 0;
         for (size_t i = 0; i < n; i++)
             lost += fields[k].has(chaptag_chapters_get(list, i));
-        if (lost > 0)
-            ct_warn(warnings, 0, "%s keeps no %s: %zu chapter%s lose%s %s", f->name,
-                    fields[k].what, lost, lost == 1 ? "" : "s", lost == 1 ? "s" : "",
-                    lost == 1 ? "it" : "them");
+        if (lost > 0 && fields[k].flag == 0)
+            ct_warn(warnings, 0, "no chapter format keeps %s: %zu chapter%s lose%s %s here "
+                    "(the audio file keeps them)", fields[k].what, lost, lost == 1 ? "" : "s",
+                    lost == 1 ? "s" : "", lost == 1 ? "it" : "them");
+        else if (lost > 0)
+            ct_warn(warnings, 0, "%s keeps no %s: %zu chapter%s lose%s %s (%s keeps them)",
+                    f->name, fields[k].what, lost, lost == 1 ? "" : "s", lost == 1 ? "s" : "",
+                    lost == 1 ? "it" : "them", keeper(fields[k].flag));
     }
 }
 

@@ -478,6 +478,77 @@ static void text_parse_survives_every_failed_allocation(void **state)
     }
 }
 
+/* Fails unless chapter I of LIST has TITLE and URL (NULL: no link). */
+static void assert_link(const chaptag_chapters *list, size_t i, const char *title, const char *url)
+{
+    const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+    assert_string_equal(ch->title, title);
+    if (url == NULL)
+        assert_null(ch->url);
+    else
+        assert_string_equal(ch->url, url);
+}
+
+static void text_reads_a_trailing_http_link_as_the_chapters_link(void **state)
+{
+    (void)state;
+    chaptag_chapters *list = parse_ok("0:00 Intro <https://example.com/a?b=1&c=%20>\n"
+                                      "1:00 - Sponsor <HTTP://Shop.example/>\n"
+                                      "2:00 <https://only.example/link>\n"
+                                      "3:00 Talk about <tags>\n"
+                                      "4:00 Mail<https://glued.example>\n"
+                                      "5:00 Space <https://a b>\n"
+                                      "6:00 Not web <ftp://files.example/x>\n"
+                                      "7:00 Two <https://a.example> <https://b.example>\n");
+    assert_link(list, 0, "Intro", "https://example.com/a?b=1&c=%20");
+    assert_link(list, 1, "Sponsor", "HTTP://Shop.example/");
+    assert_link(list, 2, "", "https://only.example/link");
+    assert_link(list, 3, "Talk about <tags>", NULL);
+    assert_link(list, 4, "Mail<https://glued.example>", NULL);
+    assert_link(list, 5, "Space <https://a b>", NULL);
+    assert_link(list, 6, "Not web <ftp://files.example/x>", NULL);
+    assert_link(list, 7, "Two <https://a.example>", "https://b.example");
+    chaptag_chapters_free(list);
+}
+
+static void text_format_writes_links_that_read_back_and_says_which_it_cannot(void **state)
+{
+    (void)state;
+    chaptag_chapters *list = chaptag_chapters_new();
+    chaptag_chapter ch = {.end_ms = CHAPTAG_TIME_NONE, .title = "Intro",
+                          .url = "https://example.com/x"};
+    assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+    ch = (chaptag_chapter){.start_ms = 1000, .end_ms = CHAPTAG_TIME_NONE, .title = "",
+                           .url = "http://e.example/"};
+    assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+    ch = (chaptag_chapter){.start_ms = 2000, .end_ms = CHAPTAG_TIME_NONE, .title = "Gap",
+                           .url = "https://e.example/a b"};
+    assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+    ch = (chaptag_chapter){.start_ms = 3000, .end_ms = CHAPTAG_TIME_NONE,
+                           .title = "See <https://t.example>"};
+    assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+    char *out = NULL;
+    chaptag_warning *w = NULL;
+    size_t n = 0;
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_format_with_warnings(list, "text", CHAPTAG_TIME_NONE, &out, NULL, &w,
+                                                  &n, &err), CHAPTAG_OK);
+    assert_string_equal(out, "00:00:00 Intro <https://example.com/x>\n"
+                             "00:00:01 <http://e.example/>\n"
+                             "00:00:02 Gap\n"
+                             "00:00:03 See <https://t.example>\n");
+    assert_int_equal(n, 2);
+    assert_non_null(strstr(w[0].msg, "chapter 3: the link"));
+    assert_non_null(strstr(w[1].msg, "chapter 4: the title ends in a link"));
+    chaptag_chapters *back = parse_ok(out);
+    assert_link(back, 0, "Intro", "https://example.com/x");
+    assert_link(back, 1, "", "http://e.example/");
+    free(w);
+    free(out);
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -512,6 +583,8 @@ int main(void)
         cmocka_unit_test(text_format_round_trips_both_seeds),
         cmocka_unit_test(text_detect_is_sure_when_most_lines_are_timed),
         cmocka_unit_test(text_parse_survives_every_failed_allocation),
+        cmocka_unit_test(text_reads_a_trailing_http_link_as_the_chapters_link),
+        cmocka_unit_test(text_format_writes_links_that_read_back_and_says_which_it_cannot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

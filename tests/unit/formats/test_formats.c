@@ -204,25 +204,38 @@ static void format_warns_about_every_field_the_format_cannot_keep(void **state)
     chaptag_chapters *list = rich_list();
     assert_string_equal(format_warnings(list, "json", buf, sizeof buf), "");
     assert_string_equal(format_warnings(list, "text", buf, sizeof buf),
-                        "text keeps no end times: 1 chapter loses its|"
-                        "text keeps no URLs: 2 chapters lose them|"
-                        "text keeps no images: 1 chapter loses it|"
-                        "text keeps no hidden chapters (toc: false): 1 chapter loses it|"
-                        "text keeps no locations: 1 chapter loses it");
+                        "text keeps no end times: 1 chapter loses its (json keeps them)|"
+                        "text keeps no images: 1 chapter loses it (json keeps them)|"
+                        "text keeps no hidden chapters (toc: false): 1 chapter loses it (json "
+                        "keeps them)|"
+                        "text keeps no locations: 1 chapter loses it (json keeps them)");
     assert_string_equal(format_warnings(list, "ogm", buf, sizeof buf),
-                        "ogm keeps no end times: 1 chapter loses its|"
-                        "ogm keeps no images: 1 chapter loses it|"
-                        "ogm keeps no hidden chapters (toc: false): 1 chapter loses it|"
-                        "ogm keeps no locations: 1 chapter loses it");
+                        "ogm keeps no end times: 1 chapter loses its (json keeps them)|"
+                        "ogm keeps no images: 1 chapter loses it (json keeps them)|"
+                        "ogm keeps no hidden chapters (toc: false): 1 chapter loses it (json "
+                        "keeps them)|"
+                        "ogm keeps no locations: 1 chapter loses it (json keeps them)");
     assert_string_equal(format_warnings(list, "cue", buf, sizeof buf),
                         "cue times are in 1/75 s frames: starts moved by up to 7 ms to the "
                         "nearest frame|"
                         "cue strings have no escapes: \" became ' in 1 of them|"
-                        "cue keeps no end times: 1 chapter loses its|"
-                        "cue keeps no URLs: 2 chapters lose them|"
-                        "cue keeps no images: 1 chapter loses it|"
-                        "cue keeps no hidden chapters (toc: false): 1 chapter loses it|"
-                        "cue keeps no locations: 1 chapter loses it");
+                        "cue keeps no end times: 1 chapter loses its (json keeps them)|"
+                        "cue keeps no links: 2 chapters lose them (text keeps them)|"
+                        "cue keeps no images: 1 chapter loses it (json keeps them)|"
+                        "cue keeps no hidden chapters (toc: false): 1 chapter loses it (json "
+                        "keeps them)|"
+                        "cue keeps no locations: 1 chapter loses it (json keeps them)");
+    /* picture bytes read from an audio file have no name any chapter format could keep */
+    static const unsigned char jpeg[] = {0xFF, 0xD8, 0xFF, 0xE0};
+    chaptag_chapter pic = {.start_ms = 2000, .end_ms = CHAPTAG_TIME_NONE, .title = "p",
+                           .image_data = jpeg, .image_len = sizeof jpeg,
+                           .image_mime = "image/jpeg"};
+    chaptag_chapters *bytes = chaptag_chapters_new();
+    assert_int_equal(chaptag_chapters_add(bytes, &pic, NULL), CHAPTAG_OK);
+    assert_string_equal(format_warnings(bytes, "json", buf, sizeof buf),
+                        "no chapter format keeps embedded pictures: 1 chapter loses it here "
+                        "(the audio file keeps them)");
+    chaptag_chapters_free(bytes);
     chaptag_chapters_free(list);
 }
 
