@@ -17,7 +17,7 @@ static const struct {
     unsigned fields;
     char quote_as; /* what a " in a title becomes; 0: it stays */
 } formats[] = {
-    {"text", 0, 0},          {"json", END | URL | IMAGE | HIDDEN | LOCATION, 0},
+    {"text", URL, 0},        {"json", END | URL | IMAGE | HIDDEN | LOCATION, 0},
     {"psc", URL | IMAGE, 0}, {"ffmetadata", END, 0},
     {"mp4chaps", 0, 0},      {"audacity", END, 0},
     {"cue", 0, '\''},        {"vtt", END, 0},
