@@ -119,7 +119,7 @@ bool ct_id3v2_ctoc_parse(const uint8_t *p, size_t len, ct_id3_ctoc *out);
 const char *ct_id3v2_ctoc_child(ct_id3_ctoc *toc, size_t *n);
 
 /* Appends the chapters of TAG to LIST in time order: title from TIT2 (or TIT3 when no TIT2),
-   url from the first WXXX, image from the first APIC; a CHAP that no top-level CTOC reaches is
+   url from the first WXXX, image from the first APIC (a linked one's URL into image); a CHAP that no top-level CTOC reaches is
    hidden when the tag has a CTOC. Warnings about what looks wrong go to LIST. */
 chaptag_status ct_id3v2_chapters(const ct_id3_tag *tag, chaptag_chapters *list,
                                  chaptag_error *err);
@@ -139,7 +139,8 @@ typedef struct {
    chaptag does not own (all but CHAP and CTOC), converted to that version; TLEN when missing
    and LIST is not NULL; then a top-level ordered CTOC "toc" (nested CTOCs past 255 entries)
    listing the visible chapters, then one CHAP per chapter of LIST ("chp0"...; TIT2 first, then
-   WXXX and APIC when given; byte offsets 0xFFFFFFFF). LIST NULL writes no chapters (strip).
+   WXXX and APIC when given, a linked APIC (MIME type "-->") for an image given as an http or
+   https URL, other URLs refused; byte offsets 0xFFFFFFFF). LIST NULL writes no chapters (strip).
    DESC (may be NULL) gets one line per frame written. Warnings (frames that could not be
    converted, v2.4 frames of 128 bytes or more) go to W. */
 chaptag_status ct_id3v2_render_frames(const ct_id3_tag *tag, const chaptag_chapters *list,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -311,6 +312,23 @@ static void put_image(ct_id3_render_ctx *c, const chaptag_chapter *ch)
     ct_buf_put(c->out, ch->image_data, ch->image_len);
 }
 
+/* A linked picture (ID3v2.3.0 §4.15): the MIME type "-->" says the data is the picture's URL,
+   ISO-8859-1 without a terminator (check_image_link made sure it is ASCII). */
+static void put_image_link(ct_id3_render_ctx *c, const chaptag_chapter *ch)
+{
+    ct_buf_put_u8(c->out, 0);          /* ISO-8859-1 */
+    ct_buf_put(c->out, "-->", 4);      /* MIME type: a link */
+    ct_buf_put_u8(c->out, 0);          /* picture type: other */
+    ct_buf_put_u8(c->out, 0);          /* empty description */
+    ct_buf_put_str(c->out, ch->image); /* the URL */
+}
+
+/* True when CH's picture is written as a link: an image given as a URL, without bytes. */
+static bool image_linked(const chaptag_chapter *ch)
+{
+    return chaptag_chapter_image_kind(ch) == CHAPTAG_IMAGE_LINK;
+}
+
 chaptag_status ct_id3v2_put_subframe(ct_id3_render_ctx *c, const char *id, ct_id3_body_fn put,
                                      const chaptag_chapter *ch, const char *owner,
                                      chaptag_error *err)
@@ -323,6 +341,31 @@ chaptag_status ct_id3v2_put_subframe(ct_id3_render_ctx *c, const char *id, ct_id
         return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "%s is %zu bytes, more than ID3v2.%d "
                        "allows", what, body, c->version);
     ct_id3v2_warn_v24(c, ch->line, what, body);
+    return CHAPTAG_OK;
+}
+
+/* A picture link goes into a published episode as ISO-8859-1 bytes: an http or https address
+   (no data:, file: or ftp:), ASCII (other characters percent-encoded, RFC 3986 §2.1), with no
+   control characters a player could be fooled by. */
+static chaptag_status check_image_link(const chaptag_chapter *ch, chaptag_error *err)
+{
+    const char *url = ch->image;
+    size_t n = strlen(url);
+    for (const unsigned char *p = (const unsigned char *)url; *p != 0; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the picture link holds control "
+                           "characters");
+    if (!ct_ascii(url, n)) {
+        if (!ct_utf8_valid(url, n))
+            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the picture link is not valid "
+                           "UTF-8");
+        return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the picture link \"%.*s\" holds "
+                       "characters other than ASCII, which an ID3v2 link cannot carry; "
+                       "percent-encode them (RFC 3986)", (int)ct_utf8_cut(url, n, 80), url);
+    }
+    if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the picture link \"%.80s\" is not an "
+                       "http or https address", url);
     return CHAPTAG_OK;
 }
 
@@ -345,12 +388,13 @@ static chaptag_status check_chapter(const chaptag_chapter *ch, uint64_t end, cha
     if (ch->image_data != NULL && ch->image_mime != NULL &&
         !ct_ascii(ch->image_mime, strlen(ch->image_mime)))
         return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the image's MIME type is not ASCII");
-    return CHAPTAG_OK;
+    return image_linked(ch) ? check_image_link(ch, err) : CHAPTAG_OK;
 }
 
 /* Writes the CHAP of chapter I (addendum §3): element ID "chpI", times, no byte offsets (they
    would change whenever the tag grows), then TIT2 always first (TagLib stops at the first
-   sub-frame it does not know), WXXX and APIC when given. */
+   sub-frame it does not know), WXXX and APIC when given (a linked APIC for an image given as
+   a URL). */
 static chaptag_status render_chap(ct_id3_render_ctx *c, const chaptag_chapters *list, size_t i,
                                   uint64_t duration_ms, chaptag_error *err)
 {
@@ -373,6 +417,8 @@ static chaptag_status render_chap(ct_id3_render_ctx *c, const chaptag_chapters *
         st = ct_id3v2_put_subframe(c, "WXXX", put_url, ch, owner, err);
     if (st == CHAPTAG_OK && ch->image_data != NULL)
         st = ct_id3v2_put_subframe(c, "APIC", put_image, ch, owner, err);
+    else if (st == CHAPTAG_OK && image_linked(ch))
+        st = ct_id3v2_put_subframe(c, "APIC", put_image_link, ch, owner, err);
     if (st != CHAPTAG_OK)
         return st;
     if (!ct_id3v2_end_frame(c, off, &body))
@@ -380,10 +426,11 @@ static chaptag_status render_chap(ct_id3_render_ctx *c, const chaptag_chapters *
                        "allows", owner, body, c->version);
     ct_id3v2_warn_v24(c, ch->line, owner, body);
     char a[CT_TIME_STR_MAX], b[CT_TIME_STR_MAX], t[DESC_TITLE_MAX + 4];
+    const char *image = ch->image_data ? ", image" : image_linked(ch) ? ", image link" : "";
     ct_id3v2_describe(c, "CHAP %s: %s - %s \"%s\"%s%s%s (%zu bytes)", eid,
                       ct_time_str(ch->start_ms, a), ct_time_str(end, b),
-                      ct_id3v2_short_title(ch->title, t), ch->url ? ", url" : "",
-                      ch->image_data ? ", image" : "", ch->hidden ? ", hidden" : "", body);
+                      ct_id3v2_short_title(ch->title, t), ch->url ? ", url" : "", image,
+                      ch->hidden ? ", hidden" : "", body);
     return CHAPTAG_OK;
 }
 

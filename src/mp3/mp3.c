@@ -220,6 +220,24 @@ static void warn_late_ends(const chaptag_chapters *list, uint64_t duration_ms, c
     }
 }
 
+/* Notes, once, that the pictures of LIST given as URLs are written as links, which few
+   players follow. */
+static void warn_picture_links(const chaptag_chapters *list, ct_warnings *w)
+{
+    size_t n = 0;
+    unsigned first = 0;
+    for (size_t i = 0; i < chaptag_chapters_count(list); i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        if (chaptag_chapter_image_kind(ch) == CHAPTAG_IMAGE_LINK && n++ == 0)
+            first = ch->line;
+    }
+    if (n > 0)
+        ct_warn(w, first, "%zu chapter picture%s given as a URL %s written as a link: most "
+                "players show only embedded pictures (AntennaPod shows linked ones); a file "
+                "named as the URL's last path segment in a folder given with --image-dir DIR "
+                "is embedded instead", n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+}
+
 /* The padding for CONTENT bytes of frames: what fills the old tag when they fit in it (an
    edit in place), else the user's figure or the policy. */
 static uint64_t choose_padding(const ct_id3_tag *tag, uint64_t content,
@@ -383,9 +401,12 @@ static chaptag_status mp3_plan(void *state, const chaptag_chapters *list,
         st = plan_clean_padding(m, plan, rep, err); /* often an empty plan */
         goto out;
     }
-    if (list != NULL)
+    if (list != NULL) {
         warn_late_ends(list, duration, &rep->warnings);
-    rep->keeps = CT_KEEPS_LINKS | CT_KEEPS_PICTURES; /* WXXX and APIC in each CHAP */
+        warn_picture_links(list, &rep->warnings);
+    }
+    /* WXXX and APIC in each CHAP; an image given as a URL as a linked APIC */
+    rep->keeps = CT_KEEPS_LINKS | CT_KEEPS_PICTURES | CT_KEEPS_PICTURE_LINKS;
     int version = opts->id3v2_version == 4 ? 4 : 3;
     ct_id3_render_opts ro = {version, opts->toc_title ? opts->toc_title : "Chapters", duration};
     st = ct_id3v2_render_frames(tag, list, &ro, &frames, &rep->plan, &rep->warnings, err);

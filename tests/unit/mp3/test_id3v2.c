@@ -1332,6 +1332,85 @@ static void id3v2_writes_chapter_images_as_apic(void **state)
     chaptag_chapters_free(list);
 }
 
+/* A list of one chapter at 0 ("x", line LINE) whose image is IMAGE. */
+static chaptag_chapters *one_with_image(const char *image, unsigned line)
+{
+    chaptag_chapters *list = chaptag_chapters_new();
+    chaptag_chapter ch = {.end_ms = CHAPTAG_TIME_NONE, .title = "x", .image = image,
+                          .line = line};
+    assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+    return list;
+}
+
+static void id3v2_writes_a_picture_given_as_a_url_as_a_linked_apic(void **state)
+{
+    (void)state;
+    chaptag_chapters *list = one_with_image("https://e.x/a.jpg?s=1", 1);
+    static const uint8_t want[] = {
+        'A', 'P', 'I', 'C', 0, 0, 0, 28, 0, 0,                     /* size 28 */
+        0,                                                         /* ISO-8859-1 */
+        '-', '-', '>', 0,                                          /* MIME type: a link */
+        0,                                                         /* picture type: other */
+        0,                                                         /* empty description */
+        'h', 't', 't', 'p', 's', ':', '/', '/', 'e', '.', 'x', '/', /* the URL, no NUL */
+        'a', '.', 'j', 'p', 'g', '?', 's', '=', '1',
+    };
+    for (int version = 3; version <= 4; version++) {
+        ct_buf desc = CT_BUF_INIT;
+        ct_buf out = render(NULL, list, version, 1000, &desc, NULL);
+        assert_bytes_equal(out.data + out.len - sizeof want, sizeof want, want, sizeof want);
+        ct_buf_put_u8(&desc, 0);
+        assert_non_null(strstr((const char *)desc.data, "\"x\", image link ("));
+        ct_id3_tag *tag = reparse(version, &out);
+        chaptag_chapters *back = chapters_of(tag);
+        const chaptag_chapter *c = chaptag_chapters_get(back, 0);
+        assert_string_equal(c->image, "https://e.x/a.jpg?s=1");
+        assert_null(c->image_data);
+        assert_int_equal(chaptag_chapter_image_kind(c), CHAPTAG_IMAGE_LINK);
+        ct_buf again = render(tag, back, version, 1000, NULL, NULL); /* the same bytes again */
+        assert_bytes_equal(again.data, again.len, out.data, out.len);
+        ct_buf_free(&again);
+        chaptag_chapters_free(back);
+        ct_id3v2_tag_free(tag);
+        ct_buf_free(&out);
+        ct_buf_free(&desc);
+    }
+    chaptag_chapters_free(list);
+}
+
+static void id3v2_refuses_a_picture_link_it_cannot_write_naming_the_line(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *url, *msg;
+    } bad[] = {
+        {"https://e.x/caf\xc3\xa9.jpg", "holds characters other than ASCII"},
+        {"https://e.x/\xe6\x97\xa5.png", "percent-encode them"},
+        {"https://e.x/\xff.png", "not valid UTF-8"},
+        {"https://e.x/a\n.png", "control characters"},
+        {"https://e.x/a\x7f.png", "control characters"},
+        {"ftp://e.x/a.png", "not an http or https address"},
+        {"data:image/png;base64,AAAA", "not an http or https address"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        chaptag_chapters *list = one_with_image(bad[i].url, 7);
+        ct_id3_render_opts opts = {3, "Chapters", 1000};
+        ct_buf out = CT_BUF_INIT;
+        chaptag_error err;
+        assert_int_equal(ct_id3v2_render_frames(NULL, list, &opts, &out, NULL, NULL, &err),
+                         CHAPTAG_ERR_INPUT);
+        assert_int_equal(err.line, 7);
+        assert_non_null(strstr(err.msg, bad[i].msg));
+        assert_non_null(strstr(err.msg, "picture link"));
+        ct_buf_free(&out);
+        chaptag_chapters_free(list);
+    }
+    chaptag_chapters *list = one_with_image("HTTP://E.X/%C3%A9.jpg", 7); /* encoded: written */
+    ct_buf out = render(NULL, list, 3, 1000, NULL, NULL);
+    ct_buf_free(&out);
+    chaptag_chapters_free(list);
+}
+
 static void id3v2_converts_a_v24_tag_to_v23(void **state)
 {
     (void)state;
@@ -1796,6 +1875,8 @@ int main(void)
         cmocka_unit_test(id3v2_round_trips_chapters_through_render_and_parse),
         cmocka_unit_test(id3v2_percent_encodes_url_characters_past_latin1),
         cmocka_unit_test(id3v2_writes_chapter_images_as_apic),
+        cmocka_unit_test(id3v2_writes_a_picture_given_as_a_url_as_a_linked_apic),
+        cmocka_unit_test(id3v2_refuses_a_picture_link_it_cannot_write_naming_the_line),
         cmocka_unit_test(id3v2_converts_a_v24_tag_to_v23),
         cmocka_unit_test(id3v2_converts_a_v23_tag_to_v24),
         cmocka_unit_test(id3v2_never_writes_an_empty_frame_when_converting),
