@@ -531,9 +531,10 @@ static chaptag_status image_path(const char *image, const char *dir,
     return CHAPTAG_OK;
 }
 
-/* Reads the picture at PATH for chapter CH; *TOTAL counts the bytes of the list's pictures. */
+/* Reads the picture at PATH for chapter INDEX, NAME being what messages call it; *TOTAL counts
+   the bytes of the list's pictures. */
 static chaptag_status read_image(chaptag_chapters *list, size_t index, const char *path,
-                                 uint64_t *total, chaptag_error *err)
+                                 const char *name, uint64_t *total, chaptag_error *err)
 {
     const chaptag_chapter *ch = chaptag_chapters_get(list, index);
     char *data = NULL;
@@ -543,11 +544,11 @@ static chaptag_status read_image(chaptag_chapters *list, size_t index, const cha
     const char *mime = st == CHAPTAG_OK ? image_type((unsigned char *)data, len) : NULL;
     *total += len;
     if (st != CHAPTAG_OK)
-        st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "cannot read the image %s: %s", ch->image,
+        st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "cannot read the image %s: %s", name,
                      e.msg);
     else if (mime == NULL)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the image %s is neither JPEG nor PNG",
-                     ch->image);
+                     name);
     else if (*total > MAX_IMAGES_TOTAL)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the pictures of the list pass %u MiB, "
                      "more than an ID3v2 tag can hold", MAX_IMAGES_TOTAL >> 20);
@@ -557,6 +558,96 @@ static chaptag_status read_image(chaptag_chapters *list, size_t index, const cha
         data = NULL;
     free(data);
     return st;
+}
+
+/* The value of hex digit C, or -1. */
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* The file name the http(s) URL of chapter CH's picture ends in: the last segment of its path,
+   query and fragment cut, percent-decoded (a '%' not followed by two hex digits stays); new.
+   A name that is empty, "." or "..", or holds a slash or NUL once decoded, is refused: it
+   names no file in a folder. */
+static chaptag_status link_file_name(const chaptag_chapter *ch, char **out, chaptag_error *err)
+{
+    const char *url = ch->image, *host = strstr(url, "://") + 3;
+    const char *end = host + strcspn(host, "?#");
+    const char *path = host + strcspn(host, "/?#"), *seg = end;
+    while (seg > path && seg[-1] != '/')
+        seg--;
+    char *name = ct_malloc((size_t)(end - seg) + 1);
+    if (name == NULL)
+        return ct_fail_nomem(err);
+    size_t n = 0;
+    bool bad = false;
+    for (const char *p = seg; p < end; p++) {
+        int hi = *p == '%' && end - p > 2 ? hex_value(p[1]) : -1;
+        int lo = hi >= 0 ? hex_value(p[2]) : -1;
+        char c = lo >= 0 ? (char)(hi << 4 | lo) : *p;
+        p += lo >= 0 ? 2 : 0;
+        bad = bad || c == '/' || c == '\0';
+        name[n++] = c;
+    }
+    name[n] = '\0';
+    if (bad || n == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+        free(name);
+        return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the picture link \"%.80s\" names no "
+                       "file to look for in --image-dir: the last part of its path is empty, "
+                       "\".\" or \"..\", or holds a slash", url);
+    }
+    *out = name;
+    return CHAPTAG_OK;
+}
+
+/* Looks the picture of chapter INDEX, an http(s) URL, up in the N_DIRS folders of IMAGE_DIRS
+   (in order) as the file its URL names, and loads the first found; a picture not found stays a
+   link. A file found must lie (symlinks resolved) inside one of those folders. */
+static chaptag_status find_linked_image(chaptag_chapters *list, size_t index,
+                                        const char *const *image_dirs, size_t n_dirs,
+                                        uint64_t *total, chaptag_error *err)
+{
+    const chaptag_chapter *ch = chaptag_chapters_get(list, index);
+    char *name = NULL, *path = NULL, *real = NULL, reason[128];
+    chaptag_status st = link_file_name(ch, &name, err);
+    for (size_t i = 0; i < n_dirs && st == CHAPTAG_OK && real == NULL; i++) {
+        size_t n = strlen(image_dirs[i]) + strlen(name) + 2;
+        free(path);
+        path = ct_malloc(n);
+        if (path != NULL)
+            snprintf(path, n, "%s/%s", image_dirs[i], name);
+        real = path != NULL ? ct_path_resolve(path) : NULL;
+        if (path == NULL)
+            st = ct_fail_nomem(err);
+        else if (real == NULL && errno != ENOENT && errno != ENOTDIR)
+            st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "cannot read the image %s: %s", path,
+                         ct_strerror(errno, reason, sizeof reason));
+    }
+    bool ok = false;
+    for (size_t i = 0; i < n_dirs && real != NULL && !ok; i++) {
+        char *root = ct_path_resolve(image_dirs[i]);
+        ok = root != NULL && inside(real, root);
+        free(root);
+    }
+    if (real != NULL && !ok)
+        st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the image %s lies outside the folders "
+                     "given with --image-dir", path);
+    else if (real != NULL)
+        st = read_image(list, index, real, path, total, err);
+    free(real);
+    free(path);
+    free(name);
+    return st;
+}
+
+/* True when S is an http or https address. */
+static bool web_address(const char *s)
+{
+    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
 }
 
 chaptag_status chaptag_chapters_load_images_from(chaptag_chapters *list, const char *chapter_file,
@@ -573,11 +664,14 @@ chaptag_status chaptag_chapters_load_images_from(chaptag_chapters *list, const c
         char *path = NULL;
         if (ch->image_data != NULL)
             total += ch->image_len;
-        if (ch->image == NULL || ch->image_data != NULL || ct_is_url(ch->image))
+        chaptag_image_kind kind = chaptag_chapter_image_kind(ch);
+        if (kind == CHAPTAG_IMAGE_LINK && n_dirs > 0 && web_address(ch->image))
+            st = find_linked_image(list, i, image_dirs, n_dirs, &total, err);
+        if (kind != CHAPTAG_IMAGE_FILE)
             continue;
         st = image_path(ch->image, dir, image_dirs, n_dirs, ch->line, &path, err);
         if (st == CHAPTAG_OK)
-            st = read_image(list, i, path, &total, err);
+            st = read_image(list, i, path, ch->image, &total, err);
         free(path);
     }
     free(dir);

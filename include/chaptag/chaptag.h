@@ -205,7 +205,13 @@ CHAPTAG_API chaptag_status chaptag_chapters_load_images(chaptag_chapters *list,
 /* As chaptag_chapters_load_images(), where a picture must be a regular file of at most 16 MiB
    lying (symlinks resolved) inside the chapter file's folder or one of the N_DIRS folders of
    IMAGE_DIRS, and all pictures of the list together at most 240 MiB; anything else is
-   CHAPTAG_ERR_INPUT naming the chapter's line. */
+   CHAPTAG_ERR_INPUT naming the chapter's line.
+   An image given as an http or https URL is looked up as a file in the folders of IMAGE_DIRS,
+   in order (not in the chapter file's folder, unless it is one of them): the URL's last path
+   segment, its query and fragment cut and percent-decoded ("https://x.org/art/ep%201.jpg?w=600"
+   is "ep 1.jpg"). The first file found is loaded under the same rules (image keeps the URL);
+   none found, the picture stays a link. A segment that is empty, "." or "..", or holds a slash
+   once decoded is CHAPTAG_ERR_INPUT. */
 CHAPTAG_API chaptag_status chaptag_chapters_load_images_from(chaptag_chapters *list,
                                                              const char *chapter_file,
                                                              const char *const *image_dirs,

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "id3v2.h"
@@ -562,6 +564,178 @@ static void a_tag_claiming_more_than_the_file_is_an_error_not_a_read_past_the_en
     free(tag);
 }
 
+/* ---- pictures given as URLs -------------------------------------------------------------- */
+
+/* A list of chapters 500 ms apart titled by their line, 1 up; chapter i's image is IMAGES[i]
+   (NULL: none). */
+static chaptag_chapters *with_images(const char *const *images, size_t n)
+{
+    chaptag_chapters *l = chaptag_chapters_new();
+    for (size_t i = 0; i < n; i++) {
+        char title[16];
+        snprintf(title, sizeof title, "line %zu", i + 1);
+        chaptag_chapter ch = {.start_ms = i * 500, .end_ms = CHAPTAG_TIME_NONE, .title = title,
+                              .image = images[i], .line = (unsigned)(i + 1)};
+        assert_int_equal(chaptag_chapters_add(l, &ch, NULL), CHAPTAG_OK);
+    }
+    return l;
+}
+
+/* How many of W's warnings hold PART; *LINE gets the line of the last such. */
+static size_t n_warned(const ct_warnings *w, const char *part, unsigned *line)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->n; i++)
+        if (strstr(w->v[i].msg, part) != NULL) {
+            *line = w->v[i].line;
+            n++;
+        }
+    return n;
+}
+
+static void pictures_given_as_urls_become_linked_apics_noted_once(void **state)
+{
+    (void)state;
+    size_t len, out_len;
+    uint8_t *data = make_mp3(NULL, 0, 100, false, &len);
+    const char *images[] = {NULL, "https://e.x/1.jpg", "http://e.x/2.png"};
+    chaptag_chapters *l = with_images(images, 3);
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    ct_file *f = ct_file_memory(data, len);
+    ct_plan plan;
+    memset(&plan, 0, sizeof plan);
+    struct chaptag_report rep;
+    memset(&rep, 0, sizeof rep);
+    chaptag_error err = {0};
+    assert_int_equal(ct_backend_plan(&ct_backend_mp3, f, l, &o, &plan, &rep, &err), CHAPTAG_OK);
+    ct_file_close(f);
+    assert_true(rep.keeps & CT_KEEPS_PICTURE_LINKS);
+    unsigned line = 0;
+    assert_int_equal(n_warned(&rep.warnings, "most players show only embedded pictures", &line),
+                     1);
+    assert_int_equal(line, 2); /* the first chapter with a picture link */
+    assert_int_equal(n_warned(&rep.warnings, "2 chapter pictures given as a URL are", &line), 1);
+    assert_int_equal(n_warned(&rep.warnings, "--image-dir DIR", &line), 1);
+    ct_buf_put_u8(&rep.plan, 0);
+    assert_non_null(strstr((const char *)rep.plan.data, "\"line 2\", image link ("));
+    assert_non_null(strstr((const char *)rep.plan.data, "\"line 3\", image link ("));
+    assert_null(strstr((const char *)rep.plan.data, "\"line 1\", image"));
+    uint8_t *out = ct_test_apply_edits(data, len, &plan, &out_len);
+    ct_plan_free(&plan);
+    ct_buf_free(&rep.plan);
+    ct_warnings_clear(&rep.warnings);
+    chaptag_chapters *back = ct_test_read(&ct_backend_mp3, out, out_len, NULL);
+    assert_null(chaptag_chapters_get(back, 0)->image);
+    assert_string_equal(chaptag_chapters_get(back, 1)->image, "https://e.x/1.jpg");
+    assert_string_equal(chaptag_chapters_get(back, 2)->image, "http://e.x/2.png");
+    assert_null(chaptag_chapters_get(back, 2)->image_data);
+    assert_int_equal(n_edits(out, out_len, l), 0);    /* the same list again: nothing */
+    assert_int_equal(n_edits(out, out_len, back), 0); /* and what it reads back as */
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
+/* Loads the pictures of a one-chapter list (line 1) whose image is URL, the chapter file being
+   LIST_PATH and the folders DIRS (N of them) given with --image-dir. Returns the status; on
+   success *BYTES gets the first byte of the picture loaded, or -1 when it stayed a link. */
+static chaptag_status load_link(const char *url, const char *list_path, const char *const *dirs,
+                                size_t n, int *byte, chaptag_error *err)
+{
+    chaptag_chapters *l = with_images(&url, 1);
+    chaptag_status st = chaptag_chapters_load_images_from(l, list_path, dirs, n, err);
+    const chaptag_chapter *ch = chaptag_chapters_get(l, 0);
+    if (st == CHAPTAG_OK) {
+        assert_string_equal(ch->image, url); /* the image keeps its URL */
+        *byte = ch->image_data ? ch->image_data[ch->image_len - 1] : -1;
+        if (ch->image_data != NULL)
+            assert_int_equal(chaptag_chapter_image_kind(ch), CHAPTAG_IMAGE_EMBEDDED);
+    } else {
+        assert_int_equal(err->line, 1);
+    }
+    chaptag_chapters_free(l);
+    return st;
+}
+
+/* Writes a JPEG whose last byte is LAST to DIR/NAME. */
+static void write_jpeg(const char *dir, const char *name, uint8_t last)
+{
+    uint8_t jpeg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0, last};
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    ct_test_write_file(path, jpeg, sizeof jpeg);
+}
+
+static void image_dir_folders_are_searched_for_the_file_a_picture_url_names(void **state)
+{
+    (void)state;
+    char *top = ct_test_tmpdir(), a[600], b[600], list[600], out[600];
+    snprintf(a, sizeof a, "%s/a", top);
+    snprintf(b, sizeof b, "%s/b", top);
+    snprintf(list, sizeof list, "%s/chapters.json", top);
+    snprintf(out, sizeof out, "%s/out.jpg", top);
+    assert_int_equal(mkdir(a, 0700), 0);
+    assert_int_equal(mkdir(b, 0700), 0);
+    write_jpeg(a, "cover.jpg", 1);
+    write_jpeg(b, "cover.jpg", 2); /* a comes first */
+    write_jpeg(b, "only-b.jpg", 3);
+    write_jpeg(b, "cover art.jpg", 4);
+    write_jpeg(top, "beside-the-list.jpg", 5);
+    write_jpeg(top, "out.jpg", 6);
+    const char *dirs[] = {a, b};
+    chaptag_error err = {0};
+    int byte;
+    struct {
+        const char *url;
+        int byte;
+    } ok[] = {
+        {"https://e.x/img/cover.jpg", 1},
+        {"HTTPS://e.x/only-b.jpg", 3},
+        {"https://e.x/img/cover.jpg?w=300&h=300#top", 1},  /* query and fragment cut */
+        {"http://e.x/cover%20art.jpg", 4},                 /* percent-decoded */
+        {"http://e.x/cover%20art.jpg?x=/a/b", 4},          /* a slash in the query */
+        {"https://e.x/a/../cover.jpg", 1},                 /* the last segment counts */
+        {"https://e.x/missing.jpg", -1},                   /* not found: stays a link */
+        {"https://e.x/beside-the-list.jpg", -1},           /* the list's folder: not searched */
+        {"https://e.x/cover%2.jpg", -1},                   /* a stray '%' stays */
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        assert_int_equal(load_link(ok[i].url, list, dirs, 2, &byte, &err), CHAPTAG_OK);
+        if (byte != ok[i].byte)
+            fail_msg("%s: got %d, want %d", ok[i].url, byte, ok[i].byte);
+    }
+    static const char *const refused[] = {
+        "https://e.x/img/..%2F..%2Fout.jpg", "https://e.x/img/%2e%2E", "https://e.x/img/.",
+        "https://e.x/img/", "https://e.x", "https://e.x?q=a.jpg", "https://e.x/a%2Fb.jpg",
+        "https://e.x/a%00.jpg",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        if (load_link(refused[i], list, dirs, 2, &byte, &err) != CHAPTAG_ERR_INPUT)
+            fail_msg("%s was not refused", refused[i]);
+        assert_non_null(strstr(err.msg, "names no file"));
+    }
+    /* without --image-dir no URL is looked up, so none is refused */
+    assert_int_equal(load_link("https://e.x/img/", list, NULL, 0, &byte, &err), CHAPTAG_OK);
+    assert_int_equal(load_link("https://e.x/cover.jpg", list, NULL, 0, &byte, &err), CHAPTAG_OK);
+    assert_int_equal(byte, -1);
+    /* a file found is checked as a local one: JPEG or PNG, inside the folders given */
+    char path[700];
+    snprintf(path, sizeof path, "%s/text.jpg", a);
+    ct_test_write_file(path, "hello", 5);
+    assert_int_equal(load_link("https://e.x/text.jpg", list, dirs, 2, &byte, &err),
+                     CHAPTAG_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "neither JPEG nor PNG"));
+    assert_non_null(strstr(err.msg, "a/text.jpg"));
+    snprintf(path, sizeof path, "%s/link.jpg", a);
+    assert_int_equal(symlink(out, path), 0);
+    assert_int_equal(load_link("https://e.x/link.jpg", list, dirs, 2, &byte, &err),
+                     CHAPTAG_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "outside the folders"));
+    ct_test_rmdir(top);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -579,6 +753,8 @@ int main(void)
         cmocka_unit_test(stacked_tags_merge_into_one_tag_without_repeated_frames),
         cmocka_unit_test(a_file_that_is_not_mpeg_audio_is_an_audio_error),
         cmocka_unit_test(a_tag_claiming_more_than_the_file_is_an_error_not_a_read_past_the_end),
+        cmocka_unit_test(pictures_given_as_urls_become_linked_apics_noted_once),
+        cmocka_unit_test(image_dir_folders_are_searched_for_the_file_a_picture_url_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
