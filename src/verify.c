@@ -54,6 +54,23 @@ static void check_chapters(const chaptag_chapters *list, uint64_t duration, ct_f
     }
 }
 
+/* Links players read differently from what the file says, in every container, naming the
+   readers and where their behaviour comes from (their code). Hidden chapters exist in ID3v2
+   alone; its lint says who shows them anyway. */
+static void check_readers(const chaptag_chapters *list, ct_findings *f)
+{
+    for (size_t i = 0; i < chaptag_chapters_count(list); i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        if (ch->url != NULL && strpbrk(ch->url, "+%") != NULL)
+            ct_find(f, CHAPTAG_WARNING, "url-decoded-again",
+                    "AntennaPod (its ID3 ChapterReader passes WXXX through URLDecoder.decode) and "
+                    "MNAVChapters-based iOS apps percent-decode the link, so '+' becomes a space "
+                    "and %xx a character: the link they open differs",
+                    "chapter %zu links to \"%.120s\", which holds '%c'", i + 1, ch->url,
+                    strchr(ch->url, '%') != NULL ? '%' : '+');
+    }
+}
+
 /* True when two optional strings differ. */
 static bool differ(const char *a, const char *b)
 {
@@ -77,6 +94,14 @@ static void compare_one(size_t i, const chaptag_chapter *have, const chaptag_cha
         ct_find_line(f, CHAPTAG_ERROR, "url-differs", want->line,
                      "chapter %zu links to \"%s\" in the file, not \"%s\"", i + 1,
                      have->url ? have->url : "(nothing)", want->url);
+    if (want->url == NULL && have->url != NULL)
+        ct_find_line(f, CHAPTAG_WARNING, "url-extra", want->line,
+                     "chapter %zu links to \"%s\" in the file; the chapter file has no link",
+                     i + 1, have->url);
+    if (chaptag_chapter_image_kind(want) == CHAPTAG_IMAGE_LINK && differ(have->image, want->image))
+        ct_find_line(f, CHAPTAG_ERROR, "image-differs", want->line,
+                     "chapter %zu links to the picture \"%s\" in the file, not \"%s\"", i + 1,
+                     have->image ? have->image : "(nothing)", want->image);
     if (want->image_data != NULL &&
         (have->image_data == NULL || have->image_len != want->image_len ||
          memcmp(have->image_data, want->image_data, want->image_len) != 0))
@@ -115,6 +140,7 @@ void ct_verify_chapters(const chaptag_chapters *list, const chaptag_file_info *i
                         const chaptag_chapters *expected, ct_findings *f)
 {
     check_chapters(list, info->duration_ms, f);
+    check_readers(list, f);
     if (expected != NULL)
         compare(list, expected, f);
 }

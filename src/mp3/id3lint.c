@@ -293,9 +293,11 @@ static void lint_toc(elements *e, ct_findings *out)
     for (size_t i = 0; n_top > 0 && i < e->n; i++)
         unlisted += !e->v[i].is_toc && !e->v[i].listed;
     if (unlisted > 0)
-        ct_find(out, CHAPTAG_WARNING, "chap-not-in-toc", "Apple's players hide such chapters, "
-                "FFmpeg-based ones show them (deliberate for toc: false chapters)",
-                "%zu CHAP frames are in no table of contents", unlisted);
+        ct_find(out, CHAPTAG_WARNING, "chap-not-in-toc", "Apple's players hide such chapters; "
+                "FFmpeg-based players and AntennaPod (its ID3 ChapterReader reads every CHAP and "
+                "never CTOC) show them anyway, so toc: false hides them only from some",
+                "%zu CHAP frame%s in no table of contents", unlisted,
+                unlisted == 1 ? " is" : "s are");
     if (nested)
         ct_find(out, CHAPTAG_NOTE, "nested-ctoc", "readers that walk only the top-level CTOC "
                 "see its first entries, not the chapters below them", "the table of contents "

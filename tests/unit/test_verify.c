@@ -205,10 +205,56 @@ static void a_long_message_is_cut_not_overrun(void **state)
     ct_findings_clear(&f);
 }
 
+/* Two one-chapter lists that differ only in the link and picture link given. */
+static chaptag_chapters *linked_list(const char *url, const char *image)
+{
+    chaptag_chapters *list = chaptag_chapters_new();
+    chaptag_chapter ch = {.end_ms = CHAPTAG_TIME_NONE, .title = "A", .url = url, .image = image,
+                          .line = 4};
+    assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+    return list;
+}
+
+static void links_players_decode_again_are_warned_and_compared(void **state)
+{
+    (void)state;
+    chaptag_file_info info = info_of(60000);
+    static const char *const clean[] = {"https://e.example/a", "https://e.example/a?b=c"};
+    static const char *const decoded[] = {"https://e.example/a+b", "https://e.example/a%20b"};
+    for (size_t i = 0; i < 2; i++) {
+        ct_findings f = {0};
+        chaptag_chapters *list = linked_list(clean[i], NULL);
+        ct_verify_chapters(list, &info, list, &f);
+        assert_int_equal(f.n, 0);
+        ct_findings_clear(&f);
+        chaptag_chapters_free(list);
+        list = linked_list(decoded[i], NULL);
+        ct_verify_chapters(list, &info, NULL, &f);
+        const chaptag_finding *x = found(&f, "url-decoded-again");
+        assert_non_null(x);
+        assert_int_equal(x->severity, CHAPTAG_WARNING);
+        assert_non_null(strstr(x->why, "AntennaPod"));
+        ct_findings_clear(&f);
+        chaptag_chapters_free(list);
+    }
+    /* a file's link the chapter file lacks, and a picture link that differs */
+    chaptag_chapters *have = linked_list("https://e.example/a", "https://e.example/1.jpg");
+    chaptag_chapters *want = linked_list(NULL, "https://e.example/2.jpg");
+    ct_findings f = {0};
+    ct_verify_chapters(have, &info, want, &f);
+    assert_int_equal(found(&f, "url-extra")->severity, CHAPTAG_WARNING);
+    assert_int_equal(found(&f, "image-differs")->severity, CHAPTAG_ERROR);
+    assert_int_equal(found(&f, "image-differs")->line, 4);
+    ct_findings_clear(&f);
+    chaptag_chapters_free(have);
+    chaptag_chapters_free(want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_clean_list_has_no_findings),
+        cmocka_unit_test(links_players_decode_again_are_warned_and_compared),
         cmocka_unit_test(an_empty_list_is_an_error),
         cmocka_unit_test(players_trip_on_late_untitled_and_past_end_chapters),
         cmocka_unit_test(an_unknown_duration_checks_nothing_against_the_end),
