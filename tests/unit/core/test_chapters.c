@@ -314,10 +314,49 @@ static void warnings_added_by_parsers_are_listed_in_order(void **state)
     chaptag_chapters_free(list);
 }
 
+static void chapters_get_and_set_links_and_tell_a_picture_link_from_bytes(void **state)
+{
+    (void)state;
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    chaptag_chapters *list = chaptag_chapters_new();
+    chaptag_chapter ch = {.end_ms = CHAPTAG_TIME_NONE, .title = "a"};
+    assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+    const chaptag_chapter *got = chaptag_chapters_get(list, 0);
+    assert_null(chaptag_chapter_url(got));
+    assert_int_equal(chaptag_chapter_image_kind(got), CHAPTAG_IMAGE_NONE);
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_chapters_set_url(list, 0, "https://e.example/x", &err), CHAPTAG_OK);
+    assert_string_equal(chaptag_chapter_url(got), "https://e.example/x");
+    assert_int_equal(chaptag_chapters_set_url(list, 0, NULL, &err), CHAPTAG_OK);
+    assert_null(chaptag_chapter_url(got));
+    assert_int_equal(chaptag_chapters_set_url(list, 1, "https://e.example/", &err),
+                     CHAPTAG_ERR_INPUT);
+    assert_string_equal(err.msg, "there is no chapter 2");
+    /* a local file not loaded yet, loaded bytes, then a link that drops the bytes */
+    ch = (chaptag_chapter){.start_ms = 1, .end_ms = CHAPTAG_TIME_NONE, .image = "pics/a.png"};
+    assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+    got = chaptag_chapters_get(list, 1);
+    assert_int_equal(chaptag_chapter_image_kind(got), CHAPTAG_IMAGE_FILE);
+    unsigned char *bytes = malloc(sizeof png);
+    memcpy(bytes, png, sizeof png);
+    assert_true(ct_chapters_set_image(list, 1, bytes, sizeof png, "image/png"));
+    assert_int_equal(chaptag_chapter_image_kind(got), CHAPTAG_IMAGE_EMBEDDED);
+    assert_int_equal(chaptag_chapters_set_image_link(list, 1, "https://e.example/a.png", &err),
+                     CHAPTAG_OK);
+    assert_int_equal(chaptag_chapter_image_kind(got), CHAPTAG_IMAGE_LINK);
+    assert_null(got->image_data);
+    assert_null(got->image_mime);
+    assert_string_equal(got->image, "https://e.example/a.png");
+    assert_int_equal(chaptag_chapters_set_image_link(list, 1, NULL, &err), CHAPTAG_OK);
+    assert_int_equal(chaptag_chapter_image_kind(got), CHAPTAG_IMAGE_NONE);
+    chaptag_chapters_free(list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chapters_add_copies_every_string_and_makes_a_null_title_empty),
+        cmocka_unit_test(chapters_get_and_set_links_and_tell_a_picture_link_from_bytes),
         cmocka_unit_test(chapters_add_copies_image_bytes_and_keeps_a_mime_only_with_them),
         cmocka_unit_test(chapters_add_grows_past_its_first_allocation),
         cmocka_unit_test(chapters_add_fails_cleanly_when_memory_runs_out),
