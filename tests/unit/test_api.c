@@ -326,6 +326,52 @@ static void links_must_be_web_addresses(void **state)
     }
 }
 
+/* The warnings of REP joined by '|'. */
+static const char *report_warnings(const chaptag_report *rep, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < chaptag_report_warning_count(rep); i++)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%u:%s", i ? "|" : "",
+                 chaptag_report_warning(rep, i)->line, chaptag_report_warning(rep, i)->msg);
+    return buf;
+}
+
+static void what_a_container_cannot_hold_is_said_once_per_kind(void **state)
+{
+    (void)state;
+    static const unsigned char jpeg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10};
+    const char *wav = ct_test_path("unkept.wav", 0);
+    write_wav(wav);
+    chaptag_chapters *l = chaptag_chapters_new();
+    for (unsigned i = 0; i < 4; i++) {
+        chaptag_chapter ch = {.start_ms = 100 * i, .end_ms = CHAPTAG_TIME_NONE, .title = "A",
+                              .line = 10 + i};
+        ch.url = i > 0 ? "https://example.com/x" : NULL;
+        ch.image = i == 2 ? "https://example.com/p.jpg" : NULL;
+        ch.image_data = i == 3 ? jpeg : NULL;
+        ch.image_len = i == 3 ? sizeof jpeg : 0;
+        ch.image_mime = i == 3 ? "image/jpeg" : NULL;
+        assert_int_equal(chaptag_chapters_add(l, &ch, NULL), CHAPTAG_OK);
+    }
+    chaptag_report *rep = NULL;
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_embed(wav, l, NULL, &rep, &err), CHAPTAG_OK);
+    char buf[1024];
+    assert_string_equal(report_warnings(rep, buf, sizeof buf),
+                        "11:3 chapter links are not written: WAV chapters as chaptag writes them "
+                        "have no place for links|"
+                        "13:1 chapter picture is not written: WAV chapters as chaptag writes "
+                        "them have no place for pictures|"
+                        "12:1 chapter picture given as a URL is not written: WAV chapters hold "
+                        "no picture links");
+    chaptag_report_free(rep);
+    chaptag_chapters *back = read_ok(wav, NULL);
+    assert_int_equal(chaptag_chapters_count(back), 4);
+    assert_null(chaptag_chapters_get(back, 1)->url);
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(l);
+}
+
 static void file_kinds_are_told_by_content(void **state)
 {
     (void)state;
@@ -437,6 +483,7 @@ int main(void)
         cmocka_unit_test(a_write_that_reads_back_wrong_is_undone),
         cmocka_unit_test(a_chapter_file_reaches_no_picture_outside_its_folders),
         cmocka_unit_test(links_must_be_web_addresses),
+        cmocka_unit_test(what_a_container_cannot_hold_is_said_once_per_kind),
         cmocka_unit_test(file_kinds_are_told_by_content),
         cmocka_unit_test(the_api_holds_in_several_threads_at_once),
         cmocka_unit_test(taglib_reads_the_standard_tags),
