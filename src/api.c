@@ -570,9 +570,9 @@ static int hex_value(char c)
 }
 
 /* The file name the http(s) URL of chapter CH's picture ends in: the last segment of its path,
-   query and fragment cut, percent-decoded (a '%' not followed by two hex digits stays); new.
-   A name that is empty, "." or "..", or holds a slash or NUL once decoded, is refused: it
-   names no file in a folder. */
+   query and fragment cut, percent-decoded (a '%' not followed by two hex digits stays); new,
+   or NULL when the path ends in a slash (a folder: nothing to look for). A name that is "."
+   or "..", or holds a slash or NUL once decoded, is refused: it names no file in a folder. */
 static chaptag_status link_file_name(const chaptag_chapter *ch, char **out, chaptag_error *err)
 {
     const char *url = ch->image, *host = strstr(url, "://") + 3;
@@ -594,11 +594,15 @@ static chaptag_status link_file_name(const chaptag_chapter *ch, char **out, chap
         name[n++] = c;
     }
     name[n] = '\0';
-    if (bad || n == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+    if (bad || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
         free(name);
         return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the picture link \"%.80s\" names no "
-                       "file to look for in --image-dir: the last part of its path is empty, "
-                       "\".\" or \"..\", or holds a slash", url);
+                       "file to look for in --image-dir: the last part of its path is \".\" or "
+                       "\"..\", or holds a slash", url);
+    }
+    if (n == 0) { /* "https://cdn.example/art/": a folder, no file to look for; stays a link */
+        free(name);
+        name = NULL;
     }
     *out = name;
     return CHAPTAG_OK;
@@ -614,7 +618,7 @@ static chaptag_status find_linked_image(chaptag_chapters *list, size_t index,
     const chaptag_chapter *ch = chaptag_chapters_get(list, index);
     char *name = NULL, *path = NULL, *real = NULL, reason[128];
     chaptag_status st = link_file_name(ch, &name, err);
-    for (size_t i = 0; i < n_dirs && st == CHAPTAG_OK && real == NULL; i++) {
+    for (size_t i = 0; name != NULL && i < n_dirs && st == CHAPTAG_OK && real == NULL; i++) {
         size_t n = strlen(image_dirs[i]) + strlen(name) + 2;
         free(path);
         path = ct_malloc(n);
