@@ -134,7 +134,7 @@ static chaptag_status mp4_read(void *state, chaptag_chapters *list, chaptag_file
                 "chapters are read from Nero chpl", qt_st != CHAPTAG_OK ? "damaged" : "empty",
                 qt_st != CHAPTAG_OK ? qt_err.msg : "no samples");
     else if (st == CHAPTAG_OK && trak != NULL && chpl != NULL)
-        ct_mp4_compare_flavours(qt, nero, ct_chapters_warnings(list));
+        ct_mp4_compare_flavours(qt, nero, ct_chapters_warnings(list), NULL);
     if (st == CHAPTAG_OK && mp->n_moov > 1)
         ct_warn(ct_chapters_warnings(list), 0, "the file has %zu moov boxes (an edit was "
                 "interrupted); the first is read, as players do, and the next embed or strip "
@@ -170,8 +170,9 @@ static void describe(const embed_job *j, const new_sizes *ns, struct chaptag_rep
         ct_buf_printf(&rep->plan, "udta/chpl: Nero chapters, %zu entries\n", n);
     for (size_t i = 0; i < n; i++) {
         const chaptag_chapter *ch = chaptag_chapters_get(j->list, i);
-        ct_buf_printf(&rep->plan, "  chapter %zu: %s \"%s\"\n", i + 1, ct_time_str(ch->start_ms, a),
-                      ch->title);
+        ct_buf_printf(&rep->plan, "  chapter %zu: %s \"%s\"%s%s\n", i + 1,
+                      ct_time_str(ch->start_ms, a), ch->title,
+                      j->qt && ch->url ? ", link " : "", j->qt && ch->url ? ch->url : "");
     }
 }
 
@@ -193,7 +194,9 @@ static chaptag_status mp4_plan(void *state, const chaptag_chapters *list,
     j.qt = list != NULL && opts->mp4_style != CHAPTAG_MP4_NERO;
     j.nero = list != NULL && opts->mp4_style != CHAPTAG_MP4_QT;
     if (j.nero && !j.qt) /* chpl alone is what reads back: its titles are cut */
-        rep->title_cut = CHPL_MAX;
+        rep->title_cut = CHPL_TITLE_MAX;
+    if (j.qt) /* the text samples carry links; pictures are not written (yet) */
+        rep->keeps = CT_KEEPS_LINKS;
     if (j.nero && !j.qt && n > CHPL_MAX) /* nothing would hold them: say so, write nothing */
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%zu chapters: Nero chpl holds at most 255; "
                        "use --mp4-style both or qt", n);

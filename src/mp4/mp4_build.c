@@ -1,6 +1,7 @@
 /* Building chaptag's chapter boxes: the QuickTime chapter track (a disabled text track of
    timescale 1000, with the gmhd, stsd and edit list Apple's players need; reference §4) with
-   its text samples, and the Nero chpl payload. */
+   its text samples, each chapter's link in an href box (3GPP TS 26.245 TextHyperTextBox,
+   reference §9), and the Nero chpl payload. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,13 +13,37 @@
 
 static const uint8_t encd_box[12] = {0, 0, 0, 12, 'e', 'n', 'c', 'd', 0, 0, 1, 0};
 
-/* One chapter sample: 16-bit length, UTF-8 title (cut on a character boundary), encd box. */
-static void put_sample(const char *title, ct_buf *b)
+/* The characters (code points) of the N bytes of UTF-8 at S: the bytes that start one. */
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return chars;
+}
+
+/* The link of a sample: an href box spanning the whole title (its LEN bytes), no alt text. */
+static void put_href(const char *title, size_t len, const char *url, ct_buf *b)
+{
+    size_t at = ct_box_begin(b, "href");
+    ct_buf_put_u16be(b, 0);                                 /* startCharOffset */
+    ct_buf_put_u16be(b, (unsigned)utf8_chars(title, len)); /* endCharOffset */
+    ct_buf_put_u8(b, (unsigned)strlen(url));
+    ct_buf_put(b, url, strlen(url));
+    ct_buf_put_u8(b, 0); /* altLength */
+    ct_box_end(b, at);
+}
+
+/* One chapter sample: 16-bit length, UTF-8 title (cut on a character boundary), encd box,
+   then the href box of URL (NULL: none, or at most CT_MP4_URL_MAX bytes). */
+static void put_sample(const char *title, const char *url, ct_buf *b)
 {
     size_t len = ct_utf8_cut(title, strlen(title), QT_TITLE_MAX);
     ct_buf_put_u16be(b, (unsigned)len);
     ct_buf_put(b, title, len);
     ct_buf_put(b, encd_box, sizeof encd_box);
+    if (url != NULL)
+        put_href(title, len, url, b);
 }
 
 chaptag_status ct_mp4_make_samples(const chaptag_chapters *list, uint64_t duration_ms,
@@ -26,6 +51,12 @@ chaptag_status ct_mp4_make_samples(const chaptag_chapters *list, uint64_t durati
 {
     size_t n = chaptag_chapters_count(list);
     memset(q, 0, sizeof *q);
+    for (size_t i = 0; i < n; i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        if (ch->url != NULL && strlen(ch->url) > CT_MP4_URL_MAX)
+            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the link is %zu bytes; an MP4 "
+                           "chapter link holds at most %d", strlen(ch->url), CT_MP4_URL_MAX);
+    }
     q->filler = chaptag_chapters_get(list, 0)->start_ms > 0;
     q->n = n + q->filler;
     q->sizes = ct_calloc(q->n, sizeof *q->sizes);
@@ -34,7 +65,7 @@ chaptag_status ct_mp4_make_samples(const chaptag_chapters *list, uint64_t durati
         return ct_fail_nomem(err);
     size_t k = 0;
     if (q->filler) {
-        put_sample("", &q->data);
+        put_sample("", NULL, &q->data);
         q->sizes[k] = 2 + sizeof encd_box;
         q->deltas[k++] = chaptag_chapters_get(list, 0)->start_ms;
     }
@@ -44,7 +75,7 @@ chaptag_status ct_mp4_make_samples(const chaptag_chapters *list, uint64_t durati
         if (strlen(ch->title) > QT_TITLE_MAX)
             ct_warn(w, ch->line, "the title is cut to %d bytes in the QuickTime chapter track",
                     QT_TITLE_MAX);
-        put_sample(ch->title, &q->data);
+        put_sample(ch->title, ch->url, &q->data);
         q->sizes[k] = (uint32_t)(q->data.len - before);
         uint64_t next = i + 1 < n ? chaptag_chapters_get(list, i + 1)->start_ms : duration_ms;
         q->deltas[k] = next - ch->start_ms;
@@ -100,7 +131,8 @@ static void put_stsd(ct_buf *b)
     ct_box_end(b, stsd);
 }
 
-/* Sample tables for Q, all samples in one chunk at SAMPLES_OFF. */
+/* Sample tables for Q: one sample per chunk (music-metadata reads no other layout), the
+   samples back to back from SAMPLES_OFF. */
 static void put_stbl(ct_buf *b, const qt_samples *q, uint64_t samples_off)
 {
     size_t stbl = ct_box_begin(b, "stbl");
@@ -116,9 +148,9 @@ static void put_stbl(ct_buf *b, const qt_samples *q, uint64_t samples_off)
     at = ct_box_begin(b, "stsc");
     ct_buf_put_u32be(b, 0);
     ct_buf_put_u32be(b, 1);
-    ct_buf_put_u32be(b, 1);              /* first chunk */
-    ct_buf_put_u32be(b, (uint32_t)q->n); /* samples per chunk */
-    ct_buf_put_u32be(b, 1);              /* sample description */
+    ct_buf_put_u32be(b, 1); /* first chunk */
+    ct_buf_put_u32be(b, 1); /* samples per chunk */
+    ct_buf_put_u32be(b, 1); /* sample description */
     ct_box_end(b, at);
     at = ct_box_begin(b, "stsz");
     ct_buf_put_u32be(b, 0);
@@ -127,14 +159,17 @@ static void put_stbl(ct_buf *b, const qt_samples *q, uint64_t samples_off)
     for (size_t i = 0; i < q->n; i++)
         ct_buf_put_u32be(b, q->sizes[i]);
     ct_box_end(b, at);
-    bool co64 = samples_off > UINT32_MAX;
+    uint64_t last = samples_off + q->data.len - (q->n ? q->sizes[q->n - 1] : 0);
+    bool co64 = last > UINT32_MAX;
     at = ct_box_begin(b, co64 ? "co64" : "stco");
     ct_buf_put_u32be(b, 0);
-    ct_buf_put_u32be(b, 1);
-    if (co64)
-        ct_buf_put_u64be(b, samples_off);
-    else
-        ct_buf_put_u32be(b, (uint32_t)samples_off);
+    ct_buf_put_u32be(b, (uint32_t)q->n);
+    uint64_t off = samples_off;
+    for (size_t i = 0; i < q->n; off += q->sizes[i++])
+        if (co64)
+            ct_buf_put_u64be(b, off);
+        else
+            ct_buf_put_u32be(b, (uint32_t)off);
     ct_box_end(b, at);
     ct_box_end(b, stbl);
 }
@@ -226,9 +261,10 @@ void ct_mp4_put_chpl(ct_buf *b, const chaptag_chapters *list, ct_warnings *w)
     ct_buf_put_u8(b, (unsigned)n);
     for (size_t i = 0; i < n; i++) {
         const chaptag_chapter *ch = chaptag_chapters_get(list, i);
-        size_t len = ct_utf8_cut(ch->title, strlen(ch->title), CHPL_MAX);
+        size_t len = ct_utf8_cut(ch->title, strlen(ch->title), CHPL_TITLE_MAX);
         if (len < strlen(ch->title))
-            ct_warn(w, ch->line, "the title is cut to %zu bytes in Nero chpl (255 at most)", len);
+            ct_warn(w, ch->line, "the title is cut to %zu bytes in Nero chpl (%d at most: "
+                    "AntennaPod loses every chapter after a longer one)", len, CHPL_TITLE_MAX);
         ct_buf_put_u64be(b, ch->start_ms * CT_MP4_CHPL_UNITS_PER_MS);
         ct_buf_put_u8(b, (unsigned)len);
         ct_buf_put(b, ch->title, len);

@@ -1,5 +1,6 @@
 /* Reading chapters from MP4: the QuickTime chapter track (text samples through stts, stsz,
-   stsc and stco/co64, shifted by its edit list; Apple QuickTime File Format, reference §4),
+   stsc and stco/co64, shifted by its edit list; Apple QuickTime File Format, reference §4;
+   each sample's link from its href box, 3GPP TS 26.245, reference §9),
    Nero moov/udta/chpl, and the iTunes tags dump shows from moov/udta/meta/ilst. */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,10 @@
 #define READ_TITLE_MAX 4096
 
 #define MAX_SAMPLES 1000000
+
+/* Of the boxes after a sample's text (encd, href of at most 265 bytes, styl, ...), this many
+   bytes are read. */
+#define READ_BOXES_MAX 1024
 
 chaptag_status ct_mp4_load_tables(ct_file *f, ct_box *trak, sample_tables *t, chaptag_error *err)
 {
@@ -105,17 +110,11 @@ static void edit_shift(const ct_box *trak, const mp4_file *m, uint64_t *delay_ms
     }
 }
 
-/* Appends the text of a chapter sample (16-bit length, then UTF-8 or UTF-16 with BOM) to OUT
+/* Appends the text of a chapter sample (LEN bytes of UTF-8 or UTF-16 with BOM at S) to OUT
    as a one-line UTF-8 title. */
-static void sample_title(const uint8_t *p, size_t size, ct_buf *out)
+static void sample_title(const uint8_t *s, size_t len, ct_buf *out)
 {
     ct_buf raw = CT_BUF_INIT;
-    size_t len = size >= 2 ? ct_load_u16be(p) : 0;
-    if (size < 2)
-        return;
-    if (len > size - 2) /* cut by the caller at READ_TITLE_MAX, or damaged */
-        len = size - 2;
-    const uint8_t *s = p + 2;
     if (len >= 2 && ((s[0] == 0xFE && s[1] == 0xFF) || (s[0] == 0xFF && s[1] == 0xFE)))
         ct_utf16_to_utf8(s, len, true, &raw);
     else if (ct_utf8_valid((const char *)s, len))
@@ -124,6 +123,60 @@ static void sample_title(const uint8_t *p, size_t size, ct_buf *out)
         ct_cp1252_to_utf8((const char *)s, len, &raw);
     ct_title_clean(raw.data ? (const char *)raw.data : "", raw.len, out);
     ct_buf_free(&raw);
+}
+
+/* True when the N bytes at P are a link a player may be handed: UTF-8, no control
+   characters. */
+static bool link_ok(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < 0x20 || p[i] == 0x7f)
+            return false;
+    return ct_utf8_valid((const char *)p, n);
+}
+
+/* Appends to OUT the link of the boxes after a sample's text (N bytes at P): the URL of the
+   first href box (3GPP TS 26.245 TextHyperTextBox) that holds one fit to use. Other boxes
+   (encd, styl, ...) are stepped over; a box that does not fit ends the walk. */
+static void sample_link(const uint8_t *p, size_t n, ct_buf *out)
+{
+    ct_reader r = ct_reader_make(p, n);
+    while (ct_reader_left(&r) >= 8) {
+        uint32_t size = ct_reader_u32be(&r);
+        const uint8_t *type = ct_reader_bytes(&r, 4);
+        if (size < 8 || size - 8 > ct_reader_left(&r))
+            return;
+        const uint8_t *body = ct_reader_bytes(&r, size - 8);
+        if (memcmp(type, "href", 4) != 0 || size < 13)
+            continue;
+        size_t len = body[4]; /* after the start and end character offsets */
+        if (len > 0 && len <= size - 13 && link_ok(body + 5, len)) {
+            ct_buf_put(out, body + 5, len);
+            return;
+        }
+    }
+}
+
+/* Reads sample S (a 16-bit length, the text, then boxes): its title, of at most
+   READ_TITLE_MAX bytes of text, to TITLE; its link, if any, to URL. */
+static chaptag_status read_sample(ct_file *f, const sample_ref *s, ct_buf *title, ct_buf *url,
+                                  chaptag_error *err)
+{
+    uint8_t head[2 + READ_TITLE_MAX + READ_BOXES_MAX], tail[READ_BOXES_MAX];
+    size_t n = s->size < sizeof head ? s->size : sizeof head;
+    chaptag_status st = ct_file_read(f, s->off, head, n, NULL, err);
+    if (st != CHAPTAG_OK || n < 2)
+        return st;
+    size_t len = ct_load_u16be(head);
+    if (len > s->size - 2) /* damaged */
+        len = s->size - 2;
+    sample_title(head + 2, len < READ_TITLE_MAX ? len : READ_TITLE_MAX, title);
+    size_t boxes = s->size - 2 - len < READ_BOXES_MAX ? s->size - 2 - len : READ_BOXES_MAX;
+    if (2 + len + boxes <= n)
+        sample_link(head + 2 + len, boxes, url);
+    else if ((st = ct_file_read(f, s->off + 2 + len, tail, boxes, NULL, err)) == CHAPTAG_OK)
+        sample_link(tail, boxes, url);
+    return st;
 }
 
 chaptag_status ct_mp4_read_qt_chapters(ct_file *f, const mp4_file *m, ct_box *trak,
@@ -138,33 +191,25 @@ chaptag_status ct_mp4_read_qt_chapters(ct_file *f, const mp4_file *m, ct_box *tr
         st = ct_mp4_expand_samples(&tabs, &s, &n, err);
     uint64_t delay_ms, media_start;
     edit_shift(trak, m, &delay_ms, &media_start);
-    uint8_t *buf = NULL;
     for (size_t i = 0; i < n && st == CHAPTAG_OK; i++) {
-        size_t size = s[i].size > READ_TITLE_MAX + 2 ? READ_TITLE_MAX + 2 : s[i].size;
-        uint8_t *nb = ct_realloc(buf, size ? size : 1);
-        if (nb == NULL) {
-            st = ct_fail_nomem(err);
-            break;
-        }
-        buf = nb;
-        st = ct_file_read(f, s[i].off, buf, size, NULL, err);
-        ct_buf title = CT_BUF_INIT;
-        if (st == CHAPTAG_OK)
-            sample_title(buf, size, &title);
+        ct_buf title = CT_BUF_INIT, url = CT_BUF_INIT;
+        st = read_sample(f, &s[i], &title, &url, err);
         ct_buf_put_u8(&title, 0);
-        if (!ct_buf_ok(&title))
+        ct_buf_put_u8(&url, 0);
+        if (st == CHAPTAG_OK && (!ct_buf_ok(&title) || !ct_buf_ok(&url)))
             st = ct_fail_nomem(err);
         uint64_t time = s[i].time >= media_start ? s[i].time - media_start : 0;
         chaptag_chapter ch = {0};
         ch.start_ms = delay_ms + time * 1000 / t->timescale;
         ch.end_ms = CHAPTAG_TIME_NONE;
         ch.title = (const char *)title.data;
-        bool filler = i == 0 && n > 1 && ch.start_ms == 0 && title.len == 1;
+        ch.url = url.len > 1 ? (const char *)url.data : NULL;
+        bool filler = i == 0 && n > 1 && ch.start_ms == 0 && title.len == 1 && ch.url == NULL;
         if (st == CHAPTAG_OK && !filler)
             st = chaptag_chapters_add(list, &ch, err);
         ct_buf_free(&title);
+        ct_buf_free(&url);
     }
-    free(buf);
     free(s);
     return st;
 }
@@ -204,8 +249,17 @@ chaptag_status ct_mp4_read_chpl(ct_file *f, ct_box *chpl, chaptag_chapters *list
     return st;
 }
 
+/* True when chpl title CUT is title FULL cut on a character boundary to 127 bytes (chaptag) or
+   255 (older tools). */
+static bool cut_for_chpl(const char *full, const char *cut)
+{
+    size_t n = strlen(full), k = strlen(cut);
+    return k < n && strncmp(full, cut, k) == 0 &&
+           (k == ct_utf8_cut(full, n, CHPL_TITLE_MAX) || k == ct_utf8_cut(full, n, CHPL_MAX));
+}
+
 void ct_mp4_compare_flavours(const chaptag_chapters *qt, const chaptag_chapters *nero,
-                             ct_warnings *w)
+                             ct_warnings *w, ct_warnings *notes)
 {
     size_t a = chaptag_chapters_count(qt), b = chaptag_chapters_count(nero), near = 0;
     char x[CT_TIME_STR_MAX], y[CT_TIME_STR_MAX];
@@ -220,8 +274,10 @@ void ct_mp4_compare_flavours(const chaptag_chapters *qt, const chaptag_chapters 
         else if (d > 1)
             ct_warn(w, 0, "chapter %zu starts at %s in the QuickTime track but at %s in chpl",
                     i + 1, ct_time_str(p->start_ms, x), ct_time_str(q->start_ms, y));
-        size_t lp = ct_utf8_cut(p->title, strlen(p->title), CHPL_MAX);
-        if (strlen(q->title) != lp || strncmp(p->title, q->title, lp) != 0)
+        if (cut_for_chpl(p->title, q->title) && notes != NULL)
+            ct_warn(notes, 0, "chapter %zu's title is cut to %zu bytes in chpl; the QuickTime "
+                    "track has it whole", i + 1, strlen(q->title));
+        else if (!cut_for_chpl(p->title, q->title) && strcmp(p->title, q->title) != 0)
             ct_warn(w, 0, "chapter %zu is \"%s\" in the QuickTime track but \"%s\" in chpl", i + 1,
                     p->title, q->title);
     }

@@ -20,6 +20,11 @@
 
 /* chpl counts and title lengths are single bytes. */
 #define CHPL_MAX 255
+/* chaptag cuts chpl titles to 127 bytes: AntennaPod reads the length as a signed byte and
+   loses every chapter after a longer title. */
+#define CHPL_TITLE_MAX 127
+/* A chapter link (href box) is a one-byte length and its bytes. */
+#define CT_MP4_URL_MAX 255
 
 /* What chaptag needs to know about one track. */
 typedef struct {
@@ -144,11 +149,12 @@ chaptag_status ct_mp4_read_qt_chapters(ct_file *f, const mp4_file *m, ct_box *tr
 chaptag_status ct_mp4_read_chpl(ct_file *f, ct_box *chpl, chaptag_chapters *list,
                                 chaptag_error *err);
 
-/* Warns about every way the two flavours differ. A chpl title cut to 255 bytes matches;
-   starts 1 ms apart (100 ns chpl units rounded one way, milliseconds the other: many
-   taggers) are summed up in one warning, not one per chapter. */
+/* Warns in W about every way the two flavours differ; starts 1 ms apart (100 ns chpl units
+   rounded one way, milliseconds the other: many taggers) are summed up in one warning, not
+   one per chapter. A chpl title that is the QuickTime title cut to 127 bytes (chaptag) or 255
+   (older tools) on a character boundary is no difference: it goes to NOTES (may be NULL). */
 void ct_mp4_compare_flavours(const chaptag_chapters *qt, const chaptag_chapters *nero,
-                             ct_warnings *w);
+                             ct_warnings *w, ct_warnings *notes);
 
 /* The standard tags dump shows, from the iTunes ilst in moov/udta/meta. */
 chaptag_status ct_mp4_read_standard_tags(ct_file *f, const mp4_file *m, chaptag_chapters *list,
@@ -156,17 +162,20 @@ chaptag_status ct_mp4_read_standard_tags(ct_file *f, const mp4_file *m, chaptag_
 
 /* ---- mp4_build.c ------------------------------------------------------------------------ */
 
+/* The text samples of LIST's chapters (and a filler first when the first starts after 0), each
+   with its link as an href box; a link over 255 bytes is an input error on its line. */
 chaptag_status ct_mp4_make_samples(const chaptag_chapters *list, uint64_t duration_ms,
                                    qt_samples *q, ct_warnings *w, chaptag_error *err);
 
 void ct_mp4_free_samples(qt_samples *q);
 
-/* The whole chapter trak: a disabled text track of timescale 1000 (reference §4). */
+/* The whole chapter trak: a disabled text track of timescale 1000 (reference §4), one sample
+   per chunk, the samples back to back from SAMPLES_OFF. */
 void ct_mp4_put_chapter_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64_t duration_ms,
                              uint32_t movie_timescale, uint64_t samples_off);
 
 /* The Nero chpl payload: version 1, a reserved word, a one-byte count, then for each chapter
-   its start in 100 ns units and its title cut to 255 bytes on a character boundary. */
+   its start in 100 ns units and its title cut to 127 bytes on a character boundary. */
 void ct_mp4_put_chpl(ct_buf *b, const chaptag_chapters *list, ct_warnings *w);
 
 /* ---- mp4_tree.c ------------------------------------------------------------------------- */

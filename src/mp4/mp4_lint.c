@@ -1,6 +1,6 @@
 /* What Apple's players, FFmpeg and mutagen trip on in MP4 chapters: a second tref, an enabled
-   or damaged chapter track, one flavour missing or short, the two flavours disagreeing, and
-   moov after mdat. */
+   or damaged chapter track, one flavour missing or short, the two flavours disagreeing (a chpl
+   title cut short is only noted), and moov after mdat. */
 #include <inttypes.h>
 
 #include "mp4_int.h"
@@ -71,12 +71,17 @@ chaptag_status ct_mp4_lint_file(ct_file *f, mp4_file *m, ct_findings *out, chapt
         ct_find(out, CHAPTAG_WARNING, "chpl-short", "players that prefer chpl hide the rest",
                 "Nero chpl holds %zu chapters, the QuickTime track %zu", b, a);
     if (st == CHAPTAG_OK && trak != NULL && chpl != NULL) {
-        ct_warnings w = {0};
-        ct_mp4_compare_flavours(qt, nero, &w);
+        ct_warnings w = {0}, notes = {0};
+        ct_mp4_compare_flavours(qt, nero, &w, &notes);
         for (size_t i = 0; i < w.n; i++)
             ct_find(out, CHAPTAG_WARNING, "flavours-disagree", "Apple's players and FFmpeg show "
                     "the QuickTime track, mutagen-based tools chpl", "%s", w.v[i].msg);
+        for (size_t i = 0; i < notes.n; i++)
+            ct_find(out, CHAPTAG_NOTE, "chpl-title-cut", "AntennaPod loses every chapter after a "
+                    "chpl title over 127 bytes, so chaptag cuts them there", "%s",
+                    notes.v[i].msg);
         ct_warnings_clear(&w);
+        ct_warnings_clear(&notes);
     }
     if (st == CHAPTAG_OK && !ct_mp4_moov_before_mdat(m))
         ct_find(out, CHAPTAG_NOTE, "moov-at-end", "players must fetch the end of the file "

@@ -104,6 +104,25 @@ static uint8_t *make_box(const char *type, const uint8_t *payload, size_t len, s
     return ct_buf_take(&b, out_len);
 }
 
+/* True when the chunks of the chapter track's tables T lie in the payload of mdat MD, the
+   first at its start: chaptag's layout, one sample per chunk or (earlier versions) all in
+   one. */
+static bool chunks_in(const sample_tables *t, const ct_box *md)
+{
+    unsigned v;
+    ct_reader r = ct_mp4_full_box(t->stco, &v);
+    uint32_t n = ct_reader_u32be(&r);
+    if (r.bad || n == 0 || n > ct_reader_left(&r) / (t->co64 ? 8 : 4))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t chunk = t->co64 ? ct_reader_u64be(&r) : ct_reader_u32be(&r);
+        if (i == 0 ? chunk != md->off + md->hdr_len
+                   : chunk < md->off + md->hdr_len || chunk >= md->off + md->size)
+            return false;
+    }
+    return true;
+}
+
 /* The slots of a file chaptag laid out, for JOB: the chapter trak (named by the audio
    track's tref alone; *INDEX its track), the mdat of its titles right after moov, chpl in
    udta. False when the file is not laid out so, or JOB wants other flavours than it has. */
@@ -138,17 +157,15 @@ static chaptag_status find_slots(ct_file *f, const mp4_file *m, const embed_job 
             ct_mp4_is_chapter_track(f, m, &m->tracks[other]))
             return CHAPTAG_OK;
     }
-    /* the mdat after moov holds the chapter titles (the trak's one chunk) and nothing else */
+    /* the mdat after moov holds the chapter titles and nothing else */
     const ct_box *md = &m->tops[m->moov + 1];
     sample_tables tabs;
     if (md->size > CT_MP4_CHAPTER_MDAT_MAX || ct_mp4_load_tables(f, t, &tabs, NULL) != CHAPTAG_OK ||
-        tabs.stco->len < (tabs.co64 ? 16u : 12u) || ct_load_u32be(tabs.stco->data + 4) != 1)
+        !chunks_in(&tabs, md))
         return CHAPTAG_OK;
-    uint64_t chunk = tabs.co64 ? ct_load_u64be(tabs.stco->data + 8)
-                               : ct_load_u32be(tabs.stco->data + 8);
     bool hit;
     chaptag_status st = ct_mp4_others_point_into(f, m, md, t, &hit, err);
-    if (st != CHAPTAG_OK || hit || chunk != md->off + md->hdr_len)
+    if (st != CHAPTAG_OK || hit)
         return st;
     *trak = slot_of(moov->kids, moov->n_kids, (size_t)(t - moov->kids));
     *mdat = slot_of(m->tops, m->n_tops, m->moov + 1);

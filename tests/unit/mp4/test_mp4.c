@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "mp4box.h"
+#include "mp4_int.h"
 
 #define AUDIO_BYTES 4000
 #define CHUNKS 8
@@ -259,7 +259,7 @@ static void a_first_chapter_after_zero_gets_a_filler_that_is_not_read_back(void 
     free(data);
 }
 
-static void chpl_titles_are_cut_at_255_bytes_on_a_character_boundary(void **state)
+static void chpl_titles_are_cut_at_127_bytes_on_a_character_boundary(void **state)
 {
     (void)state;
     spec s = {true, 0, 0};
@@ -279,17 +279,28 @@ static void chpl_titles_are_cut_at_255_bytes_on_a_character_boundary(void **stat
     plan_embed(data, len, l, CHAPTAG_MP4_NERO, &p);
     assert_int_equal(p.rep.warnings.n, 1);
     assert_int_equal(p.rep.warnings.v[0].line, 7);
+    assert_int_equal(p.rep.title_cut, 127);
     size_t out_len;
     uint8_t *out = ct_test_apply_edits(data, len, &p.plan, &out_len);
     chaptag_file_info info;
     chaptag_chapters *back = read_back(out, out_len, &info);
     assert_string_equal(info.flavours, "Nero chpl (1)");
-    assert_int_equal(strlen(chaptag_chapters_get(back, 0)->title), 254);
-    assert_memory_equal(chaptag_chapters_get(back, 0)->title, title, 254);
+    assert_int_equal(strlen(chaptag_chapters_get(back, 0)->title), 126);
+    assert_memory_equal(chaptag_chapters_get(back, 0)->title, title, 126);
     chaptag_chapters_free(back);
-    chaptag_chapters_free(l);
     planned_free(&p);
     free(out);
+    /* both flavours: the QuickTime track keeps it whole, and the cut is no disagreement */
+    plan_embed(data, len, l, CHAPTAG_MP4_BOTH, &p);
+    assert_int_equal(p.rep.title_cut, 0);
+    out = ct_test_apply_edits(data, len, &p.plan, &out_len);
+    back = read_back(out, out_len, &info);
+    assert_string_equal(chaptag_chapters_get(back, 0)->title, title);
+    assert_int_equal(chaptag_chapters_warning_count(back), 0);
+    chaptag_chapters_free(back);
+    planned_free(&p);
+    free(out);
+    chaptag_chapters_free(l);
     free(data);
 }
 
@@ -753,12 +764,282 @@ static void the_duration_measured_before_a_plan_is_the_one_it_reports(void **sta
     free(data);
 }
 
+/* L with link URL (NULL: none) on every chapter, "?n" added for chapter n. */
+static void set_links(chaptag_chapters *l, const char *url)
+{
+    for (size_t i = 0; i < chaptag_chapters_count(l); i++) {
+        char u[300];
+        snprintf(u, sizeof u, "%s?%zu", url ? url : "", i + 1);
+        assert_int_equal(chaptag_chapters_set_url(l, i, url ? u : NULL, NULL), CHAPTAG_OK);
+    }
+}
+
+/* The link of chapter I of LIST, "" for none. */
+static const char *url_of(const chaptag_chapters *list, size_t i)
+{
+    const char *u = chaptag_chapter_url(chaptag_chapters_get(list, i));
+    return u ? u : "";
+}
+
+static void links_are_written_read_back_and_kept_only_with_the_quicktime_track(void **state)
+{
+    (void)state;
+    spec s = {true, 0, 20000};
+    size_t len, out_len;
+    uint8_t *data = make_mp4(&s, &len);
+    chaptag_chapters *l = chapters(3, 0, "Linked");
+    set_links(l, "https://example.com/a");
+    for (int style = 0; style < 3; style++) {
+        int styles[] = {CHAPTAG_MP4_BOTH, CHAPTAG_MP4_QT, CHAPTAG_MP4_NERO};
+        planned p;
+        plan_embed(data, len, l, styles[style], &p);
+        assert_int_equal(p.rep.keeps, styles[style] == CHAPTAG_MP4_NERO ? 0 : CT_KEEPS_LINKS);
+        assert_false(p.rep.keeps & CT_KEEPS_PICTURES);
+        uint8_t *out = ct_test_apply_edits(data, len, &p.plan, &out_len);
+        chaptag_chapters *back = read_back(out, out_len, NULL);
+        assert_int_equal(chaptag_chapters_count(back), 3);
+        assert_string_equal(url_of(back, 2), styles[style] == CHAPTAG_MP4_NERO
+                                                 ? "" : "https://example.com/a?3");
+        assert_string_equal(chaptag_chapters_get(back, 2)->title, "Linked 3");
+        chaptag_chapters_free(back);
+        planned_free(&p);
+        free(out);
+    }
+    chaptag_chapters_free(l);
+    free(data);
+}
+
+/* Plans L into DATA, carries it out step by step; returns the new file and, in *WROTE, the
+   number of bytes the plan writes. */
+static uint8_t *embed_counted(const uint8_t *data, size_t len, const chaptag_chapters *l,
+                              size_t *out_len, size_t *wrote)
+{
+    planned p;
+    plan_embed(data, len, l, CHAPTAG_MP4_BOTH, &p);
+    *wrote = 0;
+    for (size_t i = 0; i < p.plan.n_steps; i++)
+        for (size_t k = 0; k < p.plan.steps[i].n_pieces; k++)
+            *wrote += p.plan.steps[i].pieces[k].len;
+    *wrote += p.plan.n; /* edits without steps: a rewrite */
+    uint8_t *out = p.plan.n_steps ? ct_test_apply_steps(data, len, &p.plan, out_len, check_valid)
+                                  : ct_test_apply_edits(data, len, &p.plan, out_len);
+    planned_free(&p);
+    return out;
+}
+
+static void adding_changing_and_removing_links_goes_in_place_and_the_same_again_writes_nothing(
+    void **state)
+{
+    (void)state;
+    spec s = {true, 0, 20000};
+    size_t len, wrote;
+    uint8_t *data = make_mp4(&s, &len);
+    chaptag_chapters *l = chapters(5, 0, "Episode part");
+    const char *links[] = {NULL, "https://example.com/one", "https://example.com/two", NULL};
+    size_t cur_len = len;
+    uint8_t *cur = embed_counted(data, len, l, &cur_len, &wrote); /* no links first */
+    for (size_t k = 1; k < 4; k++) {
+        set_links(l, links[k]);
+        size_t next_len;
+        uint8_t *next = embed_counted(cur, cur_len, l, &next_len, &wrote);
+        assert_true(wrote > 0); /* a link added, changed, removed: written */
+        assert_int_equal(next_len, cur_len); /* in the slots */
+        chaptag_chapters *back = read_back(next, next_len, NULL);
+        char want[300];
+        snprintf(want, sizeof want, "%s?4", links[k]);
+        assert_string_equal(url_of(back, 3), links[k] ? want : "");
+        assert_int_equal(chaptag_chapters_warning_count(back), 0);
+        chaptag_chapters_free(back);
+        free(cur);
+        cur = next;
+        cur_len = next_len;
+        if (links[k] == NULL)
+            assert_false(holds(cur, cur_len, "example.com")); /* the old links zeroed */
+        size_t again_len;
+        uint8_t *again = embed_counted(cur, cur_len, l, &again_len, &wrote);
+        assert_int_equal(wrote, 0); /* the same chapters and links again: nothing */
+        free(again);
+    }
+    check_audio_chunks(cur, cur_len);
+    free(cur);
+    chaptag_chapters_free(l);
+    free(data);
+}
+
+/* The offset of the first NEEDLE (N bytes) in the LEN bytes at DATA. */
+static size_t find_bytes(const uint8_t *data, size_t len, const char *needle, size_t n)
+{
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(data + i, needle, n) == 0)
+            return i;
+    fail_msg("not found: %s", needle);
+    return 0;
+}
+
+static void the_reader_takes_a_link_after_other_boxes_and_ignores_a_bad_one(void **state)
+{
+    (void)state;
+    spec s = {true, 0, 0};
+    size_t len, out_len;
+    uint8_t *data = make_mp4(&s, &len);
+    chaptag_chapters *l = chapters(2, 0, "T");
+    set_links(l, "http://a.b/c");
+    uint8_t *out = embed(data, len, l, &out_len);
+    size_t href = find_bytes(out, out_len, "href", 4);
+    size_t encd = find_bytes(out, out_len, "encd", 4);
+    memcpy(out + encd, "xyzw", 4); /* another box before the href: stepped over */
+    chaptag_chapters *back = read_back(out, out_len, NULL);
+    assert_string_equal(url_of(back, 0), "http://a.b/c?1");
+    chaptag_chapters_free(back);
+    out[href + 4 + 4 + 1 + 3] = 0x07; /* a control character in the url: not taken */
+    back = read_back(out, out_len, NULL);
+    assert_string_equal(url_of(back, 0), "");
+    assert_string_equal(chaptag_chapters_get(back, 0)->title, "T 1");
+    assert_string_equal(url_of(back, 1), "http://a.b/c?2");
+    chaptag_chapters_free(back);
+    out[href + 4 + 4 + 1 + 3] = 0xff; /* not UTF-8 */
+    back = read_back(out, out_len, NULL);
+    assert_string_equal(url_of(back, 0), "");
+    chaptag_chapters_free(back);
+    ct_store_u32be(out + href - 4, 0x7fffffff); /* a size past the sample: the walk ends */
+    back = read_back(out, out_len, NULL);
+    assert_string_equal(url_of(back, 0), "");
+    assert_string_equal(chaptag_chapters_get(back, 0)->title, "T 1");
+    assert_int_equal(chaptag_chapters_count(back), 2);
+    chaptag_chapters_free(back);
+    ct_store_u32be(out + href - 4, 12); /* an href too short for its url length */
+    back = read_back(out, out_len, NULL);
+    assert_string_equal(url_of(back, 0), "");
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
+/* Turns the chapter track of the file at DATA into the layout earlier chaptag versions wrote:
+   every sample in one chunk (stsc 1, N, 1; one stco entry, the rest of the table a free box). */
+static void make_one_chunk(uint8_t *data, size_t len, uint32_t n)
+{
+    size_t stsc = find_bytes(data, len, "stsc\0\0\0\0\0\0\0\x01\0\0\0\x01\0\0\0\x01", 20);
+    ct_store_u32be(data + stsc + 16, n);
+    size_t stco = 0; /* the chapter track's: after its stsc */
+    stco = stsc + find_bytes(data + stsc, len - stsc, "stco", 4);
+    uint32_t size = ct_load_u32be(data + stco - 4);
+    assert_int_equal(size, 16 + 4 * n);
+    ct_store_u32be(data + stco - 4, 20);
+    ct_store_u32be(data + stco + 8, 1);
+    ct_store_u32be(data + stco + 16, 4 * (n - 1)); /* a free box over the other entries */
+    memcpy(data + stco + 20, "free", 4);
+}
+
+static void a_track_with_every_sample_in_one_chunk_still_reads_and_is_rewritten_per_chunk(
+    void **state)
+{
+    (void)state;
+    spec s = {true, 0, 20000};
+    size_t len, out_len, wrote;
+    uint8_t *data = make_mp4(&s, &len);
+    chaptag_chapters *l = chapters(4, 0, "Old layout");
+    set_links(l, "https://example.com/x");
+    uint8_t *out = embed_counted(data, len, l, &out_len, &wrote);
+    make_one_chunk(out, out_len, 4);
+    chaptag_chapters *back = read_back(out, out_len, NULL);
+    assert_int_equal(chaptag_chapters_count(back), 4);
+    assert_string_equal(chaptag_chapters_get(back, 3)->title, "Old layout 4");
+    assert_string_equal(url_of(back, 3), "https://example.com/x?4");
+    assert_int_equal(chaptag_chapters_get(back, 3)->start_ms, 3 * 12500);
+    chaptag_chapters_free(back);
+    size_t again_len;
+    uint8_t *again = embed_counted(out, out_len, l, &again_len, &wrote);
+    assert_true(wrote > 0); /* the same chapters, but the layout changes */
+    assert_int_equal(again_len, out_len); /* in the slots */
+    back = read_back(again, again_len, NULL);
+    assert_string_equal(url_of(back, 3), "https://example.com/x?4");
+    chaptag_chapters_free(back);
+    find_bytes(again, again_len, "stsc\0\0\0\0\0\0\0\x01\0\0\0\x01\0\0\0\x01\0\0\0\x01", 24);
+    free(again);
+    free(out);
+    chaptag_chapters_free(l);
+    free(data);
+}
+
+/* The findings of lint on the LEN bytes at DATA with CODE. */
+static size_t count_findings(const uint8_t *data, size_t len, const char *code,
+                             chaptag_severity *sev)
+{
+    ct_file *f = ct_file_memory(data, len);
+    ct_findings out = {0};
+    assert_int_equal(ct_backend_lint(&ct_backend_mp4, f, &out, NULL), CHAPTAG_OK);
+    size_t n = 0;
+    for (size_t i = 0; i < out.n; i++)
+        if (strcmp(out.v[i].code, code) == 0) {
+            n++;
+            *sev = out.v[i].severity;
+        }
+    ct_findings_clear(&out);
+    ct_file_close(f);
+    return n;
+}
+
+/* A list of two chapters, the second titled TITLE. */
+static chaptag_chapters *short_and(const char *title)
+{
+    chaptag_chapters *l = chapters(1, 0, "Short");
+    chaptag_chapter ch = {.start_ms = 20000, .end_ms = CHAPTAG_TIME_NONE, .title = title,
+                          .line = 2};
+    assert_int_equal(chaptag_chapters_add(l, &ch, NULL), CHAPTAG_OK);
+    return l;
+}
+
+static void a_chpl_title_cut_at_127_or_255_bytes_is_a_note_not_a_disagreement(void **state)
+{
+    (void)state;
+    char title[401];
+    for (int i = 0; i < 200; i++)
+        memcpy(title + 2 * i, "\xc3\xa9", 2); /* é: 127 and 255 fall inside one */
+    title[400] = 0;
+    size_t cuts[] = {126, 254, 64, 127};
+    for (int k = 0; k < 4; k++) {
+        char cut[401];
+        memcpy(cut, title, cuts[k]);
+        cut[cuts[k]] = 0;
+        chaptag_chapters *qt = short_and(title), *nero = short_and(cut);
+        ct_warnings w = {0}, notes = {0};
+        ct_mp4_compare_flavours(qt, nero, &w, &notes);
+        bool note = k < 2; /* 64: not where anyone cuts; 127: not on a character boundary */
+        assert_int_equal(notes.n, note ? 1 : 0);
+        assert_int_equal(w.n, note ? 0 : 1);
+        if (note)
+            assert_non_null(strstr(notes.v[0].msg, "cut"));
+        ct_warnings_clear(&w);
+        ct_warnings_clear(&notes);
+        chaptag_chapters_free(qt);
+        chaptag_chapters_free(nero);
+    }
+    /* verify (lint) on a file: a note, not a disagreement */
+    spec s = {true, 0, 0};
+    size_t len, out_len;
+    uint8_t *data = make_mp4(&s, &len);
+    chaptag_chapters *l = short_and(title);
+    uint8_t *out = embed(data, len, l, &out_len);
+    chaptag_severity sev = CHAPTAG_ERROR;
+    assert_int_equal(count_findings(out, out_len, "chpl-title-cut", &sev), 1);
+    assert_int_equal(sev, CHAPTAG_NOTE);
+    assert_int_equal(count_findings(out, out_len, "flavours-disagree", &sev), 0);
+    chaptag_chapters *back = read_back(out, out_len, NULL); /* dump: no word either */
+    assert_int_equal(chaptag_chapters_warning_count(back), 0);
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(both_flavours_are_written_and_read_back),
         cmocka_unit_test(a_first_chapter_after_zero_gets_a_filler_that_is_not_read_back),
-        cmocka_unit_test(chpl_titles_are_cut_at_255_bytes_on_a_character_boundary),
+        cmocka_unit_test(chpl_titles_are_cut_at_127_bytes_on_a_character_boundary),
         cmocka_unit_test(more_than_255_chapters_leave_chpl_out_or_are_refused_for_chpl_alone),
         cmocka_unit_test(chunk_offsets_past_4_gib_make_the_audio_table_co64),
         cmocka_unit_test(re_embed_in_place_leaves_a_valid_file_after_every_step),
@@ -770,6 +1051,13 @@ int main(void)
         cmocka_unit_test(two_tracks_with_one_id_are_refused),
         cmocka_unit_test(more_tracks_than_a_real_file_are_refused),
         cmocka_unit_test(the_duration_measured_before_a_plan_is_the_one_it_reports),
+        cmocka_unit_test(links_are_written_read_back_and_kept_only_with_the_quicktime_track),
+        cmocka_unit_test(
+            adding_changing_and_removing_links_goes_in_place_and_the_same_again_writes_nothing),
+        cmocka_unit_test(the_reader_takes_a_link_after_other_boxes_and_ignores_a_bad_one),
+        cmocka_unit_test(
+            a_track_with_every_sample_in_one_chunk_still_reads_and_is_rewritten_per_chunk),
+        cmocka_unit_test(a_chpl_title_cut_at_127_or_255_bytes_is_a_note_not_a_disagreement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
