@@ -14,13 +14,29 @@ packages=(
     acl                                      # tests: ACLs kept by rewrites (setfacl)
     vorbis-tools opus-tools                  # independent Ogg readers: ogginfo, vorbiscomment, opusinfo
     sox                                      # WAV fixtures from another writer than ffmpeg
+    nodejs                                   # music-metadata, an independent MP4 reader
 )
+
+# music-metadata (npm), an independent MP4 chapter reader for the integration tests, in a
+# git-ignored folder of the project; pinned: 12 needs node 22, Debian 12 has node 18/20
+mm_version=11.16.1
+node_dir="$(cd "$(dirname "$0")/.." && pwd)/tools/node"
+install_music_metadata() {
+    if grep -qs "\"version\": \"$mm_version\"" "$node_dir/node_modules/music-metadata/package.json"
+    then
+        return 0
+    fi
+    echo "bootstrap: installing music-metadata $mm_version into $node_dir"
+    npm install --prefix "$node_dir" --no-audit --no-fund --silent "music-metadata@$mm_version"
+}
 
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+command -v npm >/dev/null || missing+=(npm) # NodeSource's nodejs brings it; Debian's does not
 if [ ${#missing[@]} -eq 0 ]; then
+    install_music_metadata
     exit 0
 fi
 
@@ -32,4 +48,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_music_metadata
 echo "bootstrap: done"
