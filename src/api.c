@@ -464,18 +464,6 @@ const chaptag_warning *chaptag_report_warning(const chaptag_report *report, size
     return index < report->warnings.n ? &report->warnings.v[index] : NULL;
 }
 
-/* The MIME type of a picture by its first bytes, or NULL when it is neither JPEG nor PNG. */
-static const char *image_type(const unsigned char *p, size_t n)
-{
-    static const unsigned char jpeg[] = {0xFF, 0xD8, 0xFF};
-    static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
-    if (n >= sizeof jpeg && memcmp(p, jpeg, sizeof jpeg) == 0)
-        return "image/jpeg";
-    if (n >= sizeof png && memcmp(p, png, sizeof png) == 0)
-        return "image/png";
-    return NULL;
-}
-
 /* The folder of CHAPTER_FILE ("." for none or "-"), resolved; new, or NULL. */
 static char *chapter_dir(const char *chapter_file)
 {
@@ -541,7 +529,7 @@ static chaptag_status read_image(chaptag_chapters *list, size_t index, const cha
     size_t len = 0;
     chaptag_error e;
     chaptag_status st = ct_slurp_regular(path, MAX_IMAGE_FILE, &data, &len, &e);
-    const char *mime = st == CHAPTAG_OK ? image_type((unsigned char *)data, len) : NULL;
+    const char *mime = st == CHAPTAG_OK ? ct_image_mime((unsigned char *)data, len) : NULL;
     *total += len;
     if (st != CHAPTAG_OK)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "cannot read the image %s: %s", name,

@@ -133,6 +133,13 @@ CHAPTAG_API chaptag_image_kind chaptag_chapter_image_kind(const chaptag_chapter 
 CHAPTAG_API chaptag_status chaptag_chapters_set_image_link(chaptag_chapters *list, size_t index,
                                                            const char *url, chaptag_error *err);
 
+/* Gives chapter INDEX of LIST the picture DATA (LEN bytes, copied) of type MIME ("image/jpeg",
+   "image/png"; NULL: told by the bytes, which must then be JPEG or PNG). The image field (the
+   name or URL it came from) stays. */
+CHAPTAG_API chaptag_status chaptag_chapters_set_image(chaptag_chapters *list, size_t index,
+                                                      const unsigned char *data, size_t len,
+                                                      const char *mime, chaptag_error *err);
+
 /* Checks that starts strictly increase and given end times make sense; an error names both
    lines of the chapter file. DURATION_MS (CHAPTAG_TIME_NONE: unknown) bounds the starts. */
 CHAPTAG_API chaptag_status chaptag_chapters_validate(const chaptag_chapters *list,

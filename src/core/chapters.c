@@ -227,6 +227,35 @@ chaptag_status chaptag_chapters_set_image_link(chaptag_chapters *list, size_t in
     return st;
 }
 
+chaptag_status chaptag_chapters_set_image(chaptag_chapters *list, size_t index,
+                                          const unsigned char *data, size_t len,
+                                          const char *mime, chaptag_error *err)
+{
+    if (index >= list->n)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "there is no chapter %zu", index + 1);
+    if (mime == NULL)
+        mime = ct_image_mime(data, len);
+    if (data == NULL || len == 0 || mime == NULL)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, list->v[index].line,
+                       "the picture of chapter %zu is neither JPEG nor PNG", index + 1);
+    unsigned char *copy = ct_malloc(len);
+    if (copy == NULL)
+        return ct_fail_nomem(err);
+    memcpy(copy, data, len);
+    return ct_chapters_set_image(list, index, copy, len, mime) ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
+const char *ct_image_mime(const unsigned char *p, size_t n)
+{
+    static const unsigned char jpeg[] = {0xFF, 0xD8, 0xFF};
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    if (p != NULL && n >= sizeof jpeg && memcmp(p, jpeg, sizeof jpeg) == 0)
+        return "image/jpeg";
+    if (p != NULL && n >= sizeof png && memcmp(p, png, sizeof png) == 0)
+        return "image/png";
+    return NULL;
+}
+
 bool ct_is_url(const char *s)
 {
     return strstr(s, "://") != NULL || strncmp(s, "data:", 5) == 0;

@@ -349,6 +349,16 @@ static void chapters_get_and_set_links_and_tell_a_picture_link_from_bytes(void *
     assert_string_equal(got->image, "https://e.example/a.png");
     assert_int_equal(chaptag_chapters_set_image_link(list, 1, NULL, &err), CHAPTAG_OK);
     assert_int_equal(chaptag_chapter_image_kind(got), CHAPTAG_IMAGE_NONE);
+    /* bytes set through the API are copied, their type told by them when not given */
+    assert_int_equal(chaptag_chapters_set_image(list, 1, png, sizeof png, NULL, &err), CHAPTAG_OK);
+    assert_int_equal(chaptag_chapter_image_kind(got), CHAPTAG_IMAGE_EMBEDDED);
+    assert_string_equal(got->image_mime, "image/png");
+    assert_memory_equal(got->image_data, png, sizeof png);
+    assert_true(got->image_data != png);
+    static const unsigned char gif[] = {'G', 'I', 'F', '8', '9', 'a'};
+    assert_int_equal(chaptag_chapters_set_image(list, 1, gif, sizeof gif, NULL, &err),
+                     CHAPTAG_ERR_INPUT);
+    assert_string_equal(err.msg, "the picture of chapter 2 is neither JPEG nor PNG");
     chaptag_chapters_free(list);
 }
 
