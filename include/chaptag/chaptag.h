@@ -224,6 +224,17 @@ CHAPTAG_API chaptag_status chaptag_chapters_load_images_from(chaptag_chapters *l
                                                              const char *const *image_dirs,
                                                              size_t n_dirs, chaptag_error *err);
 
+/* Downloads the picture of every chapter whose image is an http or https URL without bytes
+   (CHAPTAG_IMAGE_LINK) with libcurl, opened on first use, and gives the chapter those bytes
+   (image keeps the URL). Only http and https, at most 5 redirects, 16 MiB per picture and 240
+   MiB for the list, a 10 s connect and a 60 s total timeout (the environment's
+   CHAPTAG_FETCH_TIMEOUT, in seconds, lowers the total), JPEG or PNG bytes. Anything else, and
+   a missing libcurl, is CHAPTAG_ERR_INPUT naming the chapter's line and the URL; the list may
+   then hold some of the pictures. Other links, local files and loaded pictures stay as they
+   are. */
+CHAPTAG_API chaptag_status chaptag_chapters_fetch_images(chaptag_chapters *list,
+                                                         chaptag_error *err);
+
 /* ---- audio files -------------------------------------------------------------------------- */
 
 /* What chaptag found in an audio file besides its chapters. */
