@@ -7,7 +7,7 @@
 #include "cli.h"
 
 enum { OPT_ID3V2_VERSION = 256, OPT_TOC_TITLE, OPT_PADDING, OPT_DURATION, OPT_MP4_STYLE,
-       OPT_IMAGE_DIR };
+       OPT_IMAGE_DIR, OPT_FETCH_IMAGES };
 
 static const struct option options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -18,6 +18,7 @@ static const struct option options[] = {
     {"padding", required_argument, NULL, OPT_PADDING},
     {"duration", required_argument, NULL, OPT_DURATION},
     {"image-dir", required_argument, NULL, OPT_IMAGE_DIR},
+    {"fetch-images", no_argument, NULL, OPT_FETCH_IMAGES},
     {"dry-run", no_argument, NULL, 'n'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -128,7 +129,12 @@ int cmd_embed(int argc, char **argv)
     int c;
     optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
     cli_dirs dirs = {0};
+    int fetch = 0;
     while ((c = getopt_long(argc, argv, "o:f:nqvh", options, NULL)) != -1) {
+        if (c == OPT_FETCH_IMAGES) {
+            fetch = 1;
+            continue;
+        }
         if (c == OPT_IMAGE_DIR) {
             if (!cli_dirs_add(&dirs, optarg))
                 return cli_usage("embed", "too many --image-dir folders (%d at most)",
@@ -150,7 +156,9 @@ int cmd_embed(int argc, char **argv)
     chaptag_report *rep = NULL;
     if (chaptag_parse_file(chapters, fmt, &list, &err) != CHAPTAG_OK)
         return cli_error(chapters, &err);
-    if (chaptag_chapters_load_images_from(list, chapters, dirs.v, dirs.n, &err) != CHAPTAG_OK) {
+    /* --image-dir first: a picture found there is not downloaded */
+    if (chaptag_chapters_load_images_from(list, chapters, dirs.v, dirs.n, &err) != CHAPTAG_OK ||
+        (fetch && chaptag_chapters_fetch_images(list, &err) != CHAPTAG_OK)) {
         chaptag_chapters_free(list);
         return cli_error(chapters, &err);
     }

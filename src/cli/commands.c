@@ -34,6 +34,11 @@ static const command commands[] = {
      "      --duration TIME      audio duration to use instead of measuring it\n"
      "      --image-dir DIR      pictures may also come from DIR (repeatable); otherwise\n"
      "                           only from the chapter file's folder\n"
+     "      --fetch-images       download pictures given as http(s) URLs (not found\n"
+     "                           with --image-dir) with libcurl and embed them: JPEG or\n"
+     "                           PNG, 16 MiB each, 5 redirects, 60 s each (the\n"
+     "                           environment's CHAPTAG_FETCH_TIMEOUT, in seconds, lowers\n"
+     "                           it); any failure stops embed before it writes\n"
      "  -n, --dry-run            check everything and print the plan; write nothing\n"
      "  -q, --quiet              print errors only\n"
      "  -v, --verbose            print the frames written and the duration used\n"},
