@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     cmake make gcc clang pkg-config          # build
     libjansson-dev libexpat1-dev             # JSON and XML chapter formats
-    libavformat-dev libtagc0-dev             # optional backends (dlopen'ed on first use)
+    libavformat-dev libtagc0-dev libcurl4    # optional backends (dlopen'ed on first use)
     libcmocka-dev libid3tag0-dev             # unit tests; an independent ID3 parser
     libclang-rt-14-dev                       # libFuzzer and sanitizers with clang
     ffmpeg python3-mutagen                   # fixtures and independent readers
