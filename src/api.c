@@ -690,9 +690,10 @@ chaptag_status chaptag_verify(const char *path, const chaptag_chapters *expected
         st = o.be->read(o.state, v->list, &v->info, err);
     if (st == CHAPTAG_OK && o.be->lint != NULL)
         st = o.be->lint(o.state, &v->findings, err);
+    int has_cover = st == CHAPTAG_OK && o.be->has_cover != NULL ? o.be->has_cover(o.state) : -1;
     close_audio(&o);
     if (st == CHAPTAG_OK)
-        ct_verify_chapters(v->list, &v->info, expected, &v->findings);
+        ct_verify_chapters(v->list, &v->info, has_cover, expected, &v->findings);
     if (st == CHAPTAG_OK && v->findings.failed)
         st = ct_fail_nomem(err);
     if (st != CHAPTAG_OK) {

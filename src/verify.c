@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "picture.h"
 
 /* An end this much past the measured duration is only rounding between two measurements. */
 #define END_SLACK_MS 250
@@ -69,6 +70,44 @@ static void check_readers(const chaptag_chapters *list, ct_findings *f)
                     "chapter %zu links to \"%.120s\", which holds '%c'", i + 1, ch->url,
                     strchr(ch->url, '%') != NULL ? '%' : '+');
     }
+}
+
+/* Limits for chapter pictures, from Apple's artwork rules (at most 3000 x 3000 px, square) and
+   from players on phones that load every chapter's picture with the episode. */
+#define PICTURE_MAX_BYTES 500000u
+#define PICTURE_MAX_PX 3000u
+
+/* What players make of the chapters' pictures: each picture's bytes and shape, and the file's
+   cover art beside them (HAS_COVER: 1, 0, or -1 when the container cannot say). */
+static void check_pictures(const chaptag_chapters *list, int has_cover, ct_findings *f)
+{
+    size_t pictured = 0;
+    for (size_t i = 0; i < chaptag_chapters_count(list); i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        unsigned w = 0, h = 0;
+        if (ch->image_data == NULL)
+            continue;
+        pictured++;
+        if (ch->image_len > PICTURE_MAX_BYTES)
+            ct_find(f, CHAPTAG_WARNING, "picture-heavy", "players on phones load every chapter "
+                    "picture with the episode; Apple Podcasts and Overcast may skip a heavy one",
+                    "the picture of chapter %zu is %zu bytes, over 500 KB", i + 1, ch->image_len);
+        if (!ct_picture_size(ch->image_data, ch->image_len, &w, &h))
+            continue;
+        if (w > PICTURE_MAX_PX || h > PICTURE_MAX_PX)
+            ct_find(f, CHAPTAG_WARNING, "picture-too-large", "Apple's artwork rules stop at "
+                    "3000 x 3000 px; larger pictures are scaled on the phone or not shown",
+                    "the picture of chapter %zu is %u x %u px, over 3000 px", i + 1, w, h);
+        if (w != h)
+            ct_find(f, CHAPTAG_WARNING, "picture-not-square", "players show chapter pictures in "
+                    "the square of the cover, cropped or with bars",
+                    "the picture of chapter %zu is %u x %u px, not square", i + 1, w, h);
+    }
+    if (pictured > 0 && has_cover == 0)
+        ct_find(f, CHAPTAG_WARNING, "no-cover-art", "lock screens and car displays that show "
+                "only the file's cover art show nothing, and chapters without a picture of "
+                "their own have none to fall back on", "%zu chapter%s a picture but the file "
+                "has no cover art", pictured, pictured == 1 ? " has" : "s have");
 }
 
 /* True when two optional strings differ. */
@@ -137,10 +176,11 @@ static void compare(const chaptag_chapters *have, const chaptag_chapters *want, 
 }
 
 void ct_verify_chapters(const chaptag_chapters *list, const chaptag_file_info *info,
-                        const chaptag_chapters *expected, ct_findings *f)
+                        int has_cover, const chaptag_chapters *expected, ct_findings *f)
 {
     check_chapters(list, info->duration_ms, f);
     check_readers(list, f);
+    check_pictures(list, has_cover, f);
     if (expected != NULL)
         compare(list, expected, f);
 }

@@ -12,9 +12,10 @@ struct chaptag_verdict {
     chaptag_file_info info;
 };
 
-/* The checks every container shares, on the chapters LIST read from a file described by INFO,
-   and, when EXPECTED is not NULL, every difference from it. */
+/* The checks every container shares, on the chapters LIST read from a file described by INFO
+   that HAS_COVER (1), has no cover art (0) or cannot say (-1), and, when EXPECTED is not NULL,
+   every difference from it. */
 void ct_verify_chapters(const chaptag_chapters *list, const chaptag_file_info *info,
-                        const chaptag_chapters *expected, ct_findings *f);
+                        int has_cover, const chaptag_chapters *expected, ct_findings *f);
 
 #endif

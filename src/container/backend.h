@@ -66,6 +66,9 @@ typedef struct {
     chaptag_status (*lint)(void *state, ct_findings *out, chaptag_error *err);
     /* Frees STATE. NULL does nothing. */
     void (*close)(void *state);
+    /* 1 when the file carries cover art (a picture for the whole file), 0 when not; NULL for a
+       container whose chapters hold no pictures, so the question never arises. */
+    int (*has_cover)(void *state);
 } ct_backend;
 
 extern const ct_backend ct_backend_mp3;

@@ -352,4 +352,4 @@ static chaptag_status av_write(void *state, const chaptag_chapters *list,
 }
 
 const ct_backend ct_backend_avformat = {"libavformat", av_sniff, av_open, av_duration, av_read,
-                                        NULL, av_write, NULL, av_close};
+                                        NULL, av_write, NULL, av_close, NULL};

@@ -216,4 +216,4 @@ static chaptag_status flac_lint(void *state, ct_findings *out, chaptag_error *er
 }
 
 const ct_backend ct_backend_flac = {"FLAC",    flac_sniff, flac_open, flac_duration, flac_read,
-                                    flac_plan, NULL,       flac_lint, flac_close};
+                                    flac_plan, NULL,       flac_lint, flac_close, NULL};

@@ -429,5 +429,15 @@ static chaptag_status mp3_lint(void *state, ct_findings *out, chaptag_error *err
     return s->m.tag != NULL ? ct_id3v2_lint(s->m.tag, s->m.mp.duration_ms, out, err) : CHAPTAG_OK;
 }
 
+/* Cover art is a picture frame of the tag itself (APIC, or PIC in ID3v2.2), outside any CHAP. */
+static int mp3_has_cover(void *state)
+{
+    const ct_id3_tag *tag = ((const mp3_state *)state)->m.tag;
+    for (size_t i = 0; tag != NULL && i < tag->n_frames; i++)
+        if (strcmp(tag->frames[i].id, "APIC") == 0 || strcmp(tag->frames[i].id, "PIC") == 0)
+            return 1;
+    return 0;
+}
+
 const ct_backend ct_backend_mp3 = {"MP3",    mp3_sniff, mp3_open_state, mp3_duration, mp3_read,
-                                   mp3_plan, NULL,      mp3_lint,       mp3_close};
+                                   mp3_plan, NULL,      mp3_lint,       mp3_close,    mp3_has_cover};

@@ -239,4 +239,4 @@ static chaptag_status mp4_lint(void *state, ct_findings *out, chaptag_error *err
 }
 
 const ct_backend ct_backend_mp4 = {"MP4",    mp4_sniff, mp4_open_state, mp4_duration, mp4_read,
-                                   mp4_plan, NULL,      mp4_lint,       mp4_close};
+                                   mp4_plan, NULL,      mp4_lint,       mp4_close,    NULL};

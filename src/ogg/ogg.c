@@ -345,4 +345,4 @@ static chaptag_status ogg_lint(void *state, ct_findings *out, chaptag_error *err
 }
 
 const ct_backend ct_backend_ogg = {"Ogg",        ogg_sniff, ogg_open, ogg_duration, ogg_read,
-                                   ct_ogg_plan, NULL,      ogg_lint, ogg_close};
+                                   ct_ogg_plan, NULL,      ogg_lint, ogg_close, NULL};

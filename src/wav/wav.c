@@ -124,4 +124,4 @@ static chaptag_status wav_lint(void *state, ct_findings *out, chaptag_error *err
 }
 
 const ct_backend ct_backend_wav = {"WAV",    wav_sniff, wav_open, wav_duration, wav_read,
-                                   wav_plan, NULL,      wav_lint, wav_close};
+                                   wav_plan, NULL,      wav_lint, wav_close, NULL};

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ct_findings findings = {0};
         if (be->lint != NULL)
             ct_backend_lint(be, f, &findings, &err);
-        ct_verify_chapters(list, &info, NULL, &findings);
+        ct_verify_chapters(list, &info, 0, NULL, &findings);
         ct_findings_clear(&findings);
         static const char *const formats[] = {"text", "json"};
         for (size_t i = 0; i < 2 && chaptag_chapters_count(list) > 0; i++) {

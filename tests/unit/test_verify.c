@@ -50,7 +50,7 @@ static void a_clean_list_has_no_findings(void **state)
     chaptag_chapters *list = make_list(3, starts, NULL);
     chaptag_file_info info = info_of(180000);
     ct_findings f = {0};
-    ct_verify_chapters(list, &info, list, &f);
+    ct_verify_chapters(list, &info, -1, list, &f);
     assert_int_equal(f.n, 0);
     assert_false(f.failed);
     ct_findings_clear(&f);
@@ -63,7 +63,7 @@ static void an_empty_list_is_an_error(void **state)
     chaptag_chapters *list = chaptag_chapters_new();
     chaptag_file_info info = info_of(1000);
     ct_findings f = {0};
-    ct_verify_chapters(list, &info, NULL, &f);
+    ct_verify_chapters(list, &info, -1, NULL, &f);
     const chaptag_finding *x = found(&f, "no-chapters");
     assert_non_null(x);
     assert_int_equal(x->severity, CHAPTAG_ERROR);
@@ -79,7 +79,7 @@ static void players_trip_on_late_untitled_and_past_end_chapters(void **state)
     chaptag_chapters *list = make_list(3, starts, titles);
     chaptag_file_info info = info_of(180000);
     ct_findings f = {0};
-    ct_verify_chapters(list, &info, NULL, &f);
+    ct_verify_chapters(list, &info, -1, NULL, &f);
     assert_int_equal(found(&f, "late-first-chapter")->severity, CHAPTAG_NOTE);
     const chaptag_finding *untitled = found(&f, "untitled");
     assert_int_equal(untitled->severity, CHAPTAG_WARNING);
@@ -102,7 +102,7 @@ static void an_unknown_duration_checks_nothing_against_the_end(void **state)
     chaptag_chapters *list = make_list(2, starts, NULL);
     chaptag_file_info info = info_of(0);
     ct_findings f = {0};
-    ct_verify_chapters(list, &info, NULL, &f);
+    ct_verify_chapters(list, &info, -1, NULL, &f);
     assert_int_equal(f.n, 0);
     ct_findings_clear(&f);
     chaptag_chapters_free(list);
@@ -119,7 +119,7 @@ static void overlaps_and_ends_past_the_audio_are_warnings(void **state)
     assert_int_equal(chaptag_chapters_add(list, &b, &err), CHAPTAG_OK);
     chaptag_file_info info = info_of(120000);
     ct_findings f = {0};
-    ct_verify_chapters(list, &info, NULL, &f);
+    ct_verify_chapters(list, &info, -1, NULL, &f);
     assert_int_equal(found(&f, "overlap")->severity, CHAPTAG_WARNING);
     assert_int_equal(found(&f, "ends-past-end")->severity, CHAPTAG_WARNING);
     assert_null(found(&f, "past-end"));
@@ -138,7 +138,7 @@ static void every_difference_from_the_expected_list_names_its_line(void **state)
     chaptag_chapters *want = make_list(4, want_starts, want_titles);
     chaptag_file_info info = info_of(180000);
     ct_findings f = {0};
-    ct_verify_chapters(have, &info, want, &f);
+    ct_verify_chapters(have, &info, -1, want, &f);
     assert_int_equal(found(&f, "count-differs")->severity, CHAPTAG_ERROR);
     assert_int_equal(found(&f, "start-differs")->line, 2);
     const chaptag_finding *title = found(&f, "title-differs");
@@ -149,7 +149,7 @@ static void every_difference_from_the_expected_list_names_its_line(void **state)
     assert_null(found(&f, "extra"));
     ct_findings_clear(&f);
 
-    ct_verify_chapters(want, &info, have, &f); /* the other way round: one too many */
+    ct_verify_chapters(want, &info, -1, have, &f); /* the other way round: one too many */
     assert_non_null(found(&f, "extra"));
     assert_null(found(&f, "missing"));
     ct_findings_clear(&f);
@@ -224,12 +224,12 @@ static void links_players_decode_again_are_warned_and_compared(void **state)
     for (size_t i = 0; i < 2; i++) {
         ct_findings f = {0};
         chaptag_chapters *list = linked_list(clean[i], NULL);
-        ct_verify_chapters(list, &info, list, &f);
+        ct_verify_chapters(list, &info, -1, list, &f);
         assert_int_equal(f.n, 0);
         ct_findings_clear(&f);
         chaptag_chapters_free(list);
         list = linked_list(decoded[i], NULL);
-        ct_verify_chapters(list, &info, NULL, &f);
+        ct_verify_chapters(list, &info, -1, NULL, &f);
         const chaptag_finding *x = found(&f, "url-decoded-again");
         assert_non_null(x);
         assert_int_equal(x->severity, CHAPTAG_WARNING);
@@ -241,7 +241,7 @@ static void links_players_decode_again_are_warned_and_compared(void **state)
     chaptag_chapters *have = linked_list("https://e.example/a", "https://e.example/1.jpg");
     chaptag_chapters *want = linked_list(NULL, "https://e.example/2.jpg");
     ct_findings f = {0};
-    ct_verify_chapters(have, &info, want, &f);
+    ct_verify_chapters(have, &info, -1, want, &f);
     assert_int_equal(found(&f, "url-extra")->severity, CHAPTAG_WARNING);
     assert_int_equal(found(&f, "image-differs")->severity, CHAPTAG_ERROR);
     assert_int_equal(found(&f, "image-differs")->line, 4);
@@ -250,11 +250,55 @@ static void links_players_decode_again_are_warned_and_compared(void **state)
     chaptag_chapters_free(want);
 }
 
+/* A one-chapter list whose picture is the N bytes at P. */
+static chaptag_chapters *pictured(const unsigned char *p, size_t n)
+{
+    chaptag_chapters *list = chaptag_chapters_new();
+    chaptag_chapter ch = {.end_ms = CHAPTAG_TIME_NONE, .title = "A", .image_data = p,
+                          .image_len = n, .image_mime = "image/png"};
+    assert_int_equal(chaptag_chapters_add(list, &ch, NULL), CHAPTAG_OK);
+    return list;
+}
+
+static void pictures_players_trip_on_and_a_missing_cover_are_warned(void **state)
+{
+    (void)state;
+    static unsigned char png[600000] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A,
+                                        0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                        0, 0, 0x0B, 0xB8, 0, 0, 0x0B, 0xB8}; /* 3000 x 3000 */
+    chaptag_file_info info = info_of(60000);
+    ct_findings f = {0};
+    chaptag_chapters *list = pictured(png, 1000);
+    ct_verify_chapters(list, &info, 1, NULL, &f);
+    assert_int_equal(f.n, 0); /* square, 3000 px, light, with a cover: nothing */
+    ct_verify_chapters(list, &info, -1, NULL, &f);
+    assert_int_equal(f.n, 0); /* a container that cannot say: no guess */
+    ct_verify_chapters(list, &info, 0, NULL, &f);
+    assert_non_null(found(&f, "no-cover-art"));
+    assert_string_equal(found(&f, "no-cover-art")->msg,
+                        "1 chapter has a picture but the file has no cover art");
+    ct_findings_clear(&f);
+    chaptag_chapters_free(list);
+    png[23] = 0xB9; /* 3000 wide, 3001 high */
+    list = pictured(png, sizeof png);
+    ct_verify_chapters(list, &info, 1, NULL, &f);
+    assert_string_equal(found(&f, "picture-heavy")->msg,
+                        "the picture of chapter 1 is 600000 bytes, over 500 KB");
+    assert_string_equal(found(&f, "picture-too-large")->msg,
+                        "the picture of chapter 1 is 3000 x 3001 px, over 3000 px");
+    assert_string_equal(found(&f, "picture-not-square")->msg,
+                        "the picture of chapter 1 is 3000 x 3001 px, not square");
+    assert_non_null(strstr(found(&f, "picture-too-large")->why, "Apple"));
+    ct_findings_clear(&f);
+    chaptag_chapters_free(list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_clean_list_has_no_findings),
         cmocka_unit_test(links_players_decode_again_are_warned_and_compared),
+        cmocka_unit_test(pictures_players_trip_on_and_a_missing_cover_are_warned),
         cmocka_unit_test(an_empty_list_is_an_error),
         cmocka_unit_test(players_trip_on_late_untitled_and_past_end_chapters),
         cmocka_unit_test(an_unknown_duration_checks_nothing_against_the_end),
