@@ -266,14 +266,17 @@ CHAPTAG_API void chaptag_remove_temporary_files(void);
 CHAPTAG_API chaptag_status chaptag_read(const char *path, chaptag_chapters **out,
                                         chaptag_file_info *info, chaptag_error *err);
 
-/* Which MP4 chapter flavours embed writes. */
-enum { CHAPTAG_MP4_BOTH = 0, CHAPTAG_MP4_QT = 1, CHAPTAG_MP4_NERO = 2 };
+/* Which MP4 chapter flavours embed writes. CHAPTAG_MP4_IMAGES, OR-ed into mp4_style, adds the
+   chapter pictures as a QuickTime chapter image track (opt-in: some players refuse files with
+   one); without it MP4 chapter pictures are not written, and embed says so. */
+enum { CHAPTAG_MP4_BOTH = 0, CHAPTAG_MP4_QT = 1, CHAPTAG_MP4_NERO = 2, CHAPTAG_MP4_IMAGES = 16 };
 
 /* How embed or strip writes. Start from chaptag_embed_opts_init(). */
 typedef struct {
     const char *output;      /* write here and leave the input untouched; NULL: edit in place */
     int id3v2_version;       /* 3 (default) or 4 */
-    int mp4_style;           /* CHAPTAG_MP4_BOTH (default), CHAPTAG_MP4_QT or CHAPTAG_MP4_NERO */
+    int mp4_style;           /* CHAPTAG_MP4_BOTH (default), CHAPTAG_MP4_QT or CHAPTAG_MP4_NERO,
+                                maybe | CHAPTAG_MP4_IMAGES */
     const char *toc_title;   /* title of the table of contents; NULL: "Chapters" */
     int64_t padding;         /* bytes of padding to leave when rewriting; -1: the policy */
     uint64_t duration_ms;    /* audio duration to use; CHAPTAG_TIME_NONE: measure it */
