@@ -298,7 +298,12 @@ static void warn_unkept(const chaptag_chapters *list, const char *name, chaptag_
         ct_warn(&rep->warnings, first[0], "%zu chapter link%s not written: %s chapters as "
                 "chaptag writes them have no place for links", links,
                 links == 1 ? " is" : "s are", name);
-    if (pictures > 0)
+    bool mp4 = strcmp(name, "MP4") == 0; /* pictures there are opt-in */
+    if (pictures > 0 && mp4)
+        ct_warn(&rep->warnings, first[1], "%zu chapter picture%s not written: MP4 chapter "
+                "pictures are opt-in (--mp4-images), as some players refuse files with a "
+                "chapter image track", pictures, pictures == 1 ? " is" : "s are");
+    else if (pictures > 0)
         ct_warn(&rep->warnings, first[1], "%zu chapter picture%s not written: %s chapters as "
                 "chaptag writes them have no place for pictures", pictures,
                 pictures == 1 ? " is" : "s are", name);
@@ -306,8 +311,8 @@ static void warn_unkept(const chaptag_chapters *list, const char *name, chaptag_
         ct_warn(&rep->warnings, first[2], "%zu chapter picture%s given as a URL %s not written: "
                 "%s chapters hold no picture links%s", picture_links,
                 picture_links == 1 ? "" : "s", picture_links == 1 ? "is" : "are", name,
-                rep->keeps & CT_KEEPS_PICTURES ? "; with the files in a folder named by "
-                "--image-dir DIR they are embedded" : "");
+                rep->keeps & CT_KEEPS_PICTURES || mp4 ? "; --image-dir DIR (a folder holding "
+                "the files) or --fetch-images embeds them" : "");
     if (files > 0)
         ct_warn(&rep->warnings, first[3], "%zu chapter picture file%s not loaded, so not "
                 "written (chaptag_chapters_load_images() loads them)", files,

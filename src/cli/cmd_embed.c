@@ -7,13 +7,14 @@
 #include "cli.h"
 
 enum { OPT_ID3V2_VERSION = 256, OPT_TOC_TITLE, OPT_PADDING, OPT_DURATION, OPT_MP4_STYLE,
-       OPT_IMAGE_DIR, OPT_FETCH_IMAGES };
+       OPT_IMAGE_DIR, OPT_FETCH_IMAGES, OPT_MP4_IMAGES };
 
 static const struct option options[] = {
     {"output", required_argument, NULL, 'o'},
     {"from", required_argument, NULL, 'f'},
     {"id3v2-version", required_argument, NULL, OPT_ID3V2_VERSION},
     {"mp4-style", required_argument, NULL, OPT_MP4_STYLE},
+    {"mp4-images", no_argument, NULL, OPT_MP4_IMAGES},
     {"toc-title", required_argument, NULL, OPT_TOC_TITLE},
     {"padding", required_argument, NULL, OPT_PADDING},
     {"duration", required_argument, NULL, OPT_DURATION},
@@ -51,16 +52,19 @@ static int take_option(int c, const char *arg, chaptag_embed_opts *o, const char
             return cli_usage("embed", "--id3v2-version is 3 or 4, not '%s'", arg);
         o->id3v2_version = arg[0] - '0';
         break;
-    case OPT_MP4_STYLE:
+    case OPT_MP4_STYLE: {
+        int images = o->mp4_style & CHAPTAG_MP4_IMAGES; /* --mp4-images may come first */
         if (strcmp(arg, "both") == 0)
-            o->mp4_style = CHAPTAG_MP4_BOTH;
+            o->mp4_style = CHAPTAG_MP4_BOTH | images;
         else if (strcmp(arg, "qt") == 0)
-            o->mp4_style = CHAPTAG_MP4_QT;
+            o->mp4_style = CHAPTAG_MP4_QT | images;
         else if (strcmp(arg, "nero") == 0)
-            o->mp4_style = CHAPTAG_MP4_NERO;
+            o->mp4_style = CHAPTAG_MP4_NERO | images;
         else
             return cli_usage("embed", "--mp4-style is both, qt or nero, not '%s'", arg);
         break;
+    }
+    case OPT_MP4_IMAGES: o->mp4_style |= CHAPTAG_MP4_IMAGES; break;
     case OPT_TOC_TITLE: o->toc_title = arg; break;
     case OPT_PADDING:
         if (!cli_parse_u64(arg, &v) || v > 0x0FFFFFFF)
