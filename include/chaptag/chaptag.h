@@ -235,6 +235,14 @@ CHAPTAG_API chaptag_status chaptag_chapters_load_images_from(chaptag_chapters *l
 CHAPTAG_API chaptag_status chaptag_chapters_fetch_images(chaptag_chapters *list,
                                                          chaptag_error *err);
 
+/* Writes the picture bytes of every chapter that has them into the folder DIR (created when
+   missing, one level) as chapter-NNN.jpg or .png (NNN: the chapter's number, from 001; the
+   extension by the bytes), each file whole or not at all, and points each such chapter's image
+   at its file: a path relative to the folder REL_DIR, or absolute when REL_DIR is NULL. What
+   `dump --images DIR` does, so that a JSON or PSC file carries the pictures to another embed. */
+CHAPTAG_API chaptag_status chaptag_chapters_save_images(chaptag_chapters *list, const char *dir,
+                                                        const char *rel_dir, chaptag_error *err);
+
 /* ---- audio files -------------------------------------------------------------------------- */
 
 /* What chaptag found in an audio file besides its chapters. */

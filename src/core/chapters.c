@@ -256,6 +256,16 @@ const char *ct_image_mime(const unsigned char *p, size_t n)
     return NULL;
 }
 
+bool ct_chapters_set_image_name(chaptag_chapters *list, size_t index, const char *name)
+{
+    char *copy = ct_strdup(name);
+    if (copy == NULL)
+        return false;
+    free((char *)list->v[index].image);
+    list->v[index].image = copy;
+    return true;
+}
+
 bool ct_is_url(const char *s)
 {
     return strstr(s, "://") != NULL || strncmp(s, "data:", 5) == 0;

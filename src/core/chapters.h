@@ -32,6 +32,9 @@ ct_warnings *ct_chapters_warnings(chaptag_chapters *list);
 bool ct_chapters_set_image(chaptag_chapters *list, size_t index, unsigned char *data, size_t len,
                            const char *mime);
 
+/* Names the picture of chapter INDEX of LIST NAME (copied; its bytes stay): where it was saved. */
+bool ct_chapters_set_image_name(chaptag_chapters *list, size_t index, const char *name);
+
 /* The MIME type of a picture by its first N bytes at P, or NULL when it is neither JPEG nor
    PNG: the two kinds every chapter reader shows. */
 const char *ct_image_mime(const unsigned char *p, size_t n);

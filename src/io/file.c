@@ -205,6 +205,37 @@ bool ct_file_same(const ct_file *f, const char *output)
            st.st_ino == f->st.st_ino;
 }
 
+chaptag_status ct_write_whole_file(const char *path, const void *data, size_t len,
+                                   chaptag_error *err)
+{
+    ct_tmpfile *t;
+    int fd;
+    chaptag_status st = ct_tmp_open(path, &t, &fd, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    st = ct_tmp_write(t, data, len, 0, err);
+    /* a temporary file is private (mkstemp: 0600); a file handed out is readable as usual
+       (umask is not read: doing so changes it for every thread of the process for a moment) */
+    if (st == CHAPTAG_OK && fchmod(fd, 0644) != 0)
+        st = ct_fail_errno(err, "cannot set the file's mode");
+    if (st == CHAPTAG_OK)
+        return ct_tmp_commit(t, NULL, err);
+    ct_tmp_abort(t);
+    return st;
+}
+
+chaptag_status ct_make_dir(const char *path, chaptag_error *err)
+{
+    struct stat st;
+    if (mkdir(path, 0777) == 0)
+        return CHAPTAG_OK;
+    if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return CHAPTAG_OK;
+    if (errno == EEXIST)
+        return ct_fail(err, CHAPTAG_ERR_IO, 0, "%s exists and is not a folder", path);
+    return ct_fail_errno(err, "cannot create the folder");
+}
+
 char *ct_path_resolve(const char *path)
 {
     return ct_sys_realpath(path);

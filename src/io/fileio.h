@@ -99,6 +99,14 @@ const char *ct_tmp_path(const ct_tmpfile *t);
 /* Removes the temporary file and frees T. NULL does nothing. */
 void ct_tmp_abort(ct_tmpfile *t);
 
+/* Writes the LEN bytes at DATA as the whole file PATH, through a temporary file renamed over
+   it: PATH holds the old bytes or the new, never a part. */
+chaptag_status ct_write_whole_file(const char *path, const void *data, size_t len,
+                                   chaptag_error *err);
+
+/* Creates the folder PATH (one level) when it does not exist; an existing folder is fine. */
+chaptag_status ct_make_dir(const char *path, chaptag_error *err);
+
 /* Reads a whole (chapter or image) file of at most MAX bytes; "-" is standard input. *OUT is
    new (NUL-terminated; free() it). */
 chaptag_status ct_slurp(const char *path, size_t max, char **out, size_t *len,
