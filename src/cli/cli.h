@@ -3,6 +3,7 @@
 #ifndef CHAPTAG_CLI_H
 #define CHAPTAG_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "chaptag/chaptag.h"
@@ -62,6 +63,10 @@ const char *cli_count(uint64_t n, char *buf);
 
 /* "s" unless N is 1: for "%zu chapter%s". */
 const char *cli_s(uint64_t n);
+
+/* Writes the LEN bytes at DATA as the whole file PATH (a temporary file beside it, renamed
+   over it), keeping an existing file's mode; returns the exit status, with the error said. */
+int cli_write_file(const char *path, const char *data, size_t len);
 
 /* Parses a non-negative decimal integer; 0 when S is not one. */
 int cli_parse_u64(const char *s, uint64_t *v);

@@ -9,6 +9,7 @@
 static const struct option options[] = {
     {"from", required_argument, NULL, 'f'},
     {"to", required_argument, NULL, 't'},
+    {"output", required_argument, NULL, 'o'},
     {"duration", required_argument, NULL, 'd'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -26,14 +27,15 @@ static int known(const char *name)
 
 int cmd_convert(int argc, char **argv)
 {
-    const char *from = NULL, *to = NULL;
+    const char *from = NULL, *to = NULL, *output = NULL;
     uint64_t duration = CHAPTAG_TIME_NONE;
     int c;
     optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
-    while ((c = getopt_long(argc, argv, "f:t:qh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:t:o:qh", options, NULL)) != -1) {
         switch (c) {
         case 'f': from = optarg; break;
         case 't': to = optarg; break;
+        case 'o': output = optarg; break;
         case 'd':
             if (!chaptag_parse_time(optarg, &duration) || duration == 0)
                 return cli_usage("convert", "--duration takes a time like 1:03:40.5, not '%s'",
@@ -51,6 +53,9 @@ int cmd_convert(int argc, char **argv)
     if (argc - optind != 1)
         return cli_usage("convert", "needs one CHAPTERS file ('-': standard input)");
     const char *path = argv[optind];
+    if (output != NULL && chaptag_same_file(output, path))
+        return cli_usage("convert", "-o %s is CHAPTERS itself: the input would be lost if the "
+                         "output failed half-way; write elsewhere, then rename", output);
     chaptag_error err = {0};
     chaptag_chapters *list;
     if (chaptag_parse_file(path, from, &list, &err) != CHAPTAG_OK)
@@ -67,7 +72,10 @@ int cmd_convert(int argc, char **argv)
     } else {
         for (size_t i = 0; i < n_warnings; i++) /* what the output format could not keep */
             cli_warning(path, &warnings[i]);
-        fwrite(out, 1, len, stdout);
+        if (output != NULL)
+            rc = cli_write_file(output, out, len);
+        else
+            fwrite(out, 1, len, stdout);
         free(out);
         free(warnings);
     }

@@ -46,14 +46,20 @@ static const command commands[] = {
      "  -q, --quiet              print errors only\n"
      "  -v, --verbose            print the frames written and the duration used\n"},
     {"dump", cmd_dump, "print the chapters of audio files",
-     "Usage: chaptag dump [--format FORMAT] AUDIO...\n"
+     "Usage: chaptag dump [--format FORMAT] [-o FILE] [--images DIR] AUDIO...\n"
      "\n"
      "Prints the chapters of each AUDIO file. The default text format starts with '#'\n"
-     "comment lines (file, container, tag, duration, chapter count) and is itself a\n"
-     "chapter file that 'chaptag embed' reads.\n"
+     "comment lines (file, container, tag, duration, chapter count, and what the format\n"
+     "could not keep) and is itself a chapter file that 'chaptag embed' reads.\n"
      "\n"
      "Options:\n"
-     "      --format FORMAT      text (default) or json (Podcasting 2.0 chapters)\n"
+     "      --format FORMAT      text (default), json (Podcasting 2.0), psc, ffmetadata,\n"
+     "                           mp4chaps, audacity, cue, vtt or ogm\n"
+     "  -o, --output FILE        write the chapter file to FILE (whole or not at all)\n"
+     "                           instead of standard output; one AUDIO file\n"
+     "      --images DIR         save each chapter picture as DIR/chapter-NNN.jpg or .png\n"
+     "                           and point the chapter at it (json and psc carry the\n"
+     "                           paths: relative to FILE's folder, or absolute)\n"
      "  -q, --quiet              print no warnings\n"},
     {"verify", cmd_verify, "check chapters the way players read them",
      "Usage: chaptag verify [options] AUDIO... [CHAPTERS]\n"
@@ -83,7 +89,7 @@ static const command commands[] = {
      "  -q, --quiet              print errors only\n"
      "  -v, --verbose            print the frames or boxes written\n"},
     {"convert", cmd_convert, "convert a chapter file to another format",
-     "Usage: chaptag convert [--from FORMAT] --to FORMAT CHAPTERS\n"
+     "Usage: chaptag convert [--from FORMAT] --to FORMAT [-o FILE] CHAPTERS\n"
      "\n"
      "Reads the chapter file CHAPTERS ('-': standard input) and prints it in FORMAT. The\n"
      "input format is detected from the content, then the file name, unless --from says.\n"
@@ -92,6 +98,7 @@ static const command commands[] = {
      "Options:\n"
      "  -f, --from FORMAT        format of CHAPTERS\n"
      "  -t, --to FORMAT          format to print\n"
+     "  -o, --output FILE        write to FILE (whole or not at all), not standard output\n"
      "      --duration TIME      end of the last chapter, for formats that need one\n"
      "  -q, --quiet              print no warnings\n"},
 };
