@@ -61,8 +61,9 @@ chaptag_status ct_mp4_lint_file(ct_file *f, mp4_file *m, ct_findings *out, chapt
         st = ct_mp4_read_chpl(f, chpl, nero, err);
     size_t a = chaptag_chapters_count(qt), b = chaptag_chapters_count(nero);
     if (st == CHAPTAG_OK && trak != NULL && chpl == NULL)
-        ct_find(out, CHAPTAG_WARNING, "no-chpl", "mutagen and players that read only Nero "
-                "chapters see none", "there is a QuickTime chapter track but no Nero chpl");
+        ct_find(out, CHAPTAG_WARNING, "no-chpl", "AntennaPod shows no chapters (its MP4 "
+                "reader takes only chpl), nor do mutagen and other Nero-only readers",
+                "there is a QuickTime chapter track but no Nero chpl");
     else if (st == CHAPTAG_OK && trak == NULL && chpl != NULL)
         ct_find(out, CHAPTAG_WARNING, "no-qt-track", "Apple Podcasts and Apple Books read only "
                 "the QuickTime chapter track", "there is Nero chpl but no QuickTime chapter "
