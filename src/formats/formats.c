@@ -11,11 +11,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "editors.h"
+#include "platforms.h"
 #include "text.h"
 
-/* Every format, in the order that breaks detection ties: one X(name) per fmt_<name>.c. */
+/* Every format, in the order that breaks detection ties: one X(name) per fmt_<name>.c; the
+   editors' exports and the platform blocks are listed in their own headers. */
 #define CT_FORMATS(X)                                                                          \
-    X(text) X(json) X(psc) X(ffmetadata) X(mp4chaps) X(audacity) X(cue) X(vtt) X(ogm)
+    X(text) X(json) X(psc) X(ffmetadata) X(mp4chaps) X(audacity) X(cue) X(vtt) X(ogm)          \
+    CT_FORMATS_EDITORS(X) CT_FORMATS_PLATFORMS(X)
 
 #define FORMAT_ROW(name) &ct_fmt_##name,
 #define FORMAT_NAME(name) #name,

@@ -1,0 +1,9 @@
+/* The formats of editors' and tools' marker exports (Audition, REAPER, Matroska XML, CSV,
+   ffprobe JSON): one X(name) per fmt_<name>.c, after the nine chapter-file formats in the
+   table's order. */
+#ifndef CHAPTAG_EDITORS_H
+#define CHAPTAG_EDITORS_H
+
+#define CT_FORMATS_EDITORS(X)
+
+#endif
