@@ -36,13 +36,16 @@ static void every_format_has_a_row_that_matches_what_the_format_says_it_carries(
                                      CT_CARRIES_HIDDEN, CT_CARRIES_LOCATION};
     const char *const *names = chaptag_format_names();
     size_t n = 0;
-    for (; names[n] != NULL; n++) {
+    for (size_t i = 0; names[i] != NULL; i++) {
+        if (ct_format_find(names[i])->parse == NULL)
+            continue; /* a platform's description block is only written: no round trip */
         assert_true(n < N_FORMATS);
-        assert_string_equal(names[n], formats[n].name);
-        unsigned carries = ct_format_find(names[n])->carries, want = 0;
+        assert_string_equal(names[i], formats[n].name);
+        unsigned carries = ct_format_find(names[i])->carries, want = 0;
         for (size_t k = 0; k < 5; k++)
             want |= formats[n].fields & (1u << k) ? flags[k] : 0;
         assert_int_equal(carries, want);
+        n++;
     }
     assert_int_equal(n, N_FORMATS);
 }
