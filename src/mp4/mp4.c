@@ -164,7 +164,11 @@ static void describe(const embed_job *j, const new_sizes *ns, struct chaptag_rep
                       j->q.filler ? " (an untitled filler at 0 first)" : "",
                       ct_time_str_ms(j->duration_ms, a));
         ct_buf_printf(&rep->plan, "tref/chap on the audio track -> %" PRIu32 "\n", j->chapter_id);
-        ct_buf_printf(&rep->plan, "mdat: %" PRIu64 " bytes of chapter titles\n", ns->mdat);
+        if (ns->tail > 0)
+            ct_buf_printf(&rep->plan, "mdat: %" PRIu64 " bytes of chapter titles at the end of "
+                          "the audio's\n", ns->tail);
+        else
+            ct_buf_printf(&rep->plan, "mdat: %" PRIu64 " bytes of chapter titles\n", ns->mdat);
     }
     if (j->nero)
         ct_buf_printf(&rep->plan, "udta/chpl: Nero chapters, %zu entries\n", n);
@@ -214,12 +218,12 @@ static chaptag_status mp4_plan(void *state, const chaptag_chapters *list,
         st = ct_mp4_plan_strip(f, mp, plan, &done, err);
     else if (st == CHAPTAG_OK && opts->padding < 0 && mp->n_moov == 1)
         st = ct_mp4_plan_slots(f, mp, &j, plan, rep, &done, err);
-    new_sizes ns = {ct_mp4_moov(mp)->size, 0};
+    new_sizes ns = {ct_mp4_moov(mp)->size, 0, 0};
     if (st == CHAPTAG_OK && !done)
         st = ct_mp4_plan_layout(f, mp, &j, opts, &ns, plan, rep, err);
     if (st == CHAPTAG_OK) {
         describe(&j, &ns, rep);
-        rep->tag_size = ns.moov + ns.mdat;
+        rep->tag_size = ns.moov + ns.mdat + ns.tail;
         rep->in_place = plan->n == 0 || plan->n_steps > 0;
         snprintf(rep->what, sizeof rep->what, "moov");
         ct_buf_printf(&rep->plan, "moov: %" PRIu64 " bytes, then %" PRIu64 " bytes of padding; "

@@ -85,7 +85,15 @@ typedef struct {
    is (it depends on where the mdat lands). */
 typedef struct {
     uint64_t moov, mdat;
+    uint64_t tail; /* bytes of samples at the end of the media mdat (no mdat of their own) */
 } new_sizes;
+
+/* chaptag's samples at the end of the media mdat (mp4_tail.c): the FILL bytes at AT (the
+   samples, then zeros) replace the OLD_LEN there, which run to the end of the file. */
+typedef struct {
+    size_t box; /* index of that mdat among the top-level boxes; n_tops: none */
+    uint64_t at, old_len, fill;
+} tail_place;
 
 typedef struct {
     const chaptag_chapters *list;
@@ -206,9 +214,13 @@ chaptag_status ct_mp4_change_tree(ct_file *f, mp4_file *m, embed_job *j, ct_warn
 
 /* ---- mp4_layout.c ----------------------------------------------------------------------- */
 
-/* *HIT is true when a track other than SKIP (may be NULL) has a chunk in top-level box B. */
+/* *HIT is true when a track other than SKIP (may be NULL) has a chunk in top-level box B;
+   ct_mp4_others_point_between() in the bytes [LO, HI). */
 chaptag_status ct_mp4_others_point_into(ct_file *f, const mp4_file *m, const ct_box *b,
                                         const ct_box *skip, bool *hit, chaptag_error *err);
+chaptag_status ct_mp4_others_point_between(ct_file *f, const mp4_file *m, uint64_t lo,
+                                           uint64_t hi, const ct_box *skip, bool *hit,
+                                           chaptag_error *err);
 
 /* Zeroes, after the edit's last step and among its edits, the samples of the removed chapter
    tracks that lie outside [LO, HI) (what the edit rewrites anyway): titles that nothing
@@ -236,6 +248,41 @@ chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan 
    tracks (it must shrink: a new layout). */
 chaptag_status ct_mp4_plan_strip(ct_file *f, mp4_file *m, ct_plan *plan, bool *done,
                                  chaptag_error *err);
+/* ---- mp4_tail.c ------------------------------------------------------------------------- */
+
+/* The index of the file's last top-level box when it is an mdat after moov with a size of
+   its own, and every other mdat lies in [LO, HI) (an old titles' mdat a new layout drops):
+   chaptag's samples go at its end. Else n_tops. */
+size_t ct_mp4_tail_mdat(const mp4_file *m, uint64_t lo, uint64_t hi);
+
+/* Bytes for LEN bytes of samples at the end of the media mdat: zeros after them leave room
+   for longer titles or links, written in place next time. */
+uint64_t ct_mp4_tail_room(size_t len);
+
+/* True when mdat MD's size field still holds its size once OLD_LEN bytes at its end are
+   replaced by FILL (a 32-bit size past 4 GiB does not: then the titles get an mdat of their
+   own). */
+bool ct_mp4_tail_fits(const ct_box *md, uint64_t old_len, uint64_t fill);
+
+/* Where chaptag's old samples at the end of top-level mdat BOX begin: LOWEST (the first of
+   them) when it lies in its payload and no track other than SKIP has a chunk from there to
+   its end; else the end of the mdat. */
+chaptag_status ct_mp4_tail_start(ct_file *f, const mp4_file *m, size_t box, uint64_t lowest,
+                                 const ct_box *skip, uint64_t *start, chaptag_error *err);
+
+/* The steps that make room for T past the end of the file, each leaving a valid file: the
+   file grown by zeros (a box running to the end), then the mdat's size grown over them.
+   None when T ends inside the mdat. */
+bool ct_mp4_tail_grow_steps(ct_plan *p, const mp4_file *m, const tail_place *t);
+
+/* The step writing T's bytes: the LEN at DATA, then zeros. */
+bool ct_mp4_tail_fill_step(ct_plan *p, const tail_place *t, const void *data, size_t len);
+
+/* T as edits, in file order: the mdat's size (when it changes), OLD (may be NULL: old
+   samples zeroed, between the two), then T's bytes. */
+bool ct_mp4_tail_edits(ct_plan *p, const mp4_file *m, const tail_place *t, const void *data,
+                       size_t len, const sample_span *old);
+
 /* ---- mp4_lint.c ------------------------------------------------------------------------- */
 
 /* Adds to OUT what Apple's players, FFmpeg and mutagen trip on in the chapters of M (open on

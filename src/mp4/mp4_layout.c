@@ -18,6 +18,13 @@ typedef struct {
 chaptag_status ct_mp4_others_point_into(ct_file *f, const mp4_file *m, const ct_box *b,
                                         const ct_box *skip, bool *hit, chaptag_error *err)
 {
+    return ct_mp4_others_point_between(f, m, b->off, b->off + b->size, skip, hit, err);
+}
+
+chaptag_status ct_mp4_others_point_between(ct_file *f, const mp4_file *m, uint64_t lo,
+                                           uint64_t hi, const ct_box *skip, bool *hit,
+                                           chaptag_error *err)
+{
     ct_box *moov = ct_mp4_moov(m);
     *hit = false;
     for (size_t i = 0; i < moov->n_kids && !*hit; i++) {
@@ -25,7 +32,7 @@ chaptag_status ct_mp4_others_point_into(ct_file *f, const mp4_file *m, const ct_
                            ? ct_box_path(&moov->kids[i], "mdia/minf/stbl") : NULL;
         ct_box *co = stbl ? ct_box_child(stbl, "stco") : NULL;
         co = co ? co : stbl ? ct_box_child(stbl, "co64") : NULL;
-        chaptag_status st = co ? ct_box_table_hits(f, co, b->off, b->off + b->size, hit, err)
+        chaptag_status st = co ? ct_box_table_hits(f, co, lo, hi, hit, err)
                                : CHAPTAG_OK;
         if (st != CHAPTAG_OK)
             return st;
@@ -147,12 +154,15 @@ static chaptag_status set_chapter_trak(ct_box *moov, const qt_samples *q, uint32
 
 /* Lays out the new chapter trak for a region starting at START: the samples go right after
    moov, so their offset depends on moov's size, which depends on whether that offset needs
-   64 bits. Two passes settle it. */
+   64 bits. Two passes settle it. With a tail T (box < n_tops) they go at T's AT moved by
+   DELTA instead, the media mdat's end. */
 static chaptag_status place_samples(const mp4_file *m, embed_job *j, uint64_t start,
-                                    new_sizes *ns, chaptag_error *err)
+                                    const tail_place *t, int64_t delta, new_sizes *ns,
+                                    chaptag_error *err)
 {
     ct_box *moov = ct_mp4_moov(m);
-    uint64_t off = 0;
+    bool tail = t->box < m->n_tops;
+    uint64_t off = tail ? t->at + (uint64_t)delta : 0;
     for (int pass = 0; pass < 3; pass++) {
         chaptag_status st = set_chapter_trak(moov, j->qt ? &j->q : NULL, j->chapter_id,
                                              j->duration_ms, m->movie_timescale, off,
@@ -160,8 +170,9 @@ static chaptag_status place_samples(const mp4_file *m, embed_job *j, uint64_t st
         if (st != CHAPTAG_OK)
             return st;
         ns->moov = ct_box_size(moov);
-        ns->mdat = j->qt ? 8 + j->q.data.len : 0;
-        uint64_t want = start + ns->moov + 8;
+        ns->mdat = j->qt && !tail ? 8 + j->q.data.len : 0;
+        ns->tail = j->qt && tail ? j->q.data.len : 0;
+        uint64_t want = tail ? off : start + ns->moov + 8;
         if (want == off)
             break;
         off = want;
@@ -215,7 +226,7 @@ static const ct_box *open_ended(const mp4_file *m)
    the first moov from step 4 on, the one players read. */
 static chaptag_status plan_shadow(ct_file *f, const mp4_file *m, embed_job *j, uint64_t at,
                                   uint64_t end, bool extend, uint64_t pad, uint64_t old_end,
-                                  ct_plan *plan, chaptag_error *err)
+                                  const tail_place *t, ct_plan *plan, chaptag_error *err)
 {
     const ct_box *moov = ct_mp4_moov(m), *last = open_ended(m);
     uint8_t h[8], zero = 0, size0[4];
@@ -225,7 +236,10 @@ static chaptag_status plan_shadow(ct_file *f, const mp4_file *m, embed_job *j, u
     uint64_t old = old_end - moov->off;
     if (old > UINT32_MAX)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "moov and what follows it pass 4 GiB");
-    bool ok = true;
+    bool tail = t->box < m->n_tops;
+    /* the samples first, at the end of the media mdat, where nothing reads them yet */
+    bool ok = !tail || (ct_mp4_tail_grow_steps(plan, m, t) &&
+                        ct_mp4_tail_fill_step(plan, t, j->q.data.data, j->q.data.len));
     if (extend && last != NULL) {
         ct_store_u32be(size0, (uint32_t)last->size);
         ok = ct_plan_step(plan, last->off, size0, 4);
@@ -234,7 +248,8 @@ static chaptag_status plan_shadow(ct_file *f, const mp4_file *m, embed_job *j, u
     put_free_header(h, end - at);
     ok = ok && ct_plan_step(plan, at, h, 8);
     ct_buf full = CT_BUF_INIT;
-    chaptag_status st = render_tail(f, moov, moov->n_kids, &j->q, j->qt, pad, true, &full, err);
+    chaptag_status st = render_tail(f, moov, moov->n_kids, &j->q, j->qt && !tail, pad, true,
+                                    &full, err);
     ok = ok && st == CHAPTAG_OK && ct_plan_step_begin(plan, at + 8) && ct_box_render(moov, plan) &&
          ct_plan_bytes(plan, full.data, full.len);
     put_free_header(h, 8);
@@ -252,6 +267,7 @@ static chaptag_status plan_shadow(ct_file *f, const mp4_file *m, embed_job *j, u
     ok = ok && (before || (ct_plan_edit(plan, at, extend ? 0 : end - at) &&
                            ct_plan_bytes(plan, h, 8) && ct_box_render(moov, plan) &&
                            ct_plan_bytes(plan, full.data, full.len)));
+    ok = ok && (!tail || ct_mp4_tail_edits(plan, m, t, j->q.data.data, j->q.data.len, NULL));
     ok = ok && ct_mp4_zero_old_samples(m, before ? at : moov->off, before ? old_end : end, true,
                                        plan);
     ct_buf_free(&full);
@@ -263,17 +279,17 @@ static chaptag_status plan_shadow(ct_file *f, const mp4_file *m, embed_job *j, u
 /* Anything else: the file is rewritten with the new region, everything after it moved by
    DELTA and every chunk offset past the region shifted (stco widened where needed). */
 static chaptag_status plan_rewrite(ct_file *f, const mp4_file *m, embed_job *j, const region *r,
-                                   int64_t padding, ct_plan *plan, struct chaptag_report *rep,
-                                   chaptag_error *err)
+                                   const tail_place *t, int64_t padding, ct_plan *plan,
+                                   struct chaptag_report *rep, chaptag_error *err)
 {
     ct_box *moov = ct_mp4_moov(m);
-    new_sizes ns = {0, 0};
+    new_sizes ns = {0, 0, 0};
     int64_t delta = 0;
     uint64_t pad = 0;
     /* moving mdat can push an offset past 4 GiB, widening a table, growing moov, moving
        mdat further: repeat until nothing changes (FFmpeg's faststart does the same) */
     for (int pass = 0; pass < 4; pass++) {
-        chaptag_status st = place_samples(m, j, r->start, &ns, err);
+        chaptag_status st = place_samples(m, j, r->start, t, delta, &ns, err);
         if (st != CHAPTAG_OK)
             return st;
         uint64_t trak_len = j->trak_added ? moov->kids[moov->n_kids - 2].len : 0;
@@ -290,9 +306,12 @@ static chaptag_status plan_rewrite(ct_file *f, const mp4_file *m, embed_job *j, 
         delta = want;
     }
     ct_buf rest = CT_BUF_INIT;
-    chaptag_status st = render_tail(f, moov, moov->n_kids, &j->q, j->qt, pad, true, &rest, err);
+    bool tail = t->box < m->n_tops;
+    chaptag_status st = render_tail(f, moov, moov->n_kids, &j->q, j->qt && !tail, pad, true,
+                                    &rest, err);
     bool ok = st == CHAPTAG_OK && ct_plan_edit(plan, r->start, r->end - r->start) &&
               ct_box_render(moov, plan) && ct_plan_bytes(plan, rest.data, rest.len) &&
+              (!tail || ct_mp4_tail_edits(plan, m, t, j->q.data.data, j->q.data.len, NULL)) &&
               ct_mp4_zero_old_samples(m, r->start, r->end, false, plan);
     ct_buf_free(&rest);
     rep->padding = pad;
@@ -301,14 +320,43 @@ static chaptag_status plan_rewrite(ct_file *f, const mp4_file *m, embed_job *j, 
     return ok ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 
+/* Where the samples go when the media mdat is the file's last box (mp4_tail.c): *SHADOW past
+   the end of the file, for a copy of moov that leaves the old titles readable until it is
+   shown; *REWRITE over the old titles at the mdat's end, for a rewrite. Both left with box
+   n_tops when the titles get an mdat of their own. */
+static chaptag_status choose_tail(ct_file *f, const mp4_file *m, const embed_job *j,
+                                  const region *r, tail_place *shadow, tail_place *rewrite,
+                                  chaptag_error *err)
+{
+    size_t box = j->qt ? ct_mp4_tail_mdat(m, r->start, r->end) : m->n_tops;
+    *shadow = *rewrite = (tail_place){m->n_tops, 0, 0, 0};
+    if (box == m->n_tops)
+        return CHAPTAG_OK;
+    const ct_box *md = &m->tops[box];
+    uint64_t end = md->off + md->size, lowest = end, start;
+    for (size_t i = 0; i < m->n_old_samples; i++)
+        if (m->old_samples[i].off > md->off && m->old_samples[i].off < lowest)
+            lowest = m->old_samples[i].off;
+    chaptag_status st = ct_mp4_tail_start(f, m, box, lowest, NULL, &start, err);
+    uint64_t len = ct_mp4_tail_room(j->q.data.len);
+    if (st != CHAPTAG_OK || !ct_mp4_tail_fits(md, 0, len))
+        return st;
+    *shadow = (tail_place){box, end, 0, len};
+    *rewrite = (tail_place){box, start, end - start, len};
+    return CHAPTAG_OK;
+}
+
 chaptag_status ct_mp4_plan_layout(ct_file *f, mp4_file *m, embed_job *j,
                                   const chaptag_embed_opts *opts, new_sizes *ns, ct_plan *plan,
                                   struct chaptag_report *rep, chaptag_error *err)
 {
     region r = {0, 0, false};
+    tail_place shadow, rewrite;
     chaptag_status st = ct_mp4_change_tree(f, m, j, &rep->warnings, err);
     if (st == CHAPTAG_OK)
         st = find_region(f, m, &r, err);
+    if (st == CHAPTAG_OK)
+        st = choose_tail(f, m, j, &r, &shadow, &rewrite, err);
     if (st == CHAPTAG_OK && j->list == NULL && !ct_box_dirty(ct_mp4_moov(m)))
         return CHAPTAG_OK; /* nothing to strip */
     uint64_t asked = opts->padding > 0 && opts->padding < 8 ? 8 : (uint64_t)opts->padding;
@@ -320,27 +368,32 @@ chaptag_status ct_mp4_plan_layout(ct_file *f, mp4_file *m, embed_job *j,
                      "other; remux it (ffmpeg -i IN -c copy OUT) first", m->n_moov);
     if (st != CHAPTAG_OK) {
     } else if (stale) {
-        st = plan_rewrite(f, m, j, &r, opts->padding, plan, rep, err);
+        st = plan_rewrite(f, m, j, &r, &rewrite, opts->padding, plan, rep, err);
         ns->moov = ct_box_size(ct_mp4_moov(m));
-    } else if ((st = place_samples(m, j, old_end + 8, ns, err)) != CHAPTAG_OK) {
+        ns->tail = rewrite.box < m->n_tops ? rewrite.fill : 0;
+    } else if ((st = place_samples(m, j, old_end + 8, &shadow, 0, ns, err)) != CHAPTAG_OK) {
     } else if (opts->padding < 0 && shadow_fits(r.end - old_end, ns->moov + ns->mdat)) {
         rep->padding = r.end - old_end - 8 - ns->moov - ns->mdat;
-        st = plan_shadow(f, m, j, old_end, r.end, false, rep->padding, old_end, plan, err);
+        st = plan_shadow(f, m, j, old_end, r.end, false, rep->padding, old_end, &shadow, plan,
+                         err);
     } else if (opts->padding < 0 && r.start < ct_mp4_moov(m)->off &&
-               (st = place_samples(m, j, r.start + 8, ns, err)) == CHAPTAG_OK &&
+               (st = place_samples(m, j, r.start + 8, &shadow, 0, ns, err)) == CHAPTAG_OK &&
                shadow_fits(ct_mp4_moov(m)->off - r.start, ns->moov + ns->mdat)) {
         /* in the free space an earlier layout left before moov */
         rep->padding = ct_mp4_moov(m)->off - r.start - 8 - ns->moov - ns->mdat;
-        st = plan_shadow(f, m, j, r.start, ct_mp4_moov(m)->off, false, rep->padding, r.end, plan,
-                         err);
+        st = plan_shadow(f, m, j, r.start, ct_mp4_moov(m)->off, false, rep->padding, r.end,
+                         &shadow, plan, err);
     } else if (st != CHAPTAG_OK) {
-    } else if (r.at_eof && (st = place_samples(m, j, eof + 8, ns, err)) == CHAPTAG_OK) {
+    } else if (r.at_eof && shadow.box == m->n_tops &&
+               (st = place_samples(m, j, eof + 8, &shadow, 0, ns, err)) == CHAPTAG_OK) {
         rep->padding = opts->padding >= 0 ? asked : ct_padding_for(ns->mdat + 1024, ns->moov + 8);
         st = plan_shadow(f, m, j, eof, eof + 8 + ns->moov + ns->mdat + rep->padding, true,
-                         rep->padding, eof, plan, err);
+                         rep->padding, eof, &shadow, plan, err);
     } else if (st == CHAPTAG_OK) {
-        st = plan_rewrite(f, m, j, &r, opts->padding, plan, rep, err);
+        st = plan_rewrite(f, m, j, &r, &rewrite, opts->padding, plan, rep, err);
         ns->moov = ct_box_size(ct_mp4_moov(m));
+        ns->mdat = j->qt && rewrite.box == m->n_tops ? 8 + j->q.data.len : 0;
+        ns->tail = rewrite.box < m->n_tops ? rewrite.fill : 0;
     }
     return st;
 }

@@ -7,23 +7,26 @@
 #include "mp4_int.h"
 
 /* One of chaptag's boxes and the free box after it: ROOM bytes at OFF (the old box being
-   OLD_SIZE of them), to hold the new box BOX (LEN bytes, header included). */
+   OLD_SIZE of them), to hold the new box BOX (LEN bytes, header included). A TAIL slot is
+   the end of the media mdat, from chaptag's first sample on (mp4_tail.c): no box, the
+   samples, then zeros. */
 typedef struct {
     uint64_t off, room, old_size;
     uint8_t *box;
     size_t len;
+    bool tail;
 } slot;
 
 static bool slot_fits(const slot *s)
 {
-    return s->len == s->room || s->len + 8 <= s->room;
+    return s->len == s->room || s->len + 8 <= s->room || (s->tail && s->len <= s->room);
 }
 
 /* The slot of box B among the children KIDS (N of them, B at index I): B and a free box right
    after it. */
 static slot slot_of(const ct_box *kids, size_t n, size_t i)
 {
-    slot s = {kids[i].off, kids[i].size, kids[i].size, NULL, 0};
+    slot s = {kids[i].off, kids[i].size, kids[i].size, NULL, 0, false};
     if (i + 1 < n && ct_box_is(&kids[i + 1], "free") && kids[i + 1].hdr_len == 8)
         s.room += kids[i + 1].size;
     return s;
@@ -34,7 +37,9 @@ static slot slot_of(const ct_box *kids, size_t n, size_t i)
 static bool slot_bytes(const slot *s, ct_buf *out)
 {
     ct_buf_put(out, s->box, s->len);
-    if (s->room > s->len) {
+    if (s->tail)
+        ct_buf_put_zeros(out, (size_t)(s->room - s->len));
+    else if (s->room > s->len) {
         size_t at = ct_box_begin(out, "free");
         ct_buf_put_zeros(out, (size_t)(s->room - s->len - 8));
         ct_box_end(out, at);
@@ -62,6 +67,8 @@ static chaptag_status slot_same(ct_file *f, const slot *s, bool *same, chaptag_e
    write (size and type side by side, so the box is never half changed). */
 static bool slot_hide(ct_plan *p, const slot *s)
 {
+    if (s->tail) /* media bytes nothing reads once the trak is hidden */
+        return true;
     uint8_t h[8];
     ct_store_u32be(h, (uint32_t)s->room);
     memcpy(h + 4, "free", 4);
@@ -72,7 +79,8 @@ static bool slot_hide(ct_plan *p, const slot *s)
 static bool slot_fill(ct_plan *p, const slot *s)
 {
     ct_buf b = CT_BUF_INIT;
-    bool ok = slot_bytes(s, &b) && ct_plan_step(p, s->off + 8, b.data + 8, b.len - 8);
+    size_t head = s->tail ? 0 : 8;
+    bool ok = slot_bytes(s, &b) && ct_plan_step(p, s->off + head, b.data + head, b.len - head);
     ct_buf_free(&b);
     return ok;
 }
@@ -80,7 +88,7 @@ static bool slot_fill(ct_plan *p, const slot *s)
 /* Step 3: the new box's header: the box appears, complete. */
 static bool slot_show(ct_plan *p, const slot *s)
 {
-    return ct_plan_step(p, s->off, s->box, 8);
+    return s->tail || ct_plan_step(p, s->off, s->box, 8);
 }
 
 /* The same change as an edit, for -o and for the file's final bytes. */
@@ -104,27 +112,63 @@ static uint8_t *make_box(const char *type, const uint8_t *payload, size_t len, s
     return ct_buf_take(&b, out_len);
 }
 
-/* True when the chunks of the chapter track's tables T lie in the payload of mdat MD, the
-   first at its start: chaptag's layout, one sample per chunk or (earlier versions) all in
-   one. */
-static bool chunks_in(const sample_tables *t, const ct_box *md)
+/* True when the chunks of the chapter track's tables T lie in the payload of mdat MD, with
+   FIRST_AT_START the first at its start: chaptag's layout, one sample per chunk or (earlier
+   versions) all in one. *LOWEST is the lowest of them. */
+static bool chunks_in(const sample_tables *t, const ct_box *md, bool first_at_start,
+                      uint64_t *lowest)
 {
     unsigned v;
     ct_reader r = ct_mp4_full_box(t->stco, &v);
     uint32_t n = ct_reader_u32be(&r);
     if (r.bad || n == 0 || n > ct_reader_left(&r) / (t->co64 ? 8 : 4))
         return false;
+    *lowest = UINT64_MAX;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t chunk = t->co64 ? ct_reader_u64be(&r) : ct_reader_u32be(&r);
-        if (i == 0 ? chunk != md->off + md->hdr_len
-                   : chunk < md->off + md->hdr_len || chunk >= md->off + md->size)
+        if ((i == 0 && first_at_start && chunk != md->off + md->hdr_len) ||
+            chunk < md->off + md->hdr_len || chunk >= md->off + md->size)
             return false;
+        *lowest = chunk < *lowest ? chunk : *lowest;
     }
     return true;
 }
 
+/* The mdat slot of the chapter trak T (its tables TABS): an mdat of the titles alone right
+   after moov, or the end of the media mdat when that is the file's last box. *FOUND false
+   when the titles are elsewhere, or in an mdat of their own when the media mdat is the last
+   box: a new layout moves them to its end, where music-metadata reads them. */
+static chaptag_status find_mdat_slot(ct_file *f, const mp4_file *m, const ct_box *t,
+                                     const sample_tables *tabs, slot *mdat, bool *found,
+                                     chaptag_error *err)
+{
+    const ct_box *own = m->moov + 1 < m->n_tops && ct_box_is(&m->tops[m->moov + 1], "mdat")
+                            ? &m->tops[m->moov + 1] : NULL;
+    uint64_t lowest = 0;
+    bool in_own = own != NULL && own->size <= CT_MP4_CHAPTER_MDAT_MAX &&
+                  chunks_in(tabs, own, true, &lowest);
+    size_t tb = ct_mp4_tail_mdat(m, in_own ? own->off : 0, in_own ? own->off + own->size : 0);
+    const ct_box *md = in_own ? own : NULL;
+    *found = false;
+    if (tb < m->n_tops && in_own)
+        return CHAPTAG_OK;
+    if (tb < m->n_tops && chunks_in(tabs, &m->tops[tb], false, &lowest))
+        md = &m->tops[tb];
+    if (md == NULL)
+        return CHAPTAG_OK;
+    uint64_t lo = in_own ? md->off : lowest, end = md->off + md->size;
+    bool hit;
+    chaptag_status st = ct_mp4_others_point_between(f, m, lo, end, t, &hit, err);
+    if (st != CHAPTAG_OK || hit)
+        return st;
+    *mdat = in_own ? slot_of(m->tops, m->n_tops, m->moov + 1)
+                   : (slot){lo, end - lo, end - lo, NULL, 0, true};
+    *found = true;
+    return CHAPTAG_OK;
+}
+
 /* The slots of a file chaptag laid out, for JOB: the chapter trak (named by the audio
-   track's tref alone; *INDEX its track), the mdat of its titles right after moov, chpl in
+   track's tref alone; *INDEX its track), the mdat of its titles (find_mdat_slot), chpl in
    udta. False when the file is not laid out so, or JOB wants other flavours than it has. */
 static chaptag_status find_slots(ct_file *f, const mp4_file *m, const embed_job *j, slot *trak,
                                  slot *mdat, slot *chpl, size_t *index, bool *found,
@@ -148,8 +192,7 @@ static chaptag_status find_slots(ct_file *f, const mp4_file *m, const embed_job 
                           : NULL;
     /* the audio track names our text track first; a chapter image track may follow */
     if (chap == NULL || !chap->loaded || chap->len < 4 ||
-        ct_load_u32be(chap->data) != m->tracks[*index].id || m->moov + 1 >= m->n_tops ||
-        !ct_box_is(&m->tops[m->moov + 1], "mdat"))
+        ct_load_u32be(chap->data) != m->tracks[*index].id)
         return CHAPTAG_OK;
     for (size_t k = 4; k + 4 <= chap->len; k += 4) {
         size_t other = 0;
@@ -157,36 +200,61 @@ static chaptag_status find_slots(ct_file *f, const mp4_file *m, const embed_job 
             ct_mp4_is_chapter_track(f, m, &m->tracks[other]))
             return CHAPTAG_OK;
     }
-    /* the mdat after moov holds the chapter titles and nothing else */
-    const ct_box *md = &m->tops[m->moov + 1];
     sample_tables tabs;
-    if (md->size > CT_MP4_CHAPTER_MDAT_MAX || ct_mp4_load_tables(f, t, &tabs, NULL) != CHAPTAG_OK ||
-        !chunks_in(&tabs, md))
+    if (ct_mp4_load_tables(f, t, &tabs, NULL) != CHAPTAG_OK)
         return CHAPTAG_OK;
-    bool hit;
-    chaptag_status st = ct_mp4_others_point_into(f, m, md, t, &hit, err);
-    if (st != CHAPTAG_OK || hit)
-        return st;
-    *trak = slot_of(moov->kids, moov->n_kids, (size_t)(t - moov->kids));
-    *mdat = slot_of(m->tops, m->n_tops, m->moov + 1);
-    *found = true;
-    return CHAPTAG_OK;
+    chaptag_status st = find_mdat_slot(f, m, t, &tabs, mdat, found, err);
+    if (st == CHAPTAG_OK && *found)
+        *trak = slot_of(moov->kids, moov->n_kids, (size_t)(t - moov->kids));
+    return st;
+}
+
+/* A tail slot too small for the new samples: they go past the end of the file, the mdat
+   grown over them (MOVE), and the old ones (OLD) are zeroed once the trak is hidden. */
+typedef struct {
+    tail_place move; /* box n_tops: none */
+    sample_span old;
+} tail_move;
+
+/* Where the samples of the slots SL go: the slot of the mdat, past its header, or its start
+   for a tail slot; past the end of the file (*TM) when a tail slot is too small for LEN. */
+static uint64_t samples_at(ct_file *f, const mp4_file *m, slot sl[3], size_t len, tail_move *tm)
+{
+    if (!sl[1].tail)
+        return sl[1].off + 8;
+    if (len <= sl[1].room)
+        return sl[1].off;
+    size_t box = m->n_tops - 1;
+    uint64_t fill = ct_mp4_tail_room(len);
+    if (!ct_mp4_tail_fits(&m->tops[box], 0, fill))
+        return sl[1].off; /* past 4 GiB with a 32-bit size: the slot cannot take them */
+    tm->move = (tail_place){box, ct_file_size(f), 0, fill};
+    tm->old = (sample_span){sl[1].off, sl[1].room};
+    sl[1].room = 0; /* not written as a slot */
+    return tm->move.at;
 }
 
 /* The new boxes of the slots SL (trak, mdat, chpl) for JOB; a box left NULL when memory ran
    out. */
-static chaptag_status build_slots(const mp4_file *m, embed_job *j, slot sl[3], ct_warnings *w,
-                                  size_t index, chaptag_error *err)
+static chaptag_status build_slots(ct_file *f, const mp4_file *m, embed_job *j, slot sl[3],
+                                  tail_move *tm, ct_warnings *w, size_t index,
+                                  chaptag_error *err)
 {
     chaptag_status st = CHAPTAG_OK;
     if (j->qt) {
         j->chapter_id = m->tracks[index].id;
         ct_buf b = CT_BUF_INIT;
         st = ct_mp4_make_samples(j->list, j->duration_ms, &j->q, w, err);
-        ct_mp4_put_chapter_trak(&b, &j->q, j->chapter_id, j->duration_ms, m->movie_timescale,
-                                sl[1].off + 8);
+        uint64_t at = st == CHAPTAG_OK ? samples_at(f, m, sl, j->q.data.len, tm) : 0;
+        ct_mp4_put_chapter_trak(&b, &j->q, j->chapter_id, j->duration_ms, m->movie_timescale, at);
         sl[0].box = ct_buf_take(&b, &sl[0].len);
-        sl[1].box = make_box("mdat", j->q.data.data, j->q.data.len, &sl[1].len);
+        if (sl[1].tail) {
+            ct_buf raw = CT_BUF_INIT;
+            ct_buf_put(&raw, j->q.data.data, j->q.data.len);
+            sl[1].box = ct_buf_take(&raw, &sl[1].len);
+        } else {
+            sl[1].box = make_box("mdat", j->q.data.data, j->q.data.len, &sl[1].len);
+        }
     }
     if (st == CHAPTAG_OK && j->nero) {
         ct_buf b = CT_BUF_INIT;
@@ -223,27 +291,38 @@ static chaptag_status compare_slots(ct_file *f, slot sl[3], bool *fits, bool *an
     return st;
 }
 
-/* The steps and edits that write the slots SL in use (the edits only when ANY). Four syncs
-   whatever the slots: every hide is valid alone, every fill is hidden, the titles are shown
-   before the trak that points at them. */
-static bool put_slot_steps(ct_plan *plan, const slot sl[3], bool any)
+/* Marks the last step of PLAN as synced before the next. */
+static void sync_here(ct_plan *plan)
 {
-    bool ok = true;
-    for (int i = 0; i < 3 && ok; i++)
-        if (sl[i].room && (ok = slot_hide(plan, &sl[i])))
-            ct_plan_step_shares_sync(plan);
-    if (plan->n_steps > 0) /* hidden on disk before anything is written inside */
+    if (plan->n_steps > 0)
         plan->steps[plan->n_steps - 1].no_sync = false;
+}
+
+/* The steps and edits that write the slots SL in use (the edits only when ANY), and TM's
+   samples past the end of the file. Four syncs whatever the slots: every hide is valid
+   alone, every fill is hidden, the titles are shown before the trak that points at them. */
+static bool put_slot_steps(ct_plan *plan, const mp4_file *m, const slot sl[3],
+                           const tail_move *tm, bool any)
+{
+    bool move = tm->move.box < m->n_tops, ok = true;
+    const uint8_t *samples = move ? sl[1].box : NULL;
+    ok = !move || ct_mp4_tail_grow_steps(plan, m, &tm->move); /* each valid alone */
+    for (int i = 0; i < 3 && ok; i++)
+        if (sl[i].room && !sl[i].tail && (ok = slot_hide(plan, &sl[i])))
+            ct_plan_step_shares_sync(plan);
+    sync_here(plan); /* hidden on disk before anything is written inside */
     for (int i = 0; i < 3 && ok; i++)
         if (sl[i].room && (ok = slot_fill(plan, &sl[i])))
             ct_plan_step_shares_sync(plan);
-    if (plan->n_steps > 0) /* a sync after the fills */
-        plan->steps[plan->n_steps - 1].no_sync = false;
+    if (ok && move && (ok = ct_mp4_tail_fill_step(plan, &tm->move, samples, sl[1].len) &&
+                            ct_plan_step_begin(plan, tm->old.off) &&
+                            ct_plan_zeros(plan, tm->old.len)))
+        ct_plan_step_shares_sync(plan);
+    sync_here(plan); /* a sync after the fills */
     for (int i = 1; i < 3 && ok; i++)
-        if (sl[i].room && (ok = slot_show(plan, &sl[i])))
+        if (sl[i].room && !sl[i].tail && (ok = slot_show(plan, &sl[i])))
             ct_plan_step_shares_sync(plan);
-    if (plan->n_steps > 0) /* and one before the trak is shown */
-        plan->steps[plan->n_steps - 1].no_sync = false;
+    sync_here(plan); /* and one before the trak is shown */
     ok = ok && (!sl[0].room || slot_show(plan, &sl[0]));
     int order[3] = {0, 1, 2}; /* the edits in file order */
     for (int a = 0; a < 3; a++)
@@ -255,13 +334,15 @@ static bool put_slot_steps(ct_plan *plan, const slot sl[3], bool any)
             }
     for (int i = 0; i < 3 && ok && any; i++)
         ok = !sl[order[i]].room || slot_edit(plan, &sl[order[i]]);
-    return ok;
+    /* after moov, in the mdat at the end of the file */
+    return ok && (!move || ct_mp4_tail_edits(plan, m, &tm->move, samples, sl[1].len, &tm->old));
 }
 
 chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan *plan,
                                  struct chaptag_report *rep, bool *done, chaptag_error *err)
 {
     slot sl[3]; /* trak, mdat, chpl */
+    tail_move tm = {{m->n_tops, 0, 0, 0}, {0, 0}};
     bool found, fits = false, any = false;
     size_t index = 0;
     memset(sl, 0, sizeof sl);
@@ -269,11 +350,12 @@ chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan 
     chaptag_status st = find_slots(f, m, j, &sl[0], &sl[1], &sl[2], &index, &found, err);
     if (st != CHAPTAG_OK || !found)
         return st;
-    st = build_slots(m, j, sl, &rep->warnings, index, err);
+    st = build_slots(f, m, j, sl, &tm, &rep->warnings, index, err);
     if (st == CHAPTAG_OK)
         st = compare_slots(f, sl, &fits, &any, err);
     if (st == CHAPTAG_OK && fits) {
-        st = put_slot_steps(plan, sl, any) ? CHAPTAG_OK : ct_fail_nomem(err);
+        st = put_slot_steps(plan, m, sl, &tm, any || tm.move.box < m->n_tops)
+                 ? CHAPTAG_OK : ct_fail_nomem(err);
         *done = st == CHAPTAG_OK;
         rep->padding = sl[1].room > sl[1].len ? sl[1].room - sl[1].len : 0;
     }

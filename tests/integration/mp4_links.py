@@ -2,7 +2,9 @@
 its QuickTime text sample as an href box (checked here by a box walker of our own that reads
 every sample through tref/chap, stsz, stsc and stco/co64), one sample per chunk, which
 music-metadata (npm) needs to read any chapter; ffprobe and ffmpeg still read the file, the
-audio is unchanged, and strip removes the links with the track."""
+audio is unchanged, and strip removes the links with the track. In a faststart file whose
+audio mdat is the last box the titles go at that mdat's end, since music-metadata fails on an
+mdat after the one that holds them."""
 import json
 import os
 import shutil
@@ -14,9 +16,9 @@ from ctcheck import TempDir, audio_md5, chaptag, ffprobe_chapters, run
 
 FIXTURES = ["aac-faststart.m4a", "chaptered.m4b"]
 # music-metadata 11 reads the chapter samples at each mdat after moov and fails at any mdat
-# after the one that holds them: it reads chaptag's chapters where the titles' mdat is the
-# last (moov after the audio, as in these two), not in a faststart file (reported)
-MM_FIXTURES = ["aac-moov-last.m4a", "chaptered.m4b"]
+# after the one that holds them: chaptag puts them in the last mdat, the audio's own end in a
+# faststart file, an mdat of their own after moov when moov is last
+MM_FIXTURES = ["aac-faststart.m4a", "aac-moov-last.m4a", "chaptered.m4b"]
 SRC = os.environ.get("SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
 MM_MODULE = os.path.join(SRC, "tools", "node", "node_modules", "music-metadata")
 MM_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mm_chapters.mjs")
@@ -27,6 +29,10 @@ CHAPTERS = [  # (start_ms, title, url or None)
     (1500, "Café – Straße 日本語", "https://example.com/caf%C3%A9?x=1&y=2"),
     (3000, "Ende ohne Link", None),
     (4000, "Ünïcödé 🎙 last", "http://example.org/ü"),
+]
+LONGER = [  # the same chapters with longer titles: too long for the old titles' place
+    (start, title + " — " + " ".join(["and a much longer title this time"] * 4), url)
+    for start, title, url in CHAPTERS
 ]
 
 
@@ -166,6 +172,20 @@ def make_one_chunk(path):
         f.write(d)
 
 
+def top_boxes(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    return [(t, a, b) for t, a, b in boxes(data, 0, len(data))]
+
+
+def ffmpeg_silent(test, path):
+    """ffprobe and a full decode say nothing about PATH."""
+    for args in (["ffprobe", "-v", "error", path],
+                 ["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "null", "-"]):
+        rc, out, err = run(args)
+        test.assertEqual((rc, err), (0, ""), f"{args[0]} on {path}")
+
+
 class Mp4Links(unittest.TestCase):
     def setUp(self):
         self.tmp = TempDir()
@@ -239,6 +259,44 @@ class Mp4Links(unittest.TestCase):
                 self.assertEqual(ChapterTrack(old).stsc, [(1, 1, 1)])
                 self.assertEqual(music_metadata(old), want)
 
+    def test_music_metadata_reads_a_re_embed_with_longer_titles(self):
+        self.need_music_metadata()
+        for fixture in MM_FIXTURES:
+            with self.subTest(fixture=fixture):
+                path = self.tmp.copy(fixture)
+                md5 = audio_md5(path)
+                self.embed(path)
+                longer = self.tmp.write("longer.json", chapters_json(LONGER))
+                self.embed(path, longer)
+                self.assertEqual(music_metadata(path), [(s, t) for s, t, _ in LONGER])
+                ffmpeg_silent(self, path)
+                self.assertEqual(audio_md5(path), md5)
+                with open(path, "rb") as f:  # the old sample is gone, not only unlisted
+                    self.assertNotIn(b"\x00\x05Intro\x00\x00\x00\x0cencd", f.read())
+
+    def test_a_faststart_file_keeps_one_mdat_with_the_titles_at_its_end(self):
+        path = self.tmp.copy("aac-faststart.m4a")
+        size = os.path.getsize(path)
+        self.embed(path)
+        tops = top_boxes(path)
+        types = [t for t, _, _ in tops]
+        self.assertEqual(types.count(b"mdat"), 1, types)
+        self.assertEqual(types[-1], b"mdat")
+        self.assertLess(types.index(b"moov"), types.index(b"mdat"), "moov stays in front")
+        mdat = tops[-1]
+        t = ChapterTrack(path)
+        self.assertTrue(all(mdat[1] <= o < mdat[2] for o in t.offsets))
+        # past the audio: after the last audio byte of the original file
+        self.assertGreaterEqual(min(t.offsets), size)
+        # shorter titles go where the old ones were; the mdat does not grow
+        grown = os.path.getsize(path)
+        short = self.tmp.write("short.txt", "00:00:00 A\n00:00:02 B\n")
+        self.embed(path, short)
+        self.assertEqual(os.path.getsize(path), grown)
+        self.assertEqual(top_boxes(path)[-1], mdat)
+        with open(path, "rb") as f:
+            self.assertNotIn("Ünïcödé".encode(), f.read())
+
     def test_ffmpeg_reads_the_chapters_and_the_audio_is_unchanged(self):
         for fixture in FIXTURES:
             with self.subTest(fixture=fixture):
@@ -247,9 +305,7 @@ class Mp4Links(unittest.TestCase):
                 self.embed(path)
                 got = [(start, title) for start, _, title in ffprobe_chapters(path)]
                 self.assertEqual(got, [(start, title) for start, title, _ in CHAPTERS])
-                rc, out, err = run(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f",
-                                    "null", "-"])
-                self.assertEqual((rc, out, err), (0, "", ""))
+                ffmpeg_silent(self, path)
                 self.assertEqual(audio_md5(path), md5)
 
     def test_strip_removes_the_links(self):

@@ -245,14 +245,14 @@ static void a_first_chapter_after_zero_gets_a_filler_that_is_not_read_back(void 
     assert_int_equal(chaptag_chapters_count(back), 2);
     assert_int_equal(chaptag_chapters_get(back, 0)->start_ms, 5000);
     /* in the track: an empty sample first, then the two titles */
-    static const uint8_t filler[] = {0, 0, 0, 0, 0, 12, 'e', 'n', 'c', 'd', 0, 0, 1, 0};
-    const uint8_t *mdat = NULL;
-    for (size_t i = 0; i + 8 < out_len && mdat == NULL; i++)
-        if (memcmp(out + i, "mdat\0\0", 6) == 0 && ct_load_u32be(out + i - 4) < 200)
-            mdat = out + i + 4;
-    assert_non_null(mdat);
-    assert_memory_equal(mdat, filler, sizeof filler);
-    assert_memory_equal(mdat + 14, "\0\x06Late 1\0\0\0\x0c" "encd\0\0\x01\0", 20);
+    static const uint8_t want[] = {
+        0, 0, 0, 0, 0, 12, 'e', 'n', 'c', 'd', 0, 0, 1, 0,            /* filler: no text */
+        0, 6, 'L', 'a', 't', 'e', ' ', '1', 0, 0, 0, 12, 'e', 'n', 'c', 'd', 0, 0, 1, 0,
+    };
+    bool found = false;
+    for (size_t i = 0; i + sizeof want <= out_len && !found; i++)
+        found = memcmp(out + i, want, sizeof want) == 0;
+    assert_true(found);
     chaptag_chapters_free(back);
     chaptag_chapters_free(l);
     free(out);
@@ -362,7 +362,15 @@ static void chunk_offsets_past_4_gib_make_the_audio_table_co64(void **state)
     assert_int_equal(ct_box_parse(f, moov, &err), CHAPTAG_OK);
     ct_box *co64 = ct_box_path(moov, "trak/mdia/minf/stbl/co64");
     assert_non_null(co64);
-    uint64_t delta = out_len - len;
+    /* the audio moved by moov's growth; the titles are past it */
+    ct_file *was = ct_file_memory(data, len);
+    ct_box *old_tops;
+    size_t old_n;
+    assert_int_equal(ct_box_scan(was, &old_tops, &old_n, &err), CHAPTAG_OK);
+    uint64_t delta = tops[n - 1].off - old_tops[old_n - 1].off;
+    assert_true(tops[n - 1].off + tops[n - 1].size == out_len);
+    ct_box_free_array(old_tops, old_n);
+    ct_file_close(was);
     assert_int_equal(ct_load_u64be(co64->data + 8), 0xFFFFF000u + delta);
     assert_int_equal(ct_load_u64be(co64->data + 8 + 7 * 8), 0xFFFFF000u + 7 * 500 + delta);
     assert_true(ct_load_u64be(co64->data + 8 + 7 * 8) > UINT32_MAX);

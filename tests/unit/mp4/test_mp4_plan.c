@@ -71,8 +71,8 @@ static uint8_t audio_byte(size_t i)
     return (uint8_t)(i * 29 + 3);
 }
 
-/* Appends the top-level box LETTER stands for: y ftyp, m moov, a the audio mdat, f a free
-   box of 64 bytes, F one of 40,000. */
+/* Appends the top-level box LETTER stands for: y ftyp, m moov, a the audio mdat (A with a
+   64-bit size), f a free box of 64 bytes, F one of 40,000. */
 static void put_top(ct_buf *b, char letter, uint64_t audio_at)
 {
     size_t at;
@@ -91,6 +91,13 @@ static void put_top(ct_buf *b, char letter, uint64_t audio_at)
             ct_buf_put_u8(b, audio_byte(i));
         ct_box_end(b, at);
         break;
+    case 'A': /* the audio mdat with a 64-bit size */
+        ct_buf_put_u32be(b, 1);
+        ct_buf_put(b, "mdat", 4);
+        ct_buf_put_u64be(b, 16 + CHUNKS * CHUNK_BYTES);
+        for (size_t i = 0; i < CHUNKS * CHUNK_BYTES; i++)
+            ct_buf_put_u8(b, audio_byte(i));
+        break;
     default:
         at = ct_box_begin(b, "free");
         ct_buf_put_zeros(b, letter == 'F' ? 40000 - 8 : 64 - 8);
@@ -106,8 +113,8 @@ static uint8_t *craft(const char *layout, size_t *len)
     for (int pass = 0; pass < 2; pass++) { /* the first pass finds where the audio lands */
         ct_buf_free(&b);
         for (const char *c = layout; *c; c++) {
-            if (*c == 'a')
-                audio_at = b.len + 8;
+            if (*c == 'a' || *c == 'A')
+                audio_at = b.len + (*c == 'A' ? 16 : 8);
             put_top(&b, *c, audio_at);
         }
     }
@@ -131,6 +138,33 @@ static uint64_t top_offset(const uint8_t *data, size_t len, const char *type)
     ct_file_close(f);
     assert_true(off != UINT64_MAX);
     return off;
+}
+
+/* Checks chaptag's layout of a file whose audio mdat was its last box: that mdat is still
+   the last and the only one, the audio first, then the titles (TITLE among them), so that
+   music-metadata reads them; returns the mdat's growth. */
+static uint64_t check_tail(const uint8_t *data, size_t len, const char *title)
+{
+    ct_file *f = ct_file_memory(data, len);
+    ct_box *tops;
+    size_t n, mdats = 0;
+    chaptag_error err;
+    assert_int_equal(ct_box_scan(f, &tops, &n, &err), CHAPTAG_OK);
+    for (size_t i = 0; i < n; i++)
+        mdats += ct_box_is(&tops[i], "mdat");
+    const ct_box *md = &tops[n - 1];
+    assert_int_equal(mdats, 1);
+    assert_true(ct_box_is(md, "mdat"));
+    assert_int_equal(md->off + md->size, len);
+    uint64_t grown = md->size - md->hdr_len - CHUNKS * CHUNK_BYTES;
+    const uint8_t *after = data + md->off + md->hdr_len + CHUNKS * CHUNK_BYTES;
+    bool found = false;
+    for (size_t i = 0; i + strlen(title) <= grown && !found; i++)
+        found = memcmp(after + i, title, strlen(title)) == 0;
+    assert_true(found);
+    ct_box_free_array(tops, n);
+    ct_file_close(f);
+    return grown;
 }
 
 /* Every chunk of the sound track points at the audio bytes it pointed at. */
@@ -237,9 +271,10 @@ static void with_no_room_after_moov_the_file_is_rewritten_and_the_audio_moved(vo
     done_plan d;
     uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, -1, &out_len, &d);
     assert_int_equal(d.n_steps, 0);
-    assert_int_equal(d.n_edits, 1); /* one region: moov and what follows it */
+    assert_int_equal(d.n_edits, 3); /* the region (moov, padding), the mdat's size, titles */
     assert_true(out_len > len);
     assert_true(top_offset(out, out_len, "moov") < top_offset(out, out_len, "mdat"));
+    check_tail(out, out_len, "Rewritten 5");
     chaptag_chapters_free(l);
     free(out);
     free(data);
@@ -255,9 +290,10 @@ static void a_rewrite_with_padding_asked_leaves_exactly_that_much(void **state)
     uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, 3000, &out_len, &d);
     assert_int_equal(d.n_steps, 0);
     assert_int_equal(d.padding, 3000);
-    /* moov, the titles' mdat, then a free box of 3000 bytes before the audio */
-    uint64_t audio = len - (CHUNKS * CHUNK_BYTES + 8) + (out_len - len);
+    /* moov, then a free box of 3000 bytes before the audio, the titles after it */
+    uint64_t audio = top_offset(out, out_len, "mdat");
     assert_memory_equal(out + audio - 3000, "\0\0\x0b\xb8" "free", 8);
+    check_tail(out, out_len, "Padded 3");
     chaptag_chapters_free(l);
     free(out);
     free(data);
@@ -273,7 +309,8 @@ static void free_space_after_moov_takes_a_shadow_copy_in_steps(void **state)
     done_plan d;
     uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, -1, &out_len, &d);
     assert_true(d.n_steps > 0);
-    assert_int_equal(out_len, len); /* nothing moved: the copy stands in the free box */
+    /* nothing moved: the copy stands in the free box, the titles after the audio */
+    assert_int_equal(out_len, len + check_tail(out, out_len, "Shadowed 4"));
     assert_true(top_offset(out, out_len, "moov") > old_moov);
     chaptag_chapters_free(l);
     free(out);
@@ -308,7 +345,7 @@ static void free_space_before_moov_takes_the_copy_when_none_follows(void **state
     done_plan d;
     uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, -1, &out_len, &d);
     assert_true(d.n_steps > 0);
-    assert_int_equal(out_len, len);
+    assert_int_equal(out_len, len + check_tail(out, out_len, "Before 4"));
     /* behind an 8-byte free header in the old free space, ahead of the old moov */
     assert_int_equal(top_offset(out, out_len, "moov"), free_at + 8);
     assert_memory_equal(out + old_moov + 4, "free", 4);
@@ -345,10 +382,11 @@ static void a_re_embed_that_fits_writes_the_slots_and_moves_nothing(void **state
     uint64_t moov = top_offset(one, one_len, "moov");
     uint8_t *two = run(one, one_len, b, CHAPTAG_MP4_BOTH, -1, &two_len, &d);
     assert_true(d.n_steps > 0);
-    assert_int_equal(d.n_edits, 3); /* the trak, the titles' mdat and chpl */
+    assert_int_equal(d.n_edits, 3); /* the trak, the titles at the mdat's end and chpl */
     assert_int_equal(two_len, one_len);
     assert_int_equal(top_offset(two, two_len, "moov"), moov);
     assert_false(holds(two, two_len, "First take"));
+    assert_int_equal(check_tail(two, two_len, "longer take 6"), check_tail(one, one_len, "take"));
     chaptag_chapters_free(a);
     chaptag_chapters_free(b);
     free(two);
@@ -611,6 +649,65 @@ static void strip_of_a_file_without_chapters_plans_nothing(void **state)
     free(data);
 }
 
+static void titles_too_long_for_the_mdat_end_are_appended_and_the_old_ones_zeroed(void **state)
+{
+    (void)state;
+    size_t len, one_len, two_len;
+    uint8_t *data = craft("yma", &len);
+    chaptag_chapters *a = ct_test_chapters(3, 10000, "Short");
+    char title[201];
+    memset(title, 'L', 200);
+    title[200] = '\0';
+    chaptag_chapters *b = ct_test_chapters(3, 10000, title);
+    done_plan d;
+    uint8_t *one = run(data, len, a, CHAPTAG_MP4_BOTH, -1, &one_len, &d);
+    uint64_t grown = check_tail(one, one_len, "Short 3");
+    uint8_t *two = run(one, one_len, b, CHAPTAG_MP4_BOTH, -1, &two_len, &d);
+    assert_true(d.n_steps > 0); /* in place: the trak and chpl in their slots */
+    /* the trak, chpl, the mdat's size, the old titles zeroed, the new ones past them */
+    assert_int_equal(d.n_edits, 5);
+    assert_int_equal(two_len - one_len, check_tail(two, two_len, "LLLL 3") - grown);
+    assert_false(holds(two, two_len, "Short"));
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+    free(two);
+    free(one);
+    free(data);
+}
+
+static void a_64_bit_mdat_size_grows_in_its_largesize(void **state)
+{
+    (void)state;
+    size_t len, out_len;
+    uint8_t *data = craft("ymFA", &len);
+    chaptag_chapters *l = ct_test_chapters(4, 10000, "Wide");
+    done_plan d;
+    uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, -1, &out_len, &d);
+    uint64_t md = top_offset(out, out_len, "mdat");
+    assert_int_equal(ct_load_u32be(out + md), 1);
+    assert_int_equal(ct_load_u64be(out + md + 8), out_len - md);
+    assert_int_equal(out_len, len + check_tail(out, out_len, "Wide 4"));
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
+static void an_audio_mdat_that_is_not_the_last_box_keeps_an_mdat_of_titles(void **state)
+{
+    (void)state;
+    size_t len, out_len;
+    uint8_t *data = craft("ymaf", &len);
+    chaptag_chapters *l = ct_test_chapters(4, 10000, "Apart");
+    done_plan d;
+    uint8_t *out = run(data, len, l, CHAPTAG_MP4_BOTH, -1, &out_len, &d);
+    uint64_t titles = top_offset(out, out_len, "mdat");
+    assert_true(ct_load_u32be(out + titles) < 200); /* the first mdat: the titles alone */
+    assert_memory_equal(out + titles + 8, "\0\x07" "Apart 1", 9);
+    chaptag_chapters_free(l);
+    free(out);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -622,6 +719,9 @@ int main(void)
         cmocka_unit_test(free_space_before_moov_too_small_is_taken_into_a_rewrite),
         cmocka_unit_test(a_re_embed_that_fits_writes_the_slots_and_moves_nothing),
         cmocka_unit_test(a_re_embed_of_one_flavour_uses_only_its_slot),
+        cmocka_unit_test(titles_too_long_for_the_mdat_end_are_appended_and_the_old_ones_zeroed),
+        cmocka_unit_test(a_64_bit_mdat_size_grows_in_its_largesize),
+        cmocka_unit_test(an_audio_mdat_that_is_not_the_last_box_keeps_an_mdat_of_titles),
         cmocka_unit_test(a_re_embed_too_big_for_its_slots_lays_out_anew),
         cmocka_unit_test(strip_retypes_in_place_and_zeroes_every_title),
         cmocka_unit_test(strip_of_a_file_without_chapters_plans_nothing),
