@@ -73,6 +73,14 @@ CHAPTAG_API const char *chaptag_time_str(uint64_t ms, char *buf);
    such a time. */
 CHAPTAG_API int chaptag_parse_time(const char *s, uint64_t *ms);
 
+/* Parses a time or duration as every option takes it: [H:]MM:SS[.mmm] (plain seconds too),
+   or a number with a unit, ms, s, m or h ("90s", "1.5m", "250ms"), rounded half up to the
+   millisecond, into *MS. Returns 0 when S is none of these or is past 100,000 hours. */
+CHAPTAG_API int chaptag_parse_duration(const char *s, uint64_t *ms);
+
+/* As chaptag_parse_duration(), with an optional sign: a shift ("-00:01:30", "+90s"). */
+CHAPTAG_API int chaptag_parse_offset(const char *s, int64_t *ms);
+
 /* ---- the chapter list ------------------------------------------------------------------ */
 
 /* One chapter. Strings are UTF-8. In a list every string is owned by the list. */
@@ -161,6 +169,36 @@ CHAPTAG_API const char *chaptag_chapters_meta(const chaptag_chapters *list, cons
 CHAPTAG_API const char *chaptag_chapters_meta_at(const chaptag_chapters *list, size_t index,
                                                  const char **value);
 
+/* Transforms: each makes *OUT a new list (free it with chaptag_chapters_free()) from LIST,
+   which stays as it was; every chapter keeps its fields (hidden ones move like the others),
+   and the list its metadata and warnings. DURATION_MS is the length of the audio the new list
+   is for (CHAPTAG_TIME_NONE: unknown): a chapter moved below 0 or to or past it is
+   CHAPTAG_ERR_INPUT naming the chapter (number, time, title) and its line. */
+
+/* Moves every chapter by OFFSET_MS (an intro added: positive; removed: negative). */
+CHAPTAG_API chaptag_status chaptag_chapters_shift(const chaptag_chapters *list, int64_t offset_ms,
+                                                  uint64_t duration_ms, chaptag_chapters **out,
+                                                  chaptag_error *err);
+
+/* Removes the span [START_MS, END_MS) of the audio: later chapters move back by its length; a
+   chapter lying wholly inside it is dropped with a warning; one that starts before it keeps
+   its start; one that starts inside it and ends after it starts at START_MS. */
+CHAPTAG_API chaptag_status chaptag_chapters_cut(const chaptag_chapters *list, uint64_t start_ms,
+                                                uint64_t end_ms, uint64_t duration_ms,
+                                                chaptag_chapters **out, chaptag_error *err);
+
+/* Inserts LENGTH_MS of audio at AT_MS (an ad): chapters starting at or after AT_MS move
+   forward by LENGTH_MS; a chapter containing AT_MS grows by it. */
+CHAPTAG_API chaptag_status chaptag_chapters_insert(const chaptag_chapters *list, uint64_t at_ms,
+                                                   uint64_t length_ms, uint64_t duration_ms,
+                                                   chaptag_chapters **out, chaptag_error *err);
+
+/* Adds a chapter titled TITLE at 0:00 before a first chapter that starts later (seed 000's
+   first is at 1:14); a list that starts at 0:00 is copied with a warning. */
+CHAPTAG_API chaptag_status chaptag_chapters_add_intro(const chaptag_chapters *list,
+                                                      const char *title, chaptag_chapters **out,
+                                                      chaptag_error *err);
+
 /* Warnings raised while the list was parsed or read from a file (borrowed). */
 CHAPTAG_API size_t chaptag_chapters_warning_count(const chaptag_chapters *list);
 CHAPTAG_API const chaptag_warning *chaptag_chapters_warning(const chaptag_chapters *list,
@@ -195,6 +233,13 @@ CHAPTAG_API chaptag_status chaptag_format_with_warnings(const chaptag_chapters *
                                                         char **out, size_t *out_len,
                                                         chaptag_warning **warnings,
                                                         size_t *n_warnings, chaptag_error *err);
+
+/* As chaptag_parse() in the text format, for a description pasted whole (show notes): lines
+   without a time are skipped, and listed by number in one warning, instead of failing; a
+   line right after a time alone is that chapter's title (the two-line form). */
+CHAPTAG_API chaptag_status chaptag_parse_skipping_prose(const char *data, size_t len,
+                                                        chaptag_chapters **out,
+                                                        chaptag_error *err);
 
 /* Reads and parses the chapter file at PATH ("-": standard input) in format FMT (NULL:
    detected from the content, then the file name). On success *OUT is a new list. */
@@ -365,6 +410,17 @@ CHAPTAG_API const chaptag_finding *chaptag_verdict_get(const chaptag_verdict *v,
 CHAPTAG_API const chaptag_chapters *chaptag_verdict_chapters(const chaptag_verdict *v);
 CHAPTAG_API const chaptag_file_info *chaptag_verdict_info(const chaptag_verdict *v);
 CHAPTAG_API void chaptag_verdict_free(chaptag_verdict *v);
+
+/* The platforms chaptag_verdict_check_profile() knows, NULL-terminated: "youtube",
+   "spotify", "apple" (the chapter formats of the same names write their descriptions). */
+CHAPTAG_API const char *const *chaptag_profile_names(void);
+
+/* Adds to V a finding for every rule of platform PROFILE ("youtube", "spotify", "apple") that
+   the file's chapters break: errors where the platform would show no chapters (the first not
+   at 0:00, too few, out of order, too short), warnings for its advice (long titles, emoji).
+   An unknown PROFILE is CHAPTAG_ERR_INPUT naming the known ones. */
+CHAPTAG_API chaptag_status chaptag_verdict_check_profile(chaptag_verdict *v, const char *profile,
+                                                         chaptag_error *err);
 
 /* "note", "warning" or "error". */
 CHAPTAG_API const char *chaptag_severity_name(chaptag_severity s);
