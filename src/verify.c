@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "picture.h"
+#include "platforms.h"
 
 /* An end this much past the measured duration is only rounding between two measurements. */
 #define END_SLACK_MS 250
@@ -212,6 +213,27 @@ const chaptag_chapters *chaptag_verdict_chapters(const chaptag_verdict *v)
 const chaptag_file_info *chaptag_verdict_info(const chaptag_verdict *v)
 {
     return &v->info;
+}
+
+#define PROFILE_NAME(name) #name,
+static const char *const profile_names[] = {CT_FORMATS_PLATFORMS(PROFILE_NAME) NULL};
+
+const char *const *chaptag_profile_names(void)
+{
+    return profile_names;
+}
+
+chaptag_status chaptag_verdict_check_profile(chaptag_verdict *v, const char *profile,
+                                             chaptag_error *err)
+{
+    const ct_platform *p = profile != NULL ? ct_platform_find(profile) : NULL;
+    if (p == NULL)
+        return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "unknown profile '%s' (known: youtube, "
+                       "spotify, apple)", profile != NULL ? profile : "");
+    /* the measured duration ends the last chapter; 0 is a duration not measured */
+    uint64_t duration = v->info.duration_ms > 0 ? v->info.duration_ms : CHAPTAG_TIME_NONE;
+    ct_platform_check(p, v->list, duration, &v->findings);
+    return CHAPTAG_OK;
 }
 
 static const char *const severity_names[] = {"note", "warning", "error"};

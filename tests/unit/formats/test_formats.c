@@ -17,13 +17,36 @@ static void format_names_list_every_format_in_table_order(void **state)
     const char *const *names = chaptag_format_names();
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         assert_string_equal(names[i], want[i]);
-    assert_null(names[sizeof want / sizeof want[0]]);
+    /* the editors' exports next, then the platform blocks, which end the table */
+    static const char *const platforms[] = {"youtube", "spotify", "apple"};
+    size_t n = 0;
+    while (names[n] != NULL)
+        n++;
+    assert_true(n >= sizeof want / sizeof want[0] + 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(names[n - 3 + i], platforms[i]);
+        assert_null(ct_format_find(platforms[i])->parse); /* only written */
+    }
     for (size_t i = 0; names[i] != NULL; i++) {
         const ct_format *f = ct_format_find(names[i]);
         assert_non_null(f);
         assert_string_equal(f->name, names[i]);
         assert_non_null(f->format);
     }
+}
+
+static void platform_blocks_are_written_and_never_read(void **state)
+{
+    (void)state;
+    chaptag_chapters *list = NULL;
+    chaptag_error err = {0};
+    static const char block[] = "0:00 Intro\n1:14 Talk\n2:00 End\n";
+    assert_int_equal(chaptag_parse(block, sizeof block - 1, "youtube", &list, &err),
+                     CHAPTAG_ERR_INPUT);
+    assert_string_equal(err.msg, "chapter format 'youtube' can only be written");
+    assert_null(list);
+    /* what the platforms' writers produce reads back as text */
+    assert_string_equal(chaptag_detect(block, sizeof block - 1, NULL), "text");
 }
 
 static void format_find_knows_nothing_else(void **state)
@@ -289,8 +312,10 @@ static void parse_says_which_formats_it_tried(void **state)
     chaptag_chapters *list = (chaptag_chapters *)&list; /* must stay untouched */
     chaptag_error err = {0};
     assert_int_equal(chaptag_parse("hello\nworld\n", 12, NULL, &list, &err), CHAPTAG_ERR_INPUT);
-    assert_string_equal(err.msg, "not a chapter file in any known format (tried text, json, psc, "
-                                 "ffmetadata, mp4chaps, audacity, cue, vtt, ogm)");
+    /* the nine chapter-file formats first; the editors' and platforms' names follow */
+    static const char tried[] = "not a chapter file in any known format (tried text, json, "
+                                "psc, ffmetadata, mp4chaps, audacity, cue, vtt, ogm";
+    assert_memory_equal(err.msg, tried, sizeof tried - 1);
     assert_ptr_equal(list, (chaptag_chapters *)&list);
     assert_int_equal(chaptag_parse(NULL, 0, NULL, &list, &err), CHAPTAG_ERR_INPUT);
 }
@@ -301,8 +326,9 @@ static void parse_names_the_valid_formats_for_an_unknown_one(void **state)
     chaptag_chapters *list = NULL;
     chaptag_error err = {0};
     assert_int_equal(chaptag_parse("00:00 A", 7, "xml", &list, &err), CHAPTAG_ERR_INPUT);
-    assert_string_equal(err.msg, "unknown chapter format 'xml' (known: text, json, psc, "
-                                 "ffmetadata, mp4chaps, audacity, cue, vtt, ogm)");
+    static const char known[] = "unknown chapter format 'xml' (known: text, json, psc, "
+                                "ffmetadata, mp4chaps, audacity, cue, vtt, ogm";
+    assert_memory_equal(err.msg, known, sizeof known - 1);
     assert_null(list);
 }
 
@@ -333,8 +359,9 @@ static void format_hands_over_a_nul_terminated_string_and_its_length(void **stat
     out = NULL;
     assert_int_equal(chaptag_format(list, "srt", CHAPTAG_TIME_NONE, &out, &len, &err),
                      CHAPTAG_ERR_INPUT);
-    assert_string_equal(err.msg, "unknown chapter format 'srt' (known: text, json, psc, "
-                                 "ffmetadata, mp4chaps, audacity, cue, vtt, ogm)");
+    static const char known[] = "unknown chapter format 'srt' (known: text, json, psc, "
+                                "ffmetadata, mp4chaps, audacity, cue, vtt, ogm";
+    assert_memory_equal(err.msg, known, sizeof known - 1);
     assert_int_equal(chaptag_format(list, NULL, CHAPTAG_TIME_NONE, &out, &len, &err),
                      CHAPTAG_ERR_INPUT);
     assert_null(out);
@@ -731,6 +758,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(format_names_list_every_format_in_table_order),
+        cmocka_unit_test(platform_blocks_are_written_and_never_read),
         cmocka_unit_test(format_find_knows_nothing_else),
         cmocka_unit_test(excerpts_stay_on_one_line_cut_at_a_character_even_with_nul_bytes),
         cmocka_unit_test(detect_judges_by_content_before_the_extension),
