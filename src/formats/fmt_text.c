@@ -6,8 +6,12 @@
    read as decimal digits, never through floating point, and rounded half up to ms. A title
    may end in a link, " <https://...>", which `dump` writes for a chapter's url: only an http
    or https address without blanks or angle brackets is one, so a title that ends in
-   "<something else>" stays whole. */
+   "<something else>" stays whole. A time alone on its line takes the next line, when that
+   has no time, as its title: the two-line form of show notes ("(00:45)", then "Intro").
+   chaptag_parse_skipping_prose() reads a pasted description: lines without a time are
+   skipped, not refused. */
 #include "formats.h"
+#include "platforms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,6 +316,45 @@ static chaptag_status add_chapter(const char *s, size_t n, unsigned line, ct_buf
     return st;
 }
 
+/* True when line [S, END) starts with something the parser reads as a time (maybe one it then
+   refuses, "00:61:00"), not with words or a bare number. */
+static bool starts_with_time(const char *s, const char *end)
+{
+    const char *t = skip_marks(s, end);
+    t += bracket_at(t, end) != 0;
+    const char *p = time_token_end(t, end);
+    uint64_t ms;
+    return p > t && ct_is_digit(*t) && parse_time(t, p, &ms) != TIME_NONE;
+}
+
+/* True when line [S, END) is a time and nothing else ("(00:45)", "00:45 -"): the first line
+   of the two-line form. */
+static bool time_alone(const char *s, const char *end)
+{
+    chapter_line cl = {0};
+    return starts_with_time(s, end) && split_line(s, end, 0, &cl, NULL) == CHAPTAG_OK &&
+           cl.title_len == 0;
+}
+
+/* Appends to LINE (decoded, time alone, line LX->line) the line after it when that one has no
+   time: its title in the two-line form. LX moves past the line taken. */
+static chaptag_status join_title(ct_lexer *lx, ct_buf *line, ct_buf *next, ct_warnings *w,
+                                 chaptag_error *err)
+{
+    ct_lexer peek = *lx;
+    const char *s;
+    size_t n;
+    if (!ct_lex_next(&peek, &s, &n) || starts_with_time(s, s + n))
+        return CHAPTAG_OK;
+    chaptag_status st = decode_line(s, n, peek.line, next, w, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    ct_buf_put_u8(line, ' ');
+    ct_buf_put(line, next->data, next->len);
+    *lx = peek;
+    return ct_buf_ok(line) ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
 static chaptag_status text_parse(const char *data, size_t len, chaptag_chapters *list,
                                  chaptag_error *err)
 {
@@ -321,10 +364,12 @@ static chaptag_status text_parse(const char *data, size_t len, chaptag_chapters 
     const char *s;
     size_t n;
     while (st == CHAPTAG_OK && ct_lex_next(&lx, &s, &n)) {
-        st = decode_line(s, n, lx.line, &line, ct_chapters_warnings(list), err);
+        unsigned at = lx.line;
+        st = decode_line(s, n, at, &line, ct_chapters_warnings(list), err);
+        if (st == CHAPTAG_OK && time_alone(s, s + n))
+            st = join_title(&lx, &line, &tmp, ct_chapters_warnings(list), err);
         if (st == CHAPTAG_OK)
-            st = add_chapter((const char *)line.data, line.len, lx.line, &title, &tmp, list,
-                             err);
+            st = add_chapter((const char *)line.data, line.len, at, &title, &tmp, list, err);
     }
     if (st == CHAPTAG_OK && chaptag_chapters_count(list) == 0)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, 0,
@@ -410,3 +455,107 @@ static chaptag_status text_format(const chaptag_chapters *list, uint64_t duratio
 
 const ct_format ct_fmt_text = {"text", ".txt .text .chapters", CT_CARRIES_URL, text_detect, text_parse,
                                text_format};
+
+/* ---- pasted descriptions ------------------------------------------------------------------ */
+
+size_t ct_text_blank_prose(char *data, size_t len, ct_buf *lines)
+{
+    ct_lexer lx = ct_lex_make(data, len, LINES, "#");
+    const char *s;
+    size_t n, kept = 0;
+    bool title_next = false;
+    while (ct_lex_next(&lx, &s, &n)) {
+        bool timed = starts_with_time(s, s + n);
+        if (timed || title_next) {
+            kept += timed;
+            title_next = timed && time_alone(s, s + n);
+            continue;
+        }
+        memset(data + (s - data), ' ', n);
+        ct_buf_put(lines, &lx.line, sizeof lx.line);
+    }
+    return kept;
+}
+
+/* Line number I of LINES (unsigned each). */
+static unsigned line_no(const ct_buf *lines, size_t i)
+{
+    unsigned v;
+    memcpy(&v, lines->data + i * sizeof v, sizeof v);
+    return v;
+}
+
+/* Writes "1-3, 7, 12" for the line numbers of LINES (ascending) into OUT, at most SIZE bytes,
+   "..." when they do not fit. */
+static void line_ranges(const ct_buf *lines, char *out, size_t size)
+{
+    size_t n = lines->len / sizeof(unsigned), used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && used + 16 < size;) {
+        unsigned a = line_no(lines, i), b = a;
+        size_t j = i + 1;
+        while (j < n && line_no(lines, j) == b + 1)
+            b = line_no(lines, j++);
+        used += (size_t)snprintf(out + used, size - used, a == b ? "%s%u" : "%s%u-%u",
+                                 i > 0 ? ", " : "", a, b);
+        i = j;
+        if (i < n && used + 16 >= size)
+            snprintf(out + used, size - used, ", ...");
+    }
+}
+
+/* Puts DATA (LEN bytes) into TEXT as UTF-8 whose lines end in LF: UTF-16 decoded, a BOM
+   dropped, the CRs of a file without LF turned into LFs. False for text chaptag_parse() would
+   refuse anyway (UTF-32, broken UTF-16), which it then says why. */
+static bool utf8_lines(const char *data, size_t len, ct_buf *text)
+{
+    size_t bom;
+    ct_text_encoding enc = ct_text_sniff((const uint8_t *)data, len, &bom);
+    if (enc == CT_TEXT_UTF32)
+        return false;
+    if (enc == CT_TEXT_UTF16LE || enc == CT_TEXT_UTF16BE) {
+        size_t bad;
+        if (!ct_utf16_decode((const uint8_t *)data + bom, len - bom, enc == CT_TEXT_UTF16BE,
+                             text, &bad))
+            return false;
+    } else {
+        bom = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+        ct_buf_put(text, data + bom, len - bom);
+    }
+    if (text->len > 0 && memchr(text->data, '\n', text->len) == NULL)
+        for (size_t i = 0; i < text->len; i++)
+            if (text->data[i] == '\r')
+                text->data[i] = '\n';
+    return true;
+}
+
+chaptag_status chaptag_parse_skipping_prose(const char *data, size_t len, chaptag_chapters **out,
+                                            chaptag_error *err)
+{
+    ct_buf text = CT_BUF_INIT, lines = CT_BUF_INIT;
+    if (data == NULL)
+        data = "";
+    if (!utf8_lines(data, len, &text)) {
+        ct_buf_free(&text);
+        return chaptag_parse(data, len, "text", out, err);
+    }
+    size_t kept = text.len > 0 ? ct_text_blank_prose((char *)text.data, text.len, &lines) : 0;
+    chaptag_status st = CHAPTAG_OK;
+    if (!ct_buf_ok(&text) || !ct_buf_ok(&lines))
+        st = ct_fail_nomem(err);
+    else if (kept == 0 && lines.len > 0)
+        st = ct_fail(err, CHAPTAG_ERR_INPUT, 0, "none of the %zu lines has a time at its start",
+                     lines.len / sizeof(unsigned));
+    else
+        st = chaptag_parse(text.len > 0 ? (const char *)text.data : "", text.len, "text", out,
+                           err);
+    if (st == CHAPTAG_OK && lines.len > 0) {
+        char list[160];
+        line_ranges(&lines, list, sizeof list);
+        ct_warn(ct_chapters_warnings(*out), 0, "skipped %zu line%s without a time: %s",
+                lines.len / sizeof(unsigned), lines.len == sizeof(unsigned) ? "" : "s", list);
+    }
+    ct_buf_free(&text);
+    ct_buf_free(&lines);
+    return st;
+}
