@@ -163,7 +163,16 @@ static void describe(const embed_job *j, const new_sizes *ns, struct chaptag_rep
                       "timescale 1000, %zu samples%s, duration %s\n", j->chapter_id, j->q.n,
                       j->q.filler ? " (an untitled filler at 0 first)" : "",
                       ct_time_str_ms(j->duration_ms, a));
-        ct_buf_printf(&rep->plan, "tref/chap on the audio track -> %" PRIu32 "\n", j->chapter_id);
+        if (j->q.pic_off != NULL)
+            ct_buf_printf(&rep->plan, "trak %" PRIu32 ": chapter image track, jpeg %ux%u, "
+                          "disabled, %zu samples, %zu bytes of pictures\n", j->image_id,
+                          j->q.width, j->q.height, j->q.n, j->q.data.len - j->q.text_len);
+        if (j->q.pic_off != NULL)
+            ct_buf_printf(&rep->plan, "tref/chap on the audio track -> %" PRIu32 ", %" PRIu32
+                          "\n", j->chapter_id, j->image_id);
+        else
+            ct_buf_printf(&rep->plan, "tref/chap on the audio track -> %" PRIu32 "\n",
+                          j->chapter_id);
         if (ns->tail > 0)
             ct_buf_printf(&rep->plan, "mdat: %" PRIu64 " bytes of chapter titles at the end of "
                           "the audio's\n", ns->tail);
@@ -188,19 +197,24 @@ static chaptag_status mp4_plan(void *state, const chaptag_chapters *list,
     ct_file *f = s->f;
     mp4_file *mp = &s->m;
     chaptag_status st = CHAPTAG_OK;
-    embed_job j = {list, opts, 0, {0, false, CT_BUF_INIT, NULL, NULL}, false, false, 0, false};
+    embed_job j;
+    memset(&j, 0, sizeof j);
+    j.list = list;
+    j.opts = opts;
     j.duration_ms = opts->duration_ms != CHAPTAG_TIME_NONE ? opts->duration_ms
                                                            : mp4_duration(s);
     ct_mp4_fill_info(&rep->info, mp, j.duration_ms, ct_file_size(f));
     if (opts->duration_ms != CHAPTAG_TIME_NONE)
         snprintf(rep->info.duration_source, sizeof rep->info.duration_source, "--duration");
     size_t n = list ? chaptag_chapters_count(list) : 0;
-    j.qt = list != NULL && opts->mp4_style != CHAPTAG_MP4_NERO;
-    j.nero = list != NULL && opts->mp4_style != CHAPTAG_MP4_QT;
+    int style = opts->mp4_style & ~CHAPTAG_MP4_IMAGES;
+    j.qt = list != NULL && style != CHAPTAG_MP4_NERO;
+    j.nero = list != NULL && style != CHAPTAG_MP4_QT;
+    j.images = j.qt && (opts->mp4_style & CHAPTAG_MP4_IMAGES);
     if (j.nero && !j.qt) /* chpl alone is what reads back: its titles are cut */
         rep->title_cut = CHPL_TITLE_MAX;
-    if (j.qt) /* the text samples carry links; pictures are not written (yet) */
-        rep->keeps = CT_KEEPS_LINKS;
+    if (j.qt) /* the text samples carry links; the image track the pictures, when asked */
+        rep->keeps = CT_KEEPS_LINKS | (j.images ? CT_KEEPS_PICTURES : 0);
     if (j.nero && !j.qt && n > CHPL_MAX) /* nothing would hold them: say so, write nothing */
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%zu chapters: Nero chpl holds at most 255; "
                        "use --mp4-style both or qt", n);
@@ -235,6 +249,13 @@ static chaptag_status mp4_plan(void *state, const chaptag_chapters *list,
     return st;
 }
 
+/* Cover art: an iTunes covr item (the image track's pictures are the chapters'). */
+static int mp4_has_cover(void *state)
+{
+    mp4_state *s = state;
+    return ct_mp4_has_cover(s->f, &s->m) ? 1 : 0;
+}
+
 /* What Apple's players, FFmpeg and mutagen trip on in MP4 chapters. */
 static chaptag_status mp4_lint(void *state, ct_findings *out, chaptag_error *err)
 {
@@ -242,5 +263,6 @@ static chaptag_status mp4_lint(void *state, ct_findings *out, chaptag_error *err
     return ct_mp4_lint_file(s->f, &s->m, out, err);
 }
 
-const ct_backend ct_backend_mp4 = {"MP4",    mp4_sniff, mp4_open_state, mp4_duration, mp4_read,
-                                   mp4_plan, NULL,      mp4_lint,       mp4_close,    NULL};
+const ct_backend ct_backend_mp4 = {"MP4",    mp4_sniff, mp4_open_state, mp4_duration,
+                                   mp4_read, mp4_plan,  NULL,           mp4_lint,
+                                   mp4_close, mp4_has_cover};

@@ -1,11 +1,13 @@
 /* Building chaptag's chapter boxes: the QuickTime chapter track (a disabled text track of
    timescale 1000, with the gmhd, stsd and edit list Apple's players need; reference §4) with
    its text samples, each chapter's link in an href box (3GPP TS 26.245 TextHyperTextBox,
-   reference §9), and the Nero chpl payload. */
+   reference §9), the chapter image track (a disabled video track of JPEG samples at the same
+   times, reference §9), and the Nero chpl payload. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mp4_int.h"
+#include "picture.h"
 #include "text.h"
 
 /* QuickTime text samples carry a 16-bit length. */
@@ -46,8 +48,58 @@ static void put_sample(const char *title, const char *url, ct_buf *b)
         put_href(title, len, url, b);
 }
 
+/* Appends the pictures of LIST's chapters to Q's data after its text samples, one picture
+   sample per text sample (filler included: the first picture). Each picture given is stored
+   for its chapter, even when it equals the previous one; a chapter without one shares the
+   previous chapter's bytes, leading ones the first picture's. No picture: nothing at all. */
+static chaptag_status add_pictures(const chaptag_chapters *list, qt_samples *q,
+                                   chaptag_error *err)
+{
+    size_t n = chaptag_chapters_count(list), first = q->n;
+    unsigned best = 0;
+    for (size_t i = 0; i < n; i++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, i);
+        if (ch->image_data == NULL)
+            continue;
+        if (ch->image_mime == NULL || strcmp(ch->image_mime, "image/jpeg") != 0)
+            return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the picture is %s; an MP4 "
+                           "chapter image track holds JPEG only (convert it, e.g. ffmpeg -i "
+                           "in.png out.jpg)", ch->image_mime ? ch->image_mime : "not JPEG");
+        first = first < q->n ? first : i + q->filler;
+    }
+    if (first == q->n)
+        return CHAPTAG_OK;
+    q->pic_off = ct_calloc(q->n, sizeof *q->pic_off);
+    q->pic_size = ct_calloc(q->n, sizeof *q->pic_size);
+    if (q->pic_off == NULL || q->pic_size == NULL)
+        return ct_fail_nomem(err);
+    for (size_t k = q->filler; k < q->n; k++) {
+        const chaptag_chapter *ch = chaptag_chapters_get(list, k - q->filler);
+        unsigned w = 0, h = 0;
+        if (ch->image_data == NULL) {
+            q->pic_off[k] = k > first ? q->pic_off[k - 1] : 0;
+            q->pic_size[k] = k > first ? q->pic_size[k - 1] : 0;
+            continue;
+        }
+        q->pic_off[k] = q->data.len - q->text_len;
+        q->pic_size[k] = (uint32_t)ch->image_len;
+        ct_buf_put(&q->data, ch->image_data, ch->image_len);
+        if (ct_picture_size(ch->image_data, ch->image_len, &w, &h) && (uint64_t)w * h > best) {
+            best = w * h;
+            q->width = w;
+            q->height = h;
+        }
+    }
+    for (size_t k = 0; k < first; k++) { /* the filler and leading chapters: the first one */
+        q->pic_off[k] = q->pic_off[first];
+        q->pic_size[k] = q->pic_size[first];
+    }
+    return ct_buf_ok(&q->data) ? CHAPTAG_OK : ct_fail_nomem(err);
+}
+
 chaptag_status ct_mp4_make_samples(const chaptag_chapters *list, uint64_t duration_ms,
-                                   qt_samples *q, ct_warnings *w, chaptag_error *err)
+                                   bool images, qt_samples *q, ct_warnings *w,
+                                   chaptag_error *err)
 {
     size_t n = chaptag_chapters_count(list);
     memset(q, 0, sizeof *q);
@@ -80,7 +132,10 @@ chaptag_status ct_mp4_make_samples(const chaptag_chapters *list, uint64_t durati
         uint64_t next = i + 1 < n ? chaptag_chapters_get(list, i + 1)->start_ms : duration_ms;
         q->deltas[k] = next - ch->start_ms;
     }
-    return ct_buf_ok(&q->data) ? CHAPTAG_OK : ct_fail_nomem(err);
+    q->text_len = q->data.len;
+    if (!ct_buf_ok(&q->data))
+        return ct_fail_nomem(err);
+    return images ? add_pictures(list, q, err) : CHAPTAG_OK;
 }
 
 void ct_mp4_free_samples(qt_samples *q)
@@ -88,6 +143,8 @@ void ct_mp4_free_samples(qt_samples *q)
     ct_buf_free(&q->data);
     free(q->sizes);
     free(q->deltas);
+    free(q->pic_off);
+    free(q->pic_size);
 }
 
 static const uint8_t identity_matrix[36] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -131,16 +188,14 @@ static void put_stsd(ct_buf *b)
     ct_box_end(b, stsd);
 }
 
-/* Sample tables for Q: one sample per chunk (music-metadata reads no other layout), the
-   samples back to back from SAMPLES_OFF. */
-static void put_stbl(ct_buf *b, const qt_samples *q, uint64_t samples_off)
+/* stts, stsc and stsz for Q's samples of SIZES: one sample per chunk (music-metadata reads no
+   other layout), one time entry per chapter, never run-length merged. */
+static void put_sample_tables(ct_buf *b, const qt_samples *q, const uint32_t *sizes)
 {
-    size_t stbl = ct_box_begin(b, "stbl");
-    put_stsd(b);
     size_t at = ct_box_begin(b, "stts");
     ct_buf_put_u32be(b, 0);
     ct_buf_put_u32be(b, (uint32_t)q->n);
-    for (size_t i = 0; i < q->n; i++) { /* one entry per chapter, never run-length merged */
+    for (size_t i = 0; i < q->n; i++) {
         ct_buf_put_u32be(b, 1);
         ct_buf_put_u32be(b, (uint32_t)q->deltas[i]);
     }
@@ -157,20 +212,42 @@ static void put_stbl(ct_buf *b, const qt_samples *q, uint64_t samples_off)
     ct_buf_put_u32be(b, 0); /* sizes differ: one per sample */
     ct_buf_put_u32be(b, (uint32_t)q->n);
     for (size_t i = 0; i < q->n; i++)
-        ct_buf_put_u32be(b, q->sizes[i]);
+        ct_buf_put_u32be(b, sizes[i]);
     ct_box_end(b, at);
-    uint64_t last = samples_off + q->data.len - (q->n ? q->sizes[q->n - 1] : 0);
-    bool co64 = last > UINT32_MAX;
-    at = ct_box_begin(b, co64 ? "co64" : "stco");
+}
+
+/* The chunk offsets: the N in OFFS (relative) plus BASE, 64-bit when one passes 4 GiB. */
+static void put_chunk_offsets(ct_buf *b, const uint64_t *offs, size_t n, uint64_t base)
+{
+    bool co64 = false;
+    for (size_t i = 0; i < n; i++)
+        co64 = co64 || base + offs[i] > UINT32_MAX;
+    size_t at = ct_box_begin(b, co64 ? "co64" : "stco");
     ct_buf_put_u32be(b, 0);
-    ct_buf_put_u32be(b, (uint32_t)q->n);
-    uint64_t off = samples_off;
-    for (size_t i = 0; i < q->n; off += q->sizes[i++])
+    ct_buf_put_u32be(b, (uint32_t)n);
+    for (size_t i = 0; i < n; i++)
         if (co64)
-            ct_buf_put_u64be(b, off);
+            ct_buf_put_u64be(b, base + offs[i]);
         else
-            ct_buf_put_u32be(b, (uint32_t)off);
+            ct_buf_put_u32be(b, (uint32_t)(base + offs[i]));
     ct_box_end(b, at);
+}
+
+/* Sample tables for Q's text samples, back to back from SAMPLES_OFF. */
+static void put_stbl(ct_buf *b, const qt_samples *q, uint64_t samples_off)
+{
+    size_t stbl = ct_box_begin(b, "stbl");
+    put_stsd(b);
+    put_sample_tables(b, q, q->sizes);
+    uint64_t *offs = ct_calloc(q->n ? q->n : 1, sizeof *offs);
+    if (offs == NULL) {
+        b->failed = true; /* the caller checks the buffer once */
+        return;
+    }
+    for (size_t i = 1; i < q->n; i++)
+        offs[i] = offs[i - 1] + q->sizes[i - 1];
+    put_chunk_offsets(b, offs, q->n, samples_off);
+    free(offs);
     ct_box_end(b, stbl);
 }
 
@@ -183,7 +260,9 @@ static void put_versioned(ct_buf *b, uint64_t v, bool v1)
         ct_buf_put_u32be(b, (uint32_t)v);
 }
 
-static void put_tkhd(ct_buf *b, uint32_t id, uint64_t movie_dur, bool v1)
+/* A disabled track's header; WIDTH and HEIGHT in pixels (0 for text). */
+static void put_tkhd(ct_buf *b, uint32_t id, uint64_t movie_dur, bool v1, unsigned width,
+                     unsigned height)
 {
     size_t at = ct_box_begin(b, "tkhd");
     ct_buf_put_u32be(b, (v1 ? 1u << 24 : 0) | 0x000002); /* in movie, not enabled */
@@ -194,7 +273,8 @@ static void put_tkhd(ct_buf *b, uint32_t id, uint64_t movie_dur, bool v1)
     put_versioned(b, movie_dur, v1);
     ct_buf_put_zeros(b, 8 + 2 + 2 + 2 + 2); /* reserved, layer, group, volume, reserved */
     ct_buf_put(b, identity_matrix, sizeof identity_matrix);
-    ct_buf_put_zeros(b, 8); /* width, height */
+    ct_buf_put_u32be(b, (uint32_t)width << 16); /* 16.16 */
+    ct_buf_put_u32be(b, (uint32_t)height << 16);
     ct_box_end(b, at);
 }
 
@@ -211,11 +291,11 @@ static void put_edts(ct_buf *b, uint64_t movie_dur, bool v1)
     ct_box_end(b, edts);
 }
 
-/* The chapter track's media: mdhd of timescale 1000, hdlr "text", and minf. */
-static void put_mdia(ct_buf *b, const qt_samples *q, uint64_t duration_ms, bool v1,
-                     uint64_t samples_off)
+/* mdhd of timescale 1000 and hdlr of HANDLER named NAME, in the mdia open in B. */
+static void put_media_header(ct_buf *b, uint64_t duration_ms, bool v1, const char *handler,
+                             const char *name)
 {
-    size_t mdia = ct_box_begin(b, "mdia"), at = ct_box_begin(b, "mdhd");
+    size_t at = ct_box_begin(b, "mdhd");
     ct_buf_put_u32be(b, v1 ? 1u << 24 : 0);
     put_versioned(b, 0, v1); /* creation and modification times */
     put_versioned(b, 0, v1);
@@ -226,16 +306,26 @@ static void put_mdia(ct_buf *b, const qt_samples *q, uint64_t duration_ms, bool 
     ct_box_end(b, at);
     at = ct_box_begin(b, "hdlr");
     ct_buf_put_zeros(b, 8);
-    ct_buf_put(b, "text", 4);
+    ct_buf_put(b, handler, 4);
     ct_buf_put_zeros(b, 12);
-    ct_buf_put(b, "Chapters", 9); /* name, NUL-terminated */
+    ct_buf_put(b, name, strlen(name) + 1); /* NUL-terminated */
     ct_box_end(b, at);
+}
+
+/* dinf/dref with one 'url ' entry: the media is in this file (reference §4.6). */
+static const uint8_t dinf_self[36] = {0, 0, 0, 36, 'd', 'i', 'n', 'f', 0, 0, 0, 28,
+                                      'd', 'r', 'e', 'f', 0, 0, 0, 0,  0, 0, 0, 1,
+                                      0, 0, 0, 12, 'u', 'r', 'l', ' ', 0, 0, 0, 1};
+
+/* The chapter track's media: mdhd of timescale 1000, hdlr "text", and minf. */
+static void put_mdia(ct_buf *b, const qt_samples *q, uint64_t duration_ms, bool v1,
+                     uint64_t samples_off)
+{
+    size_t mdia = ct_box_begin(b, "mdia");
+    put_media_header(b, duration_ms, v1, "text", "Chapters");
     size_t minf = ct_box_begin(b, "minf");
     put_gmhd(b);
-    static const uint8_t dinf[36] = {0, 0, 0, 36, 'd', 'i', 'n', 'f', 0, 0, 0, 28,
-                                     'd', 'r', 'e', 'f', 0, 0, 0, 0,  0, 0, 0, 1,
-                                     0, 0, 0, 12, 'u', 'r', 'l', ' ', 0, 0, 0, 1};
-    ct_buf_put(b, dinf, sizeof dinf);
+    ct_buf_put(b, dinf_self, sizeof dinf_self);
     put_stbl(b, q, samples_off);
     ct_box_end(b, minf);
     ct_box_end(b, mdia);
@@ -247,9 +337,59 @@ void ct_mp4_put_chapter_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64
     uint64_t movie_dur = duration_ms * movie_timescale / 1000;
     bool v1 = movie_dur > UINT32_MAX || duration_ms > UINT32_MAX;
     size_t trak = ct_box_begin(b, "trak");
-    put_tkhd(b, id, movie_dur, v1);
+    put_tkhd(b, id, movie_dur, v1, 0, 0);
     put_edts(b, movie_dur, v1);
     put_mdia(b, q, duration_ms, v1, samples_off);
+    ct_box_end(b, trak);
+}
+
+/* The 'jpeg' VisualSampleEntry of Q's pictures (ISO/IEC 14496-12 §12.1.3, reference §9). */
+static void put_jpeg_stsd(ct_buf *b, const qt_samples *q)
+{
+    size_t stsd = ct_box_begin(b, "stsd");
+    ct_buf_put_u32be(b, 0);
+    ct_buf_put_u32be(b, 1);
+    size_t at = ct_box_begin(b, "jpeg");
+    ct_buf_put_zeros(b, 6);            /* reserved */
+    ct_buf_put_u16be(b, 1);            /* data reference index */
+    ct_buf_put_zeros(b, 2 + 2 + 4);    /* version, revision, vendor */
+    ct_buf_put_u32be(b, 0);            /* temporal quality */
+    ct_buf_put_u32be(b, 0);            /* spatial quality */
+    ct_buf_put_u16be(b, q->width);
+    ct_buf_put_u16be(b, q->height);
+    ct_buf_put_u32be(b, 0x00480000);   /* 72 dpi */
+    ct_buf_put_u32be(b, 0x00480000);
+    ct_buf_put_u32be(b, 0);            /* data size */
+    ct_buf_put_u16be(b, 1);            /* frame count */
+    ct_buf_put_zeros(b, 32);           /* compressor name */
+    ct_buf_put_u16be(b, 0x0018);       /* depth */
+    ct_buf_put_u16be(b, 0xFFFF);       /* no colour table */
+    ct_box_end(b, at);
+    ct_box_end(b, stsd);
+}
+
+void ct_mp4_put_image_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64_t duration_ms,
+                           uint32_t movie_timescale, uint64_t samples_off)
+{
+    uint64_t movie_dur = duration_ms * movie_timescale / 1000;
+    bool v1 = movie_dur > UINT32_MAX || duration_ms > UINT32_MAX;
+    size_t trak = ct_box_begin(b, "trak");
+    put_tkhd(b, id, movie_dur, v1, q->width, q->height);
+    put_edts(b, movie_dur, v1);
+    size_t mdia = ct_box_begin(b, "mdia");
+    put_media_header(b, duration_ms, v1, "vide", "Chapter images");
+    size_t minf = ct_box_begin(b, "minf"), at = ct_box_begin(b, "vmhd");
+    ct_buf_put_u32be(b, 1);            /* version 0, flags 1 */
+    ct_buf_put_zeros(b, 2 + 6);        /* graphics mode copy, opcolor */
+    ct_box_end(b, at);
+    ct_buf_put(b, dinf_self, sizeof dinf_self);
+    size_t stbl = ct_box_begin(b, "stbl");
+    put_jpeg_stsd(b, q);
+    put_sample_tables(b, q, q->pic_size);
+    put_chunk_offsets(b, q->pic_off, q->n, samples_off + q->text_len);
+    ct_box_end(b, stbl);
+    ct_box_end(b, minf);
+    ct_box_end(b, mdia);
     ct_box_end(b, trak);
 }
 

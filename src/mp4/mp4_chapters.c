@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chapters.h"
 #include "mp4_int.h"
 #include "text.h"
 
@@ -179,10 +180,60 @@ static chaptag_status read_sample(ct_file *f, const sample_ref *s, ct_buf *title
     return st;
 }
 
+/* A chapter picture read from a file larger than this is left out: chaptag takes at most
+   16 MiB per picture in. */
+#define READ_PICTURE_MAX (16u << 20)
+
+/* Reads sample S of the image track as the picture of chapter INDEX of LIST: JPEG or PNG
+   bytes, anything else left out. */
+static chaptag_status read_picture(ct_file *f, const sample_ref *s, chaptag_chapters *list,
+                                   size_t index, chaptag_error *err)
+{
+    if (s->size == 0 || s->size > READ_PICTURE_MAX)
+        return CHAPTAG_OK;
+    unsigned char *p = ct_malloc(s->size);
+    if (p == NULL)
+        return ct_fail_nomem(err);
+    chaptag_status st = ct_file_read(f, s->off, p, s->size, NULL, err);
+    const char *mime = st == CHAPTAG_OK ? ct_image_mime(p, s->size) : NULL;
+    if (mime == NULL) {
+        free(p);
+        return st;
+    }
+    return ct_chapters_set_image(list, index, p, s->size, mime) ? CHAPTAG_OK
+                                                                : ct_fail_nomem(err);
+}
+
+/* Reads the chapter image track's pictures into the chapters of LIST from FIRST on, whose
+   text samples began at sample SKIP (1 after a filler): a chapter has a picture of its own
+   when its sample does not share its bytes with the previous chapter's (reference §9). */
+static chaptag_status read_pictures(ct_file *f, const mp4_file *m, chaptag_chapters *list,
+                                    size_t first, size_t skip, chaptag_error *err)
+{
+    size_t index = 0, n = 0;
+    for (index = 0; index < m->n_tracks; index++)
+        if (ct_mp4_is_image_track(f, m, &m->tracks[index]))
+            break;
+    ct_box *trak = index < m->n_tracks ? ct_mp4_trak_by_id(m, m->tracks[index].id, NULL) : NULL;
+    sample_tables tabs;
+    sample_ref *s = NULL;
+    if (trak == NULL || ct_mp4_load_tables(f, trak, &tabs, NULL) != CHAPTAG_OK ||
+        ct_mp4_expand_samples(&tabs, &s, &n, NULL) != CHAPTAG_OK)
+        return CHAPTAG_OK; /* no image track, or one chaptag cannot read: no pictures */
+    chaptag_status st = CHAPTAG_OK;
+    size_t count = chaptag_chapters_count(list);
+    for (size_t k = skip; k < n && first + k - skip < count && st == CHAPTAG_OK; k++)
+        if (k == skip || s[k].off != s[k - 1].off || s[k].size != s[k - 1].size)
+            st = read_picture(f, &s[k], list, first + k - skip, err);
+    free(s);
+    return st;
+}
+
 chaptag_status ct_mp4_read_qt_chapters(ct_file *f, const mp4_file *m, ct_box *trak,
                                        const mp4_track *t, chaptag_chapters *list,
                                        chaptag_error *err)
 {
+    size_t first = chaptag_chapters_count(list), skip = 0;
     sample_tables tabs = {NULL, NULL, NULL, NULL, false};
     sample_ref *s = NULL;
     size_t n = 0;
@@ -205,13 +256,14 @@ chaptag_status ct_mp4_read_qt_chapters(ct_file *f, const mp4_file *m, ct_box *tr
         ch.title = (const char *)title.data;
         ch.url = url.len > 1 ? (const char *)url.data : NULL;
         bool filler = i == 0 && n > 1 && ch.start_ms == 0 && title.len == 1 && ch.url == NULL;
+        skip += filler;
         if (st == CHAPTAG_OK && !filler)
             st = chaptag_chapters_add(list, &ch, err);
         ct_buf_free(&title);
         ct_buf_free(&url);
     }
     free(s);
-    return st;
+    return st == CHAPTAG_OK ? read_pictures(f, m, list, first, skip, err) : st;
 }
 
 chaptag_status ct_mp4_read_chpl(ct_file *f, ct_box *chpl, chaptag_chapters *list,
@@ -308,6 +360,43 @@ static const uint8_t *ilst_item(const uint8_t *ilst, size_t len, const char *typ
     return NULL;
 }
 
+/* The payload of the iTunes ilst in moov/udta/meta (*LEN bytes), or NULL (none, damaged, or
+   over 16 MiB). */
+static const uint8_t *find_ilst(ct_file *f, const mp4_file *m, size_t *len, chaptag_error *err,
+                                chaptag_status *st)
+{
+    ct_box *meta = ct_box_path(ct_mp4_moov(m), "udta/meta");
+    *st = CHAPTAG_OK;
+    if (meta == NULL || meta->size > (16u << 20))
+        return NULL;
+    if ((*st = ct_box_load(f, meta, err)) != CHAPTAG_OK)
+        return NULL;
+    /* ISO 'meta' is a full box; QuickTime's is not (its first child follows at once) */
+    size_t skip = meta->len >= 8 && memcmp(meta->data + 4, "hdlr", 4) == 0 ? 0 : 4;
+    ct_reader r = ct_reader_make(meta->data, meta->len);
+    ct_reader_skip(&r, skip);
+    while (ct_reader_left(&r) >= 8) {
+        uint32_t size = ct_reader_u32be(&r);
+        const uint8_t *t = ct_reader_bytes(&r, 4);
+        if (size < 8 || size - 8 > ct_reader_left(&r))
+            break;
+        const uint8_t *body = ct_reader_bytes(&r, size - 8);
+        if (memcmp(t, "ilst", 4) == 0) {
+            *len = size - 8;
+            return body;
+        }
+    }
+    return NULL;
+}
+
+bool ct_mp4_has_cover(ct_file *f, const mp4_file *m)
+{
+    size_t len = 0, n = 0;
+    chaptag_status st;
+    const uint8_t *ilst = find_ilst(f, m, &len, NULL, &st);
+    return ilst != NULL && ilst_item(ilst, len, "covr", &n) != NULL && n > 0;
+}
+
 chaptag_status ct_mp4_read_standard_tags(ct_file *f, const mp4_file *m, chaptag_chapters *list,
                                          chaptag_error *err)
 {
@@ -315,36 +404,20 @@ chaptag_status ct_mp4_read_standard_tags(ct_file *f, const mp4_file *m, chaptag_
         const char *type, *key;
     } map[] = {{"\xa9nam", "title"}, {"\xa9" "ART", "artist"}, {"\xa9" "alb", "album"},
                {"\xa9" "day", "year"}};
-    ct_box *meta = ct_box_path(ct_mp4_moov(m), "udta/meta");
-    if (meta == NULL || meta->size > (16u << 20))
-        return CHAPTAG_OK;
-    chaptag_status st = ct_box_load(f, meta, err);
-    if (st != CHAPTAG_OK)
-        return st;
-    /* ISO 'meta' is a full box; QuickTime's is not (its first child follows at once) */
-    size_t skip = meta->len >= 8 && memcmp(meta->data + 4, "hdlr", 4) == 0 ? 0 : 4;
-    ct_reader r = ct_reader_make(meta->data, meta->len);
-    ct_reader_skip(&r, skip);
-    while (ct_reader_left(&r) >= 8 && st == CHAPTAG_OK) {
-        uint32_t size = ct_reader_u32be(&r);
-        const uint8_t *t = ct_reader_bytes(&r, 4);
-        if (size < 8 || size - 8 > ct_reader_left(&r))
-            break;
-        const uint8_t *body = ct_reader_bytes(&r, size - 8);
-        if (memcmp(t, "ilst", 4) != 0)
+    size_t len = 0;
+    chaptag_status st;
+    const uint8_t *body = find_ilst(f, m, &len, err, &st);
+    for (size_t i = 0; body != NULL && i < sizeof map / sizeof map[0] && st == CHAPTAG_OK; i++) {
+        size_t n;
+        const uint8_t *v = ilst_item(body, len, map[i].type, &n);
+        if (v == NULL || !ct_utf8_valid((const char *)v, n))
             continue;
-        for (size_t i = 0; i < sizeof map / sizeof map[0] && st == CHAPTAG_OK; i++) {
-            size_t n;
-            const uint8_t *v = ilst_item(body, size - 8, map[i].type, &n);
-            if (v == NULL || !ct_utf8_valid((const char *)v, n))
-                continue;
-            ct_buf b = CT_BUF_INIT;
-            ct_title_clean((const char *)v, strcmp(map[i].key, "year") == 0 && n > 4 ? 4 : n, &b);
-            ct_buf_put_u8(&b, 0);
-            st = ct_buf_ok(&b) ? chaptag_chapters_set_meta(list, map[i].key, (char *)b.data, err)
-                               : ct_fail_nomem(err);
-            ct_buf_free(&b);
-        }
+        ct_buf b = CT_BUF_INIT;
+        ct_title_clean((const char *)v, strcmp(map[i].key, "year") == 0 && n > 4 ? 4 : n, &b);
+        ct_buf_put_u8(&b, 0);
+        st = ct_buf_ok(&b) ? chaptag_chapters_set_meta(list, map[i].key, (char *)b.data, err)
+                           : ct_fail_nomem(err);
+        ct_buf_free(&b);
     }
     return st;
 }

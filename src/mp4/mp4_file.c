@@ -202,14 +202,9 @@ long ct_mp4_audio_track(const mp4_file *m)
     return -1;
 }
 
-bool ct_mp4_is_chapter_track(ct_file *f, const mp4_file *m, const mp4_track *t)
+/* True when some track's tref/chap names track ID. */
+static bool named_by_chap(ct_file *f, const mp4_file *m, uint32_t id)
 {
-    static const char *const text[] = {"text", "sbtl", "subt"};
-    bool texty = false;
-    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
-        texty |= memcmp(t->handler, text[i], 4) == 0;
-    if (!texty)
-        return false;
     ct_box *moov = ct_mp4_moov(m);
     for (size_t i = 0; i < moov->n_kids; i++) {
         ct_box *chap = ct_box_is(&moov->kids[i], "trak") ? ct_box_path(&moov->kids[i], "tref/chap")
@@ -217,10 +212,24 @@ bool ct_mp4_is_chapter_track(ct_file *f, const mp4_file *m, const mp4_track *t)
         if (chap == NULL || ct_box_load(f, chap, NULL) != CHAPTAG_OK)
             continue;
         for (size_t k = 0; k + 4 <= chap->len; k += 4)
-            if (ct_load_u32be(chap->data + k) == t->id)
+            if (ct_load_u32be(chap->data + k) == id)
                 return true;
     }
     return false;
+}
+
+bool ct_mp4_is_chapter_track(ct_file *f, const mp4_file *m, const mp4_track *t)
+{
+    static const char *const text[] = {"text", "sbtl", "subt"};
+    bool texty = false;
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        texty |= memcmp(t->handler, text[i], 4) == 0;
+    return texty && named_by_chap(f, m, t->id);
+}
+
+bool ct_mp4_is_image_track(ct_file *f, const mp4_file *m, const mp4_track *t)
+{
+    return memcmp(t->handler, "vide", 4) == 0 && !(t->flags & 1) && named_by_chap(f, m, t->id);
 }
 
 ct_box *ct_mp4_find_chapter_trak(ct_file *f, const mp4_file *m, size_t *index)
@@ -239,7 +248,7 @@ uint64_t ct_mp4_audio_duration_ms(ct_file *f, const mp4_file *m)
     uint64_t best = 0;
     for (size_t i = 0; i < m->n_tracks; i++) {
         const mp4_track *t = &m->tracks[i];
-        if (ct_mp4_is_chapter_track(f, m, t))
+        if (ct_mp4_is_chapter_track(f, m, t) || ct_mp4_is_image_track(f, m, t))
             continue;
         uint64_t ms = t->media_duration * 1000 / t->timescale;
         if (t->duration > 0)

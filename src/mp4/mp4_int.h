@@ -12,9 +12,9 @@
 #include "backend.h"
 #include "mp4box.h"
 
-/* An mdat this small, right after moov, may hold chaptag's chapter titles and nothing else;
-   a larger one is media. */
-#define CT_MP4_CHAPTER_MDAT_MAX (1u << 20)
+/* An mdat this small, right after moov, may hold chaptag's chapter titles (and pictures) and
+   nothing else; a larger one is media. */
+#define CT_MP4_CHAPTER_MDAT_MAX (64u << 20)
 /* Nero chpl times are in 100 ns units. */
 #define CT_MP4_CHPL_UNITS_PER_MS 10000
 
@@ -76,9 +76,16 @@ typedef struct {
 typedef struct {
     size_t n;          /* samples */
     bool filler;
-    ct_buf data;       /* the samples, back to back */
+    ct_buf data;       /* the samples, back to back; then the pictures (reference §9) */
     uint32_t *sizes;
     uint64_t *deltas;  /* ms */
+    size_t text_len;   /* bytes of DATA that are text samples */
+    /* The picture sample of each text sample, at the same times: its offset in DATA and its
+       size. A chapter without a picture of its own shares the previous one's bytes (the
+       leading ones the first picture's). NULL: no chapter has a picture, no image track. */
+    uint64_t *pic_off;
+    uint32_t *pic_size;
+    unsigned width, height; /* of the largest picture */
 } qt_samples;
 
 /* Sizes of the new region: moov, the chapter mdat, and what the chapter trak's chunk offset
@@ -101,8 +108,10 @@ typedef struct {
     uint64_t duration_ms;
     qt_samples q;
     bool qt, nero;
+    bool images;        /* --mp4-images: a chapter image track for the pictures */
     uint32_t chapter_id;
-    bool trak_added;
+    uint32_t image_id;  /* of the image track, when Q has pictures */
+    size_t n_added;     /* boxes added last to moov: the chapter trak(s) and their slack */
 } embed_job;
 
 /* ---- mp4_file.c ------------------------------------------------------------------------- */
@@ -125,6 +134,10 @@ long ct_mp4_audio_track(const mp4_file *m);
 /* True when track T is a chapter text track: some track's tref/chap names it and it holds
    text (a video track named there is cover art over time, and stays). */
 bool ct_mp4_is_chapter_track(ct_file *f, const mp4_file *m, const mp4_track *t);
+
+/* True when T is a chapter image track: a video track some tref/chap names that is not
+   enabled (chaptag's, Apple's and ATL's: enabled, it would be a film's picture). */
+bool ct_mp4_is_image_track(ct_file *f, const mp4_file *m, const mp4_track *t);
 
 /* The chapter text track the audio track names (or any), or NULL. */
 ct_box *ct_mp4_find_chapter_trak(ct_file *f, const mp4_file *m, size_t *index);
@@ -168,12 +181,17 @@ void ct_mp4_compare_flavours(const chaptag_chapters *qt, const chaptag_chapters 
 chaptag_status ct_mp4_read_standard_tags(ct_file *f, const mp4_file *m, chaptag_chapters *list,
                                          chaptag_error *err);
 
+/* True when moov/udta/meta/ilst holds cover art (a covr item with data). */
+bool ct_mp4_has_cover(ct_file *f, const mp4_file *m);
+
 /* ---- mp4_build.c ------------------------------------------------------------------------ */
 
 /* The text samples of LIST's chapters (and a filler first when the first starts after 0), each
-   with its link as an href box; a link over 255 bytes is an input error on its line. */
+   with its link as an href box; a link over 255 bytes is an input error on its line. With
+   IMAGES, the chapters' JPEG pictures after them (a PNG is an input error on its line). */
 chaptag_status ct_mp4_make_samples(const chaptag_chapters *list, uint64_t duration_ms,
-                                   qt_samples *q, ct_warnings *w, chaptag_error *err);
+                                   bool images, qt_samples *q, ct_warnings *w,
+                                   chaptag_error *err);
 
 void ct_mp4_free_samples(qt_samples *q);
 
@@ -181,6 +199,11 @@ void ct_mp4_free_samples(qt_samples *q);
    per chunk, the samples back to back from SAMPLES_OFF. */
 void ct_mp4_put_chapter_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64_t duration_ms,
                              uint32_t movie_timescale, uint64_t samples_off);
+
+/* The chapter image track of Q's pictures: a disabled video track of 'jpeg' samples at the
+   text samples' times (reference §9), the pictures from SAMPLES_OFF + Q's text_len on. */
+void ct_mp4_put_image_trak(ct_buf *b, const qt_samples *q, uint32_t id, uint64_t duration_ms,
+                           uint32_t movie_timescale, uint64_t samples_off);
 
 /* The Nero chpl payload: version 1, a reserved word, a one-byte count, then for each chapter
    its start in 100 ns units and its title cut to 127 bytes on a character boundary. */

@@ -124,32 +124,31 @@ static chaptag_status render_tail(ct_file *f, const ct_box *moov, size_t first,
     return st == CHAPTAG_OK && !ct_buf_ok(out) ? ct_fail_nomem(err) : st;
 }
 
-/* Writes the chapter trak (if Q) and its slack as the last two children of MOOV with its
-   samples at SAMPLES_OFF. */
-static chaptag_status set_chapter_trak(ct_box *moov, const qt_samples *q, uint32_t id,
-                                       uint64_t duration_ms, uint32_t movie_ts,
-                                       uint64_t samples_off, bool *added, chaptag_error *err)
+/* Writes the chapter trak of JOB (if it has QuickTime chapters), its image trak when it has
+   pictures, and their slack as the last children of MOOV, with the samples at SAMPLES_OFF
+   (the pictures after the text). */
+static chaptag_status set_chapter_trak(ct_box *moov, embed_job *j, uint32_t movie_ts,
+                                       uint64_t samples_off, chaptag_error *err)
 {
-    if (q == NULL)
+    if (!j->qt)
         return CHAPTAG_OK;
-    if (*added) {
+    for (; j->n_added > 0; j->n_added--)
         ct_box_remove_child(moov, moov->n_kids - 1);
-        ct_box_remove_child(moov, moov->n_kids - 1);
-    }
-    ct_buf b = CT_BUF_INIT;
-    ct_mp4_put_chapter_trak(&b, q, id, duration_ms, movie_ts, samples_off);
-    if (!ct_buf_ok(&b))
-        return ct_fail_nomem(err);
-    /* the rendered trak is one new leaf: its bytes are final */
-    ct_box *kid = ct_box_add_leaf(moov, "trak", b.data + 8, b.len - 8);
-    bool ok = kid != NULL && ct_mp4_add_free(moov, ct_mp4_slack_for(b.len, 512));
-    if (kid != NULL && !ok)
-        ct_box_remove_child(moov, moov->n_kids - 1);
+    ct_buf b = CT_BUF_INIT, img = CT_BUF_INIT;
+    ct_mp4_put_chapter_trak(&b, &j->q, j->chapter_id, j->duration_ms, movie_ts, samples_off);
+    if (j->q.pic_off != NULL)
+        ct_mp4_put_image_trak(&img, &j->q, j->image_id, j->duration_ms, movie_ts, samples_off);
+    /* each rendered trak is one new leaf: its bytes are final */
+    bool ok = ct_buf_ok(&b) && ct_buf_ok(&img) && ct_box_add_leaf(moov, "trak", b.data + 8,
+                                                                  b.len - 8) != NULL;
+    j->n_added += ok;
+    ok = ok && (img.len == 0 || ct_box_add_leaf(moov, "trak", img.data + 8, img.len - 8));
+    j->n_added += ok && img.len > 0;
+    ok = ok && ct_mp4_add_free(moov, ct_mp4_slack_for(b.len, 512));
+    j->n_added += ok;
     ct_buf_free(&b);
-    if (!ok)
-        return ct_fail_nomem(err);
-    *added = true;
-    return CHAPTAG_OK;
+    ct_buf_free(&img);
+    return ok ? CHAPTAG_OK : ct_fail_nomem(err);
 }
 
 /* Lays out the new chapter trak for a region starting at START: the samples go right after
@@ -164,9 +163,7 @@ static chaptag_status place_samples(const mp4_file *m, embed_job *j, uint64_t st
     bool tail = t->box < m->n_tops;
     uint64_t off = tail ? t->at + (uint64_t)delta : 0;
     for (int pass = 0; pass < 3; pass++) {
-        chaptag_status st = set_chapter_trak(moov, j->qt ? &j->q : NULL, j->chapter_id,
-                                             j->duration_ms, m->movie_timescale, off,
-                                             &j->trak_added, err);
+        chaptag_status st = set_chapter_trak(moov, j, m->movie_timescale, off, err);
         if (st != CHAPTAG_OK)
             return st;
         ns->moov = ct_box_size(moov);
@@ -292,7 +289,7 @@ static chaptag_status plan_rewrite(ct_file *f, const mp4_file *m, embed_job *j, 
         chaptag_status st = place_samples(m, j, r->start, t, delta, &ns, err);
         if (st != CHAPTAG_OK)
             return st;
-        uint64_t trak_len = j->trak_added ? moov->kids[moov->n_kids - 2].len : 0;
+        uint64_t trak_len = j->n_added ? moov->kids[moov->n_kids - j->n_added].len : 0;
         pad = padding >= 0 ? (uint64_t)padding
                            : ct_padding_for(ns.mdat + trak_len + 1024, ns.moov + 8);
         pad = pad > 0 && pad < 8 ? 8 : pad;

@@ -244,7 +244,7 @@ static chaptag_status build_slots(ct_file *f, const mp4_file *m, embed_job *j, s
     if (j->qt) {
         j->chapter_id = m->tracks[index].id;
         ct_buf b = CT_BUF_INIT;
-        st = ct_mp4_make_samples(j->list, j->duration_ms, &j->q, w, err);
+        st = ct_mp4_make_samples(j->list, j->duration_ms, j->images, &j->q, w, err);
         uint64_t at = st == CHAPTAG_OK ? samples_at(f, m, sl, j->q.data.len, tm) : 0;
         ct_mp4_put_chapter_trak(&b, &j->q, j->chapter_id, j->duration_ms, m->movie_timescale, at);
         sl[0].box = ct_buf_take(&b, &sl[0].len);
@@ -347,13 +347,19 @@ chaptag_status ct_mp4_plan_slots(ct_file *f, mp4_file *m, embed_job *j, ct_plan 
     size_t index = 0;
     memset(sl, 0, sizeof sl);
     *done = false;
+    /* a chapter image track, old or new, is laid out anew: the slots hold titles only */
+    for (size_t t = 0; t < m->n_tracks; t++)
+        if (ct_mp4_is_image_track(f, m, &m->tracks[t]))
+            return CHAPTAG_OK;
     chaptag_status st = find_slots(f, m, j, &sl[0], &sl[1], &sl[2], &index, &found, err);
     if (st != CHAPTAG_OK || !found)
         return st;
     st = build_slots(f, m, j, sl, &tm, &rep->warnings, index, err);
+    if (st == CHAPTAG_OK && j->q.pic_off != NULL)
+        found = false;
     if (st == CHAPTAG_OK)
         st = compare_slots(f, sl, &fits, &any, err);
-    if (st == CHAPTAG_OK && fits) {
+    if (st == CHAPTAG_OK && found && fits) {
         st = put_slot_steps(plan, m, sl, &tm, any || tm.move.box < m->n_tops)
                  ? CHAPTAG_OK : ct_fail_nomem(err);
         *done = st == CHAPTAG_OK;
@@ -380,7 +386,8 @@ static chaptag_status strip_tracks(ct_file *f, mp4_file *m, uint32_t ids[16], si
                                    retypes *r, chaptag_error *err)
 {
     for (size_t t = 0; t < m->n_tracks && *n_ids < 16 && r->n < 64; t++)
-        if (ct_mp4_is_chapter_track(f, m, &m->tracks[t])) {
+        if (ct_mp4_is_chapter_track(f, m, &m->tracks[t]) ||
+            ct_mp4_is_image_track(f, m, &m->tracks[t])) {
             ids[(*n_ids)++] = m->tracks[t].id;
             ct_box *trak = ct_mp4_trak_by_id(m, m->tracks[t].id, NULL);
             r->at[r->n++] = trak->off + 4;

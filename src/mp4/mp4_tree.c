@@ -48,10 +48,11 @@ static ct_box *add_tref(ct_box *trak)
     return ct_box_insert(trak, at, &fresh) ? &trak->kids[at] : NULL;
 }
 
-/* Makes TRAK's tref/chap name its old IDs minus the N_GONE in GONE, plus ADD (0: none),
-   touching nothing when that is what it names already: one tref, one chap, never a second. */
+/* Makes TRAK's tref/chap name ADD and ADD2 (0: none) first, then its old IDs minus the N_GONE
+   in GONE, touching nothing when that is what it names already: one tref, one chap, never a
+   second. */
 static chaptag_status set_refs(ct_file *f, ct_box *trak, const uint32_t *gone, size_t n_gone,
-                               uint32_t add, chaptag_error *err)
+                               uint32_t add, uint32_t add2, chaptag_error *err)
 {
     size_t ti = ct_mp4_child_index(trak, "tref");
     ct_box *tref = ti < trak->n_kids ? &trak->kids[ti] : NULL;
@@ -60,19 +61,21 @@ static chaptag_status set_refs(ct_file *f, ct_box *trak, const uint32_t *gone, s
     chaptag_status st = chap ? ct_box_load(f, chap, err) : CHAPTAG_OK;
     if (st != CHAPTAG_OK)
         return st;
-    uint32_t old[64], want[65];
+    uint32_t old[64], want[66];
     size_t n_old = chap ? ct_mp4_chap_ids(chap, old, 64) : 0, n_want = 0;
     if (add != 0) /* the text track first, a chapter image track after it (Apple's order) */
         want[n_want++] = add;
+    if (add2 != 0)
+        want[n_want++] = add2;
     for (size_t i = 0; i < n_old; i++)
-        if (!ct_mp4_has_id(gone, n_gone, old[i]) && old[i] != add)
+        if (!ct_mp4_has_id(gone, n_gone, old[i]) && old[i] != add && old[i] != add2)
             want[n_want++] = old[i];
     bool same = n_want == n_old && (chap == NULL || chap->len == 4 * n_old);
     for (size_t i = 0; same && i < n_old; i++)
         same = want[i] == old[i];
     if (same)
         return CHAPTAG_OK;
-    uint8_t payload[65 * 4];
+    uint8_t payload[66 * 4];
     for (size_t i = 0; i < n_want; i++)
         ct_store_u32be(payload + 4 * i, want[i]);
     if (chap != NULL && n_want > 0)
@@ -146,14 +149,15 @@ chaptag_status ct_mp4_note_samples(ct_file *f, mp4_file *m, ct_box *trak)
     return CHAPTAG_OK;
 }
 
-/* Removes every chapter text track and chpl. The removed IDs go to GONE (at most 16);
+/* Removes every chapter text and image track and chpl. The removed IDs go to GONE (at most 16);
    *N_GONE is their count. tref entries are fixed afterwards by set_refs(). */
 static chaptag_status remove_chapters(ct_file *f, mp4_file *m, uint32_t *gone, size_t *n_gone)
 {
     ct_box *moov = ct_mp4_moov(m);
     *n_gone = 0;
     for (size_t t = 0; t < m->n_tracks && *n_gone < 16;) {
-        if (!ct_mp4_is_chapter_track(f, m, &m->tracks[t])) {
+        if (!ct_mp4_is_chapter_track(f, m, &m->tracks[t]) &&
+            !ct_mp4_is_image_track(f, m, &m->tracks[t])) {
             t++;
             continue;
         }
@@ -268,19 +272,23 @@ chaptag_status ct_mp4_change_tree(ct_file *f, mp4_file *m, embed_job *j, ct_warn
     uint32_t max_id = 0;
     for (size_t i = 0; i < m->n_tracks; i++)
         max_id = m->tracks[i].id > max_id ? m->tracks[i].id : max_id;
-    /* a re-embed keeps the old track's ID, so the audio track's tref stays as it is */
-    j->chapter_id = n_gone ? gone[0] : max_id + 1 > m->next_track_id ? max_id + 1
-                                                                      : m->next_track_id;
+    /* a re-embed keeps the old tracks' IDs, so the audio track's tref stays as it is */
+    uint32_t fresh = max_id + 1 > m->next_track_id ? max_id + 1 : m->next_track_id;
+    j->chapter_id = n_gone ? gone[0] : fresh++;
+    j->image_id = n_gone > 1 ? gone[1] : fresh == j->chapter_id ? fresh + 1 : fresh;
+    if (st == CHAPTAG_OK && j->qt && j->list != NULL)
+        st = ct_mp4_make_samples(j->list, j->duration_ms, j->images, &j->q, w, err);
+    bool pics = j->qt && j->q.pic_off != NULL;
     for (size_t i = 0; i < m->n_tracks && st == CHAPTAG_OK; i++) {
         uint32_t add = j->qt && (long)i == a ? j->chapter_id : 0;
-        st = set_refs(f, ct_mp4_trak_by_id(m, m->tracks[i].id, NULL), gone, n_gone, add, err);
+        st = set_refs(f, ct_mp4_trak_by_id(m, m->tracks[i].id, NULL), gone, n_gone, add,
+                      add && pics ? j->image_id : 0, err);
     }
     if (st != CHAPTAG_OK || j->list == NULL)
         return st;
     if (j->qt) {
-        st = bump_next_track(m, j->chapter_id + 1, err);
-        if (st == CHAPTAG_OK)
-            st = ct_mp4_make_samples(j->list, j->duration_ms, &j->q, w, err);
+        uint32_t last = pics && j->image_id > j->chapter_id ? j->image_id : j->chapter_id;
+        st = bump_next_track(m, last + 1, err);
     }
     if (st == CHAPTAG_OK && j->nero) {
         ct_box *udta = ct_box_child(moov, "udta");
