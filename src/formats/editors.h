@@ -4,6 +4,10 @@
 #ifndef CHAPTAG_EDITORS_H
 #define CHAPTAG_EDITORS_H
 
-#define CT_FORMATS_EDITORS(X)
+#include "formats.h"
+
+#define CT_FORMATS_EDITORS(X) X(ffprobe)
+
+extern const ct_format ct_fmt_ffprobe;
 
 #endif

@@ -10,6 +10,9 @@
 
 enum { END = 1, URL = 2, IMAGE = 4, HIDDEN = 8, LOCATION = 16 };
 
+/* Not a field: a tool's output that is only read, so it has no round trip. */
+enum { READ_ONLY = 1u << 8 };
+
 /* What each format carries besides start and title; written here from the reference, not
    read from the code, so that the two are checked against each other. */
 static const struct {
@@ -22,6 +25,7 @@ static const struct {
     {"mp4chaps", 0, 0},      {"audacity", END, 0},
     {"cue", 0, '\''},        {"vtt", END, 0},
     {"ogm", URL, 0},
+    {"ffprobe", END | READ_ONLY, 0},
 };
 
 #define N_FORMATS (sizeof formats / sizeof formats[0])
@@ -133,6 +137,8 @@ static void parse_of_format_gives_back_every_field_each_format_carries(void **st
     (void)state;
     chaptag_chapters *list = rich_list();
     for (size_t f = 0; f < N_FORMATS; f++) {
+        if (formats[f].fields & READ_ONLY)
+            continue;
         char *out = NULL;
         size_t len;
         chaptag_chapters *back = NULL;
@@ -158,6 +164,8 @@ static void every_format_writes_the_same_bytes_twice(void **state)
     (void)state;
     chaptag_chapters *list = rich_list();
     for (size_t f = 0; f < N_FORMATS; f++) {
+        if (formats[f].fields & READ_ONLY)
+            continue;
         char *a = NULL, *b = NULL;
         size_t la, lb;
         assert_int_equal(chaptag_format(list, formats[f].name, DURATION_MS, &a, &la, NULL),
@@ -211,6 +219,8 @@ static void both_seeds_go_through_every_format_and_back_to_the_same_text(void **
         chaptag_chapters *list = NULL;
         char *want = seed_as_text(seeds[s], &list);
         for (size_t f = 0; f < N_FORMATS; f++) {
+            if (formats[f].fields & READ_ONLY)
+                continue;
             char *got = through(list, f);
             /* cue strings have no escapes: seed 004's "Time to stakeholders" comes back in
                single quotes (the next test shows that is the only change) */
