@@ -58,6 +58,43 @@ int cli_dirs_add(cli_dirs *d, const char *dir);
 
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The options that edit a chapter list after it is read, shared by convert and embed (long
+   options only, numbered past the commands' own). */
+enum { CLI_OPT_SHIFT = 512, CLI_OPT_CUT, CLI_OPT_INSERT, CLI_OPT_ADD_INTRO, CLI_OPT_SKIP_PROSE };
+#define CLI_EDIT_OPTIONS                                                                       \
+    {"shift", required_argument, NULL, CLI_OPT_SHIFT},                                         \
+    {"cut", required_argument, NULL, CLI_OPT_CUT},                                             \
+    {"insert", required_argument, NULL, CLI_OPT_INSERT},                                       \
+    {"add-intro", required_argument, NULL, CLI_OPT_ADD_INTRO},                                 \
+    {"skip-prose", no_argument, NULL, CLI_OPT_SKIP_PROSE}
+
+/* The edits asked for, in the order given; --add-intro comes after them. */
+#define CLI_EDITS_MAX 64
+typedef struct {
+    struct {
+        int opt;           /* CLI_OPT_SHIFT, CLI_OPT_CUT or CLI_OPT_INSERT */
+        int64_t offset_ms; /* --shift */
+        uint64_t a_ms, b_ms; /* --cut START END, --insert AT LENGTH */
+    } v[CLI_EDITS_MAX];
+    size_t n;
+    const char *intro; /* --add-intro TITLE, or NULL */
+    int skip_prose;
+} cli_edits;
+
+/* Takes edit option OPT with ARG for command CMD: -1 when OPT is no edit option, 0 when it is
+   taken, else the exit status of the usage error (said). */
+int cli_edits_take(cli_edits *e, const char *cmd, int opt, const char *arg);
+
+/* Applies E in order to *LIST (replaced by the result), for audio of DURATION_MS
+   (CHAPTAG_TIME_NONE: unknown); errors are said under PATH. Returns the exit status. */
+int cli_edits_apply(const cli_edits *e, chaptag_chapters **list, uint64_t duration_ms,
+                    const char *path);
+
+/* Reads the chapter file PATH ('-': standard input) in FMT (NULL: detected), or with
+   SKIP_PROSE as a pasted description (text only); errors are said. Returns the exit status. */
+int cli_read_chapters(const char *path, const char *fmt, int skip_prose,
+                      chaptag_chapters **out);
+
 /* N with thousands separators ("2,114") in BUF (at least 32 bytes). */
 const char *cli_count(uint64_t n, char *buf);
 

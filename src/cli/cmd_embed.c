@@ -20,6 +20,7 @@ static const struct option options[] = {
     {"duration", required_argument, NULL, OPT_DURATION},
     {"image-dir", required_argument, NULL, OPT_IMAGE_DIR},
     {"fetch-images", no_argument, NULL, OPT_FETCH_IMAGES},
+    CLI_EDIT_OPTIONS,
     {"dry-run", no_argument, NULL, 'n'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -72,8 +73,9 @@ static int take_option(int c, const char *arg, chaptag_embed_opts *o, const char
         o->padding = (int64_t)v;
         break;
     case OPT_DURATION:
-        if (!chaptag_parse_time(arg, &o->duration_ms) || o->duration_ms == 0)
-            return cli_usage("embed", "--duration takes a time like 1:03:40.5, not '%s'", arg);
+        if (!chaptag_parse_duration(arg, &o->duration_ms) || o->duration_ms == 0)
+            return cli_usage("embed", "--duration takes a time like 1:03:40.5 or 90m, not '%s'",
+                             arg);
         break;
     case 'n': o->dry_run = 1; break;
     case 'q': cli_verbosity = -1; break;
@@ -125,6 +127,25 @@ static void print_warnings(const char *audio, const char *chapters, const chapta
     }
 }
 
+/* The length of the audio the edits of E must fit in: --duration, else measured (read once
+   more, only when there are edits); CHAPTAG_TIME_NONE when there is nothing to fit. Returns the
+   exit status. */
+static int edits_duration(const cli_edits *e, const char *audio, const chaptag_embed_opts *o,
+                          uint64_t *duration_ms)
+{
+    *duration_ms = o->duration_ms;
+    if (e->n == 0 || o->duration_ms != CHAPTAG_TIME_NONE)
+        return EXIT_OK;
+    chaptag_chapters *old = NULL;
+    chaptag_file_info info;
+    chaptag_error err = {0};
+    if (chaptag_read(audio, &old, &info, &err) != CHAPTAG_OK)
+        return cli_error(audio, &err);
+    chaptag_chapters_free(old);
+    *duration_ms = info.duration_ms > 0 ? info.duration_ms : CHAPTAG_TIME_NONE;
+    return EXIT_OK;
+}
+
 int cmd_embed(int argc, char **argv)
 {
     chaptag_embed_opts o;
@@ -134,7 +155,13 @@ int cmd_embed(int argc, char **argv)
     optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
     cli_dirs dirs = {0};
     int fetch = 0;
+    cli_edits edits = {0};
     while ((c = getopt_long(argc, argv, "o:f:nqvh", options, NULL)) != -1) {
+        int taken = cli_edits_take(&edits, "embed", c, optarg);
+        if (taken > 0)
+            return taken;
+        if (taken == 0)
+            continue;
         if (c == OPT_FETCH_IMAGES) {
             fetch = 1;
             continue;
@@ -155,11 +182,21 @@ int cmd_embed(int argc, char **argv)
     if (o.output != NULL && chaptag_same_file(audio, o.output))
         return cli_usage("embed", "-o %s is %s itself (leave -o out to edit in place)", o.output,
                          audio);
+    if (edits.skip_prose && fmt != NULL && strcmp(fmt, "text") != 0)
+        return cli_usage("embed", "--skip-prose reads text only, not %s", fmt);
     chaptag_error err = {0};
     chaptag_chapters *list = NULL;
     chaptag_report *rep = NULL;
-    if (chaptag_parse_file(chapters, fmt, &list, &err) != CHAPTAG_OK)
-        return cli_error(chapters, &err);
+    uint64_t duration;
+    int rc = edits_duration(&edits, audio, &o, &duration);
+    if (rc == EXIT_OK)
+        rc = cli_read_chapters(chapters, fmt, edits.skip_prose, &list);
+    if (rc == EXIT_OK)
+        rc = cli_edits_apply(&edits, &list, duration, chapters);
+    if (rc != EXIT_OK) {
+        chaptag_chapters_free(list);
+        return rc;
+    }
     /* --image-dir first: a picture found there is not downloaded */
     if (chaptag_chapters_load_images_from(list, chapters, dirs.v, dirs.n, &err) != CHAPTAG_OK ||
         (fetch && chaptag_chapters_fetch_images(list, &err) != CHAPTAG_OK)) {
@@ -168,7 +205,6 @@ int cmd_embed(int argc, char **argv)
     }
     for (size_t i = 0; i < chaptag_chapters_warning_count(list); i++)
         cli_warning(chapters, chaptag_chapters_warning(list, i));
-    int rc = EXIT_OK;
     if (chaptag_embed(audio, list, &o, &rep, &err) != CHAPTAG_OK) {
         rc = cli_error(err.code == CHAPTAG_ERR_INPUT && err.line > 0 ? chapters : audio, &err);
         goto out;

@@ -13,6 +13,7 @@ static const struct option options[] = {
     {"from", required_argument, NULL, 'f'},
     {"chapters", required_argument, NULL, 'c'},
     {"image-dir", required_argument, NULL, 'I'},
+    {"profile", required_argument, NULL, 'P'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -21,6 +22,7 @@ static const struct option options[] = {
 typedef struct {
     int strict, json;
     const char *chapters;
+    const char *profile; /* --profile youtube|spotify|apple, or NULL */
     const chaptag_chapters *expected;
 } verify_opts;
 
@@ -55,6 +57,10 @@ static int verify_one(const char *path, const verify_opts *o)
     chaptag_verdict *v;
     if (chaptag_verify(path, o->expected, &v, &err) != CHAPTAG_OK)
         return cli_error(path, &err);
+    if (o->profile != NULL && chaptag_verdict_check_profile(v, o->profile, &err) != CHAPTAG_OK) {
+        chaptag_verdict_free(v);
+        return cli_error(path, &err);
+    }
     int rc;
     if (o->json) {
         size_t counts[3] = {0, 0, 0};
@@ -78,7 +84,7 @@ static int verify_one(const char *path, const verify_opts *o)
 
 int cmd_verify(int argc, char **argv)
 {
-    verify_opts o = {0, 0, NULL, NULL};
+    verify_opts o = {0, 0, NULL, NULL, NULL};
     const char *from = NULL;
     int c;
     optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
@@ -93,6 +99,15 @@ int cmd_verify(int argc, char **argv)
             break;
         case 'f': from = optarg; break;
         case 'c': o.chapters = optarg; break;
+        case 'P':
+            o.profile = NULL;
+            for (const char *const *p = chaptag_profile_names(); *p != NULL; p++)
+                if (strcmp(*p, optarg) == 0)
+                    o.profile = *p;
+            if (o.profile == NULL)
+                return cli_usage("verify", "--profile is youtube, spotify or apple, not '%s'",
+                                 optarg);
+            break;
         case 'I':
             if (!cli_dirs_add(&dirs, optarg))
                 return cli_usage("verify", "too many --image-dir folders (%d at most)",

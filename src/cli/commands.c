@@ -34,7 +34,17 @@ static const command commands[] = {
      "                           show; opt-in, as some players refuse such files\n"
      "      --toc-title TEXT     title of the table of contents (default \"Chapters\")\n"
      "      --padding BYTES      leave exactly BYTES of padding in the tag\n"
-     "      --duration TIME      audio duration to use instead of measuring it\n"
+     "      --duration TIME      audio duration to use instead of measuring it\n"     "      --shift TIME         move every chapter by TIME (signed: -00:01:30, +90s):\n"
+     "                           an intro added or removed\n"
+     "      --cut START-END      a span removed from the audio: later chapters move back;\n"
+     "                           a chapter wholly inside it is dropped (with a warning)\n"
+     "      --insert AT+LENGTH   audio inserted (an ad): chapters from AT move forward\n"
+     "                           and the chapter holding AT grows; --shift, --cut and\n"
+     "                           --insert repeat and apply in order; a chapter pushed\n"
+     "                           below 0 or past the audio's end is an error naming it\n"
+     "      --add-intro TITLE    put a chapter TITLE at 0:00 when the first starts later\n"
+     "      --skip-prose         CHAPTERS is a pasted description (text): lines without\n"
+     "                           a time are skipped and listed in one warning\n"
      "      --image-dir DIR      pictures may also come from DIR (repeatable); otherwise\n"
      "                           only from the chapter file's folder\n"
      "      --fetch-images       download pictures given as http(s) URLs (not found\n"
@@ -44,7 +54,9 @@ static const command commands[] = {
      "                           it); any failure stops embed before it writes\n"
      "  -n, --dry-run            check everything and print the plan; write nothing\n"
      "  -q, --quiet              print errors only\n"
-     "  -v, --verbose            print the frames written and the duration used\n"},
+     "  -v, --verbose            print the frames written and the duration used\n"
+     "\n"
+     "TIME is [H:]MM:SS[.mmm], or a number with a unit: ms, s, m or h (90s, 1.5m).\n"},
     {"dump", cmd_dump, "print the chapters of audio files",
      "Usage: chaptag dump [--format FORMAT] [-o FILE] [--images DIR] AUDIO...\n"
      "\n"
@@ -75,6 +87,8 @@ static const command commands[] = {
      "  -c, --chapters FILE      the chapters the file must carry\n"
      "      --image-dir DIR      pictures of FILE may also come from DIR (repeatable)\n"
      "  -f, --from FORMAT        format of the chapter file (default: detected)\n"
+     "      --profile PLATFORM   also check the chapters against the rules of youtube,\n"
+     "                           spotify or apple (first at 0:00, at least 3, ...)\n"
      "      --strict             warnings fail too\n"
      "      --format FORMAT      text (default) or json\n"},
     {"strip", cmd_strip, "remove the chapters from audio files",
@@ -89,18 +103,36 @@ static const command commands[] = {
      "  -q, --quiet              print errors only\n"
      "  -v, --verbose            print the frames or boxes written\n"},
     {"convert", cmd_convert, "convert a chapter file to another format",
-     "Usage: chaptag convert [--from FORMAT] --to FORMAT [-o FILE] CHAPTERS\n"
+     "Usage: chaptag convert [options] --to FORMAT CHAPTERS\n"
+     "       chaptag convert [options] --to FORMAT --from-files AUDIO...\n"
      "\n"
      "Reads the chapter file CHAPTERS ('-': standard input) and prints it in FORMAT. The\n"
      "input format is detected from the content, then the file name, unless --from says.\n"
-     "Formats: text, json, psc, ffmetadata, mp4chaps, audacity, cue, vtt, ogm.\n"
+     "Formats: text, json, psc, ffmetadata, mp4chaps, audacity, cue, vtt, ogm, and the\n"
+     "description blocks youtube, spotify and apple (written only; each platform's rules\n"
+     "are checked and a list it would not show is refused, naming the chapter).\n"
      "\n"
      "Options:\n"
      "  -f, --from FORMAT        format of CHAPTERS\n"
      "  -t, --to FORMAT          format to print\n"
      "  -o, --output FILE        write to FILE (whole or not at all), not standard output\n"
-     "      --duration TIME      end of the last chapter, for formats that need one\n"
-     "  -q, --quiet              print no warnings\n"},
+     "      --duration TIME      end of the last chapter, for formats that need one, and\n"
+     "                           the audio's end for the edits\n"
+     "      --from-files         one chapter per AUDIO file, in order, titled by its title\n"
+     "                           tag or file name, starting where the files before it end\n"
+     "                           (parts merged into one M4B)\n"     "      --shift TIME         move every chapter by TIME (signed: -00:01:30, +90s):\n"
+     "                           an intro added or removed\n"
+     "      --cut START-END      a span removed from the audio: later chapters move back;\n"
+     "                           a chapter wholly inside it is dropped (with a warning)\n"
+     "      --insert AT+LENGTH   audio inserted (an ad): chapters from AT move forward\n"
+     "                           and the chapter holding AT grows; --shift, --cut and\n"
+     "                           --insert repeat and apply in order; a chapter pushed\n"
+     "                           below 0 or past the audio's end is an error naming it\n"
+     "      --add-intro TITLE    put a chapter TITLE at 0:00 when the first starts later\n"
+     "      --skip-prose         CHAPTERS is a pasted description (text): lines without\n"
+     "                           a time are skipped and listed in one warning\n"
+     "  -q, --quiet              print no warnings\n"     "\n"
+     "TIME is [H:]MM:SS[.mmm], or a number with a unit: ms, s, m or h (90s, 1.5m).\n"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
