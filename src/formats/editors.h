@@ -6,8 +6,9 @@
 
 #include "formats.h"
 
-#define CT_FORMATS_EDITORS(X) X(csv) X(ffprobe)
+#define CT_FORMATS_EDITORS(X) X(audition) X(csv) X(ffprobe)
 
+extern const ct_format ct_fmt_audition;
 extern const ct_format ct_fmt_csv;
 extern const ct_format ct_fmt_ffprobe;
 

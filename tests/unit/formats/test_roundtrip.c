@@ -25,6 +25,7 @@ static const struct {
     {"mp4chaps", 0, 0},      {"audacity", END, 0},
     {"cue", 0, '\''},        {"vtt", END, 0},
     {"ogm", URL, 0},
+    {"audition", END, 0},
     {"csv", 0, 0},
     {"ffprobe", END | READ_ONLY, 0},
 };
