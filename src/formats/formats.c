@@ -310,7 +310,7 @@ static const struct {
     {CT_CARRIES_IMAGE, "images", has_image},
     {CT_CARRIES_HIDDEN, "hidden chapters (toc: false)", is_hidden},
     {CT_CARRIES_LOCATION, "locations", has_location},
-    {0, "embedded pictures", has_bytes_only},
+    {0, "picture bytes", has_bytes_only},
 };
 
 /* The name of the first format that carries FLAG (json for all but one), for a warning to
@@ -334,7 +334,7 @@ static void warn_lost_fields(const ct_format *f, const chaptag_chapters *list,
     if (lost > 0)
         ct_warn(warnings, 0, "%s keeps no end times: %zu chapter%s lose%s %s (%s keeps them)",
                 f->name, lost, lost == 1 ? "" : "s", lost == 1 ? "s" : "",
-                lost == 1 ? "its" : "theirs", keeper(CT_CARRIES_END));
+                lost == 1 ? "its end" : "their ends", keeper(CT_CARRIES_END));
     for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
         if (fields[k].flag != 0 && (f->carries & fields[k].flag))
             continue;
@@ -342,9 +342,10 @@ static void warn_lost_fields(const ct_format *f, const chaptag_chapters *list,
         for (size_t i = 0; i < n; i++)
             lost += fields[k].has(chaptag_chapters_get(list, i));
         if (lost > 0 && fields[k].flag == 0)
-            ct_warn(warnings, 0, "no chapter format keeps %s: %zu chapter%s lose%s %s here "
-                    "(the audio file keeps them)", fields[k].what, lost, lost == 1 ? "" : "s",
-                    lost == 1 ? "s" : "", lost == 1 ? "it" : "them");
+            ct_warn(warnings, 0, "no chapter format holds %s: %zu chapter%s lose%s %s here "
+                    "(dump --images DIR saves them as files json and psc point at)",
+                    fields[k].what, lost, lost == 1 ? "" : "s", lost == 1 ? "s" : "",
+                    lost == 1 ? "its picture" : "their pictures");
         else if (lost > 0)
             ct_warn(warnings, 0, "%s keeps no %s: %zu chapter%s lose%s %s (%s keeps them)",
                     f->name, fields[k].what, lost, lost == 1 ? "" : "s", lost == 1 ? "s" : "",

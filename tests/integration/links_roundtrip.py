@@ -63,7 +63,7 @@ class LinksRoundTrip(unittest.TestCase):
                     before = sha256(path)
                     rc, out, err = chaptag("dump", "--format", fmt, path)
                     self.assertEqual(rc, 0, err)
-                    noted = "keeps no" in err or "no chapter format keeps" in err
+                    noted = "keeps no" in err or "no chapter format holds" in err
                     if fmt == "text":
                         self.assertEqual(bool(header_notes(out)), noted, out)
                     # text and psc cannot hold a hidden chapter; only that may be noted

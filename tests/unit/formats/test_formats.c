@@ -227,13 +227,13 @@ static void format_warns_about_every_field_the_format_cannot_keep(void **state)
     chaptag_chapters *list = rich_list();
     assert_string_equal(format_warnings(list, "json", buf, sizeof buf), "");
     assert_string_equal(format_warnings(list, "text", buf, sizeof buf),
-                        "text keeps no end times: 1 chapter loses its (json keeps them)|"
+                        "text keeps no end times: 1 chapter loses its end (json keeps them)|"
                         "text keeps no images: 1 chapter loses it (json keeps them)|"
                         "text keeps no hidden chapters (toc: false): 1 chapter loses it (json "
                         "keeps them)|"
                         "text keeps no locations: 1 chapter loses it (json keeps them)");
     assert_string_equal(format_warnings(list, "ogm", buf, sizeof buf),
-                        "ogm keeps no end times: 1 chapter loses its (json keeps them)|"
+                        "ogm keeps no end times: 1 chapter loses its end (json keeps them)|"
                         "ogm keeps no images: 1 chapter loses it (json keeps them)|"
                         "ogm keeps no hidden chapters (toc: false): 1 chapter loses it (json "
                         "keeps them)|"
@@ -242,7 +242,7 @@ static void format_warns_about_every_field_the_format_cannot_keep(void **state)
                         "cue times are in 1/75 s frames: starts moved by up to 7 ms to the "
                         "nearest frame|"
                         "cue strings have no escapes: \" became ' in 1 of them|"
-                        "cue keeps no end times: 1 chapter loses its (json keeps them)|"
+                        "cue keeps no end times: 1 chapter loses its end (json keeps them)|"
                         "cue keeps no links: 2 chapters lose them (text keeps them)|"
                         "cue keeps no images: 1 chapter loses it (json keeps them)|"
                         "cue keeps no hidden chapters (toc: false): 1 chapter loses it (json "
@@ -256,8 +256,8 @@ static void format_warns_about_every_field_the_format_cannot_keep(void **state)
     chaptag_chapters *bytes = chaptag_chapters_new();
     assert_int_equal(chaptag_chapters_add(bytes, &pic, NULL), CHAPTAG_OK);
     assert_string_equal(format_warnings(bytes, "json", buf, sizeof buf),
-                        "no chapter format keeps embedded pictures: 1 chapter loses it here "
-                        "(the audio file keeps them)");
+                        "no chapter format holds picture bytes: 1 chapter loses its picture here "
+                        "(dump --images DIR saves them as files json and psc point at)");
     chaptag_chapters_free(bytes);
     chaptag_chapters_free(list);
 }
