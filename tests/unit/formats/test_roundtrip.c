@@ -26,6 +26,7 @@ static const struct {
     {"cue", 0, '\''},        {"vtt", END, 0},
     {"ogm", URL, 0},
     {"audition", END, 0},
+    {"reaper", END, 0},
     {"csv", 0, 0},
     {"ffprobe", END | READ_ONLY, 0},
 };
