@@ -209,6 +209,11 @@ CHAPTAG_API const chaptag_warning *chaptag_chapters_warning(const chaptag_chapte
 /* The names of the chapter-file formats, NULL-terminated: "text", "json", ... */
 CHAPTAG_API const char *const *chaptag_format_names(void);
 
+/* The format NAME stands for, in any case or by an alias ("TXT", "podcasting2", "ffmeta",
+   "webvtt", ...), as one of chaptag_format_names(); NULL when it names none. Every function
+   taking a format name accepts the same. */
+CHAPTAG_API const char *chaptag_format_canonical(const char *name);
+
 /* The format of LEN bytes DATA, judged by content first, then by FILENAME's extension
    (may be NULL). Returns a format name, or NULL when nothing matches. */
 CHAPTAG_API const char *chaptag_detect(const char *data, size_t len, const char *filename);

@@ -105,6 +105,10 @@ const char *cli_s(uint64_t n);
    over it), keeping an existing file's mode; returns the exit status, with the error said. */
 int cli_write_file(const char *path, const char *data, size_t len);
 
+/* The format NAME stands for (any case, or an alias such as txt or podcasting2) in *OUT;
+   returns -1, or else the usage error of command CMD listing the formats. */
+int cli_format(const char *cmd, const char *name, const char **out);
+
 /* Parses a non-negative decimal integer; 0 when S is not one. */
 int cli_parse_u64(const char *s, uint64_t *v);
 

@@ -23,15 +23,6 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* True when NAME is a chapter-file format. */
-static int known(const char *name)
-{
-    for (const char *const *f = chaptag_format_names(); *f != NULL; f++)
-        if (strcmp(*f, name) == 0)
-            return 1;
-    return 0;
-}
-
 /* True when NAME is a platform whose description block convert writes. */
 static int is_platform(const char *name)
 {
@@ -128,13 +119,17 @@ static int take_option(int c, const char *arg, convert_opts *o)
     return -1;
 }
 
-/* Checks the options and arguments together; returns -1 when they fit, else the status. */
-static int check_usage(const convert_opts *o, int n_args, char *const *args)
+/* Checks the options and arguments together (format names made canonical); returns -1 when
+   they fit, else the status. */
+static int check_usage(convert_opts *o, int n_args, char *const *args)
 {
     if (o->to == NULL)
         return cli_usage("convert", "needs --to FORMAT");
-    if (!known(o->to) || (o->from != NULL && !known(o->from)))
-        return cli_usage("convert", "unknown chapter format '%s'", known(o->to) ? o->from : o->to);
+    int rc = cli_format("convert", o->to, &o->to);
+    if (rc < 0 && o->from != NULL)
+        rc = cli_format("convert", o->from, &o->from);
+    if (rc >= 0)
+        return rc;
     if (o->edits.skip_prose && o->from != NULL && strcmp(o->from, "text") != 0)
         return cli_usage("convert", "--skip-prose reads text only, not %s", o->from);
     if (o->from_files && (o->from != NULL || o->edits.skip_prose))

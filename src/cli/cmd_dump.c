@@ -132,11 +132,9 @@ int cmd_dump(int argc, char **argv)
         default: return cli_usage("dump", "unknown option");
         }
     }
-    int known = 0;
-    for (const char *const *f = chaptag_format_names(); *f != NULL; f++)
-        known |= strcmp(*f, o.fmt) == 0;
-    if (!known)
-        return cli_usage("dump", "unknown format '%s'", o.fmt);
+    int rc = cli_format("dump", o.fmt, &o.fmt);
+    if (rc >= 0)
+        return rc;
     if (optind >= argc)
         return cli_usage("dump", "needs at least one AUDIO file");
     if (o.output != NULL && argc - optind > 1)
@@ -155,9 +153,9 @@ int cmd_dump(int argc, char **argv)
         if (i > optind && strcmp(o.fmt, "text") == 0)
             putc('\n', out);
         fflush(out);
-        int rc = dump_one(out, argv[i], &o);
-        if (rc > worst)
-            worst = rc;
+        int one = dump_one(out, argv[i], &o);
+        if (one > worst)
+            worst = one;
     }
     if (o.output != NULL) {
         fclose(out);

@@ -28,26 +28,13 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* True when NAME is a chapter-file format. */
-static int known_format(const char *name)
-{
-    for (const char *const *f = chaptag_format_names(); *f != NULL; f++)
-        if (strcmp(*f, name) == 0)
-            return 1;
-    return 0;
-}
-
 /* Applies one option; returns -1 to go on, else the exit status. */
 static int take_option(int c, const char *arg, chaptag_embed_opts *o, const char **fmt)
 {
     uint64_t v;
     switch (c) {
     case 'o': o->output = arg; break;
-    case 'f':
-        if (!known_format(arg))
-            return cli_usage("embed", "unknown chapter format '%s'", arg);
-        *fmt = arg;
-        break;
+    case 'f': return cli_format("embed", arg, fmt);
     case OPT_ID3V2_VERSION:
         if (strcmp(arg, "3") != 0 && strcmp(arg, "4") != 0)
             return cli_usage("embed", "--id3v2-version is 3 or 4, not '%s'", arg);

@@ -96,3 +96,19 @@ int cli_parse_u64(const char *s, uint64_t *v)
     *v = x;
     return 1;
 }
+
+int cli_format(const char *cmd, const char *name, const char **out)
+{
+    const char *canonical = chaptag_format_canonical(name);
+    if (canonical != NULL) {
+        *out = canonical;
+        return -1;
+    }
+    char known[256] = "";
+    size_t used = 0;
+    for (const char *const *f = chaptag_format_names(); *f != NULL && used < sizeof known; f++) {
+        int n = snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", *f);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    return cli_usage(cmd, "unknown chapter format '%s'; the formats are %s", name, known);
+}

@@ -27,12 +27,31 @@ static const ct_format *const formats[] = {CT_FORMATS(FORMAT_ROW)};
 static const char *const format_names[] = {CT_FORMATS(FORMAT_NAME) NULL};
 #define N_FORMATS (sizeof formats / sizeof formats[0])
 
+/* Other names people give formats: the file extension, the spec's or the tool's name. */
+static const struct {
+    const char *alias, *name;
+} aliases[] = {
+    {"txt", "text"},           {"podcasting2", "json"}, {"podcasting2.0", "json"},
+    {"podlove", "psc"},        {"ffmeta", "ffmetadata"}, {"mp4v2", "mp4chaps"},
+    {"labels", "audacity"},    {"webvtt", "vtt"},       {"matroska", "mkvxml"},
+    {"mkvtoolnix", "mkvxml"},
+};
+
 const ct_format *ct_format_find(const char *name)
 {
-    for (size_t i = 0; i < N_FORMATS; i++)
-        if (strcmp(formats[i]->name, name) == 0)
+    for (size_t i = 0; name != NULL && i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcasecmp(aliases[i].alias, name) == 0)
+            name = aliases[i].name;
+    for (size_t i = 0; name != NULL && i < N_FORMATS; i++)
+        if (strcasecmp(formats[i]->name, name) == 0)
             return formats[i];
     return NULL;
+}
+
+const char *chaptag_format_canonical(const char *name)
+{
+    const ct_format *f = ct_format_find(name);
+    return f != NULL ? f->name : NULL;
 }
 
 const char *const *chaptag_format_names(void)
@@ -168,13 +187,18 @@ const char *chaptag_detect(const char *data, size_t len, const char *filename)
 
 /* ---- parse and format --------------------------------------------------------------------- */
 
-/* Writes "text, json, ..." into BUF. */
-static const char *name_list(char *buf, size_t size)
+/* Room for every format's name in a list. */
+#define NAME_LIST_SIZE 200
+
+/* Writes "text, json, ..." into BUF: every format, or (READABLE) those that parse. */
+static const char *name_list(char *buf, size_t size, bool readable)
 {
     size_t used = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < N_FORMATS && used < size; i++) {
-        int n = snprintf(buf + used, size - used, "%s%s", i > 0 ? ", " : "", formats[i]->name);
+        if (readable && formats[i]->parse == NULL)
+            continue;
+        int n = snprintf(buf + used, size - used, "%s%s", used > 0 ? ", " : "", formats[i]->name);
         if (n < 0)
             break;
         used += (size_t)n;
@@ -185,14 +209,14 @@ static const char *name_list(char *buf, size_t size)
 /* The format named NAME, or an error naming the valid names. */
 static chaptag_status find_named(const char *name, const ct_format **f, chaptag_error *err)
 {
-    char names[128];
+    char names[NAME_LIST_SIZE];
     if (name == NULL)
         return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "no chapter format given (known: %s)",
-                       name_list(names, sizeof names));
+                       name_list(names, sizeof names, false));
     *f = ct_format_find(name);
     if (*f == NULL)
         return ct_fail(err, CHAPTAG_ERR_INPUT, 0, "unknown chapter format '%s' (known: %s)", name,
-                       name_list(names, sizeof names));
+                       name_list(names, sizeof names, false));
     return CHAPTAG_OK;
 }
 
@@ -200,12 +224,12 @@ static chaptag_status find_named(const char *name, const ct_format **f, chaptag_
 static chaptag_status detect_or_fail(const char *data, size_t len, const ct_format **f,
                                      chaptag_error *err)
 {
-    char names[128];
+    char names[NAME_LIST_SIZE];
     *f = detect_content(data, len);
     if (*f == NULL)
         return ct_fail(err, CHAPTAG_ERR_INPUT, 0,
                        "not a chapter file in any known format (tried %s)",
-                       name_list(names, sizeof names));
+                       name_list(names, sizeof names, true));
     return CHAPTAG_OK;
 }
 

@@ -54,7 +54,7 @@ static void format_find_knows_nothing_else(void **state)
     (void)state;
     assert_null(ct_format_find("xml"));
     assert_null(ct_format_find(""));
-    assert_null(ct_format_find("TEXT"));
+    assert_null(ct_format_find("TEXTS"));
 }
 
 static void excerpts_stay_on_one_line_cut_at_a_character_even_with_nul_bytes(void **state)
@@ -754,9 +754,32 @@ static void every_format_takes_a_65535_byte_title_and_refuses_one_byte_more(void
     free(title);
 }
 
+static void format_names_take_any_case_and_the_usual_aliases(void **state)
+{
+    (void)state;
+    assert_string_equal(chaptag_format_canonical("TXT"), "text");
+    assert_string_equal(chaptag_format_canonical("Json"), "json");
+    assert_string_equal(chaptag_format_canonical("podcasting2"), "json");
+    assert_string_equal(chaptag_format_canonical("FFMeta"), "ffmetadata");
+    assert_string_equal(chaptag_format_canonical("WebVTT"), "vtt");
+    assert_string_equal(chaptag_format_canonical("podlove"), "psc");
+    assert_null(chaptag_format_canonical("mp3"));
+    assert_null(chaptag_format_canonical(""));
+    /* every name is its own canonical name, and parse takes an alias */
+    for (const char *const *f = chaptag_format_names(); *f != NULL; f++)
+        assert_string_equal(chaptag_format_canonical(*f), *f);
+    chaptag_chapters *list = NULL;
+    chaptag_error err = {0};
+    assert_int_equal(chaptag_parse("00:00 A\n", 8, "TXT", &list, &err), CHAPTAG_OK);
+    chaptag_chapters_free(list);
+    assert_int_equal(chaptag_parse("00:00 A\n", 8, "nope", &list, &err), CHAPTAG_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "known: text, json"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(format_names_take_any_case_and_the_usual_aliases),
         cmocka_unit_test(format_names_list_every_format_in_table_order),
         cmocka_unit_test(platform_blocks_are_written_and_never_read),
         cmocka_unit_test(format_find_knows_nothing_else),
