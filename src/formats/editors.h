@@ -6,10 +6,11 @@
 
 #include "formats.h"
 
-#define CT_FORMATS_EDITORS(X) X(audition) X(reaper) X(csv) X(ffprobe)
+#define CT_FORMATS_EDITORS(X) X(audition) X(reaper) X(mkvxml) X(csv) X(ffprobe)
 
 extern const ct_format ct_fmt_audition;
 extern const ct_format ct_fmt_reaper;
+extern const ct_format ct_fmt_mkvxml;
 extern const ct_format ct_fmt_csv;
 extern const ct_format ct_fmt_ffprobe;
 

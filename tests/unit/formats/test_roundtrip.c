@@ -27,6 +27,7 @@ static const struct {
     {"ogm", URL, 0},
     {"audition", END, 0},
     {"reaper", END, 0},
+    {"mkvxml", END | HIDDEN, 0},
     {"csv", 0, 0},
     {"ffprobe", END | READ_ONLY, 0},
 };
