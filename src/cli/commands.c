@@ -120,7 +120,8 @@ static const command commands[] = {
      "                           the audio's end for the edits\n"
      "      --from-files         one chapter per AUDIO file, in order, titled by its title\n"
      "                           tag or file name, starting where the files before it end\n"
-     "                           (parts merged into one M4B)\n"     "      --shift TIME         move every chapter by TIME (signed: -00:01:30, +90s):\n"
+     "                           (parts merged into one M4B)\n"
+     "      --shift TIME         move every chapter by TIME (signed: -00:01:30, +90s):\n"
      "                           an intro added or removed\n"
      "      --cut START-END      a span removed from the audio: later chapters move back;\n"
      "                           a chapter wholly inside it is dropped (with a warning)\n"
@@ -131,7 +132,8 @@ static const command commands[] = {
      "      --add-intro TITLE    put a chapter TITLE at 0:00 when the first starts later\n"
      "      --skip-prose         CHAPTERS is a pasted description (text): lines without\n"
      "                           a time are skipped and listed in one warning\n"
-     "  -q, --quiet              print no warnings\n"     "\n"
+     "  -q, --quiet              print no warnings\n"
+     "\n"
      "TIME is [H:]MM:SS[.mmm], or a number with a unit: ms, s, m or h (90s, 1.5m).\n"},
 };
 
@@ -143,6 +145,50 @@ static const command *find_command(const char *name)
         if (strcmp(commands[i].name, name) == 0)
             return &commands[i];
     return NULL;
+}
+
+/* The edit distance of A and B (insertions, deletions, substitutions, swaps of neighbours),
+   up to 3: how far a typed command is from a real one. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 32 || lb > 32)
+        return 3;
+    size_t d[33][33];
+    for (size_t i = 0; i <= la; i++)
+        for (size_t j = 0; j <= lb; j++) {
+            if (i == 0 || j == 0) {
+                d[i][j] = i + j;
+                continue;
+            }
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            best = d[i - 1][j] + 1 < best ? d[i - 1][j] + 1 : best;
+            best = d[i][j - 1] + 1 < best ? d[i][j - 1] + 1 : best;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+/* Says that NAME is no command, suggesting the nearest one when it is a typo of it. */
+static int no_command(const char *name)
+{
+    const command *near = NULL;
+    size_t best = 3;
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        size_t d = distance(name, commands[i].name);
+        if (d < best) {
+            best = d;
+            near = &commands[i];
+        }
+    }
+    if (near != NULL)
+        fprintf(stderr, "chaptag: no command '%s'; did you mean '%s'?\n", name, near->name);
+    else
+        fprintf(stderr, "chaptag: no command '%s'; try 'chaptag --help'\n", name);
+    return EXIT_USAGE;
 }
 
 int cli_help(const char *name)
@@ -176,16 +222,12 @@ int cli_main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(name, "help") == 0) {
-        if (argc > 2 && find_command(argv[2]) == NULL) {
-            fprintf(stderr, "chaptag: no command '%s'; try 'chaptag --help'\n", argv[2]);
-            return EXIT_USAGE;
-        }
+        if (argc > 2 && find_command(argv[2]) == NULL)
+            return no_command(argv[2]);
         return cli_help(argc > 2 ? argv[2] : NULL);
     }
     const command *c = find_command(name);
-    if (c == NULL) {
-        fprintf(stderr, "chaptag: no command '%s'; try 'chaptag --help'\n", name);
-        return EXIT_USAGE;
-    }
+    if (c == NULL)
+        return no_command(name);
     return c->run(argc - 1, argv + 1);
 }

@@ -137,6 +137,9 @@ static void help_version_and_unknown_commands(void **state)
     expect(EXIT_USAGE, "", "chaptag: no command 'tag'; try 'chaptag --help'\n", "help", "tag",
            NULL);
     expect(EXIT_USAGE, "", "no command 'chapters'", "chapters", "x.mp3", NULL);
+    expect(EXIT_USAGE, "", "chaptag: no command 'embd'; did you mean 'embed'?\n", "embd", "x.mp3",
+           NULL);
+    expect(EXIT_USAGE, "", "did you mean 'verify'?", "help", "verfiy", NULL);
     expect(EXIT_OK, "Usage: chaptag dump", "", "dump", "--help", NULL);
 }
 
