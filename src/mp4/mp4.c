@@ -189,6 +189,41 @@ static void describe(const embed_job *j, const new_sizes *ns, struct chaptag_rep
     }
 }
 
+/* True when some chapter of LIST has a picture. */
+static bool has_pictures(const chaptag_chapters *list)
+{
+    for (size_t i = 0; i < chaptag_chapters_count(list); i++)
+        if (chaptag_chapters_get(list, i)->image_data != NULL)
+            return true;
+    return false;
+}
+
+/* Says so when JOB's embed removes the file's chapter image track (chaptag's, Apple's or
+   ATL's) and writes none: without --mp4-images, or with a list without pictures. Kept, its
+   old pictures would show at the new chapters. */
+static void warn_images_removed(ct_file *f, const mp4_file *m, const embed_job *j,
+                                ct_warnings *w)
+{
+    size_t index = 0, n = 0;
+    sample_ref *s = NULL;
+    bool any = false;
+    for (size_t t = 0; t < m->n_tracks && !any; t++)
+        any = ct_mp4_is_image_track(f, m, &m->tracks[t]);
+    if (!any || j->list == NULL || (j->images && has_pictures(j->list)))
+        return;
+    char count[48] = "";
+    if (ct_mp4_image_samples(f, m, &index, &s, &n) != NULL)
+        snprintf(count, sizeof count, " (%zu picture%s)", ct_mp4_count_pictures(s, n),
+                 ct_mp4_count_pictures(s, n) == 1 ? "" : "s");
+    free(s);
+    if (j->images)
+        ct_warn(w, 0, "the chapter image track%s is removed: the chapter list has no pictures",
+                count);
+    else
+        ct_warn(w, 0, "the chapter image track%s is removed: the new chapters would show the "
+                "old pictures; --mp4-images writes the list's own pictures", count);
+}
+
 static chaptag_status mp4_plan(void *state, const chaptag_chapters *list,
                                const chaptag_embed_opts *opts, ct_plan *plan,
                                struct chaptag_report *rep, chaptag_error *err)
@@ -226,6 +261,8 @@ static chaptag_status mp4_plan(void *state, const chaptag_chapters *list,
     }
     if (ct_box_child(ct_mp4_moov(mp), "mvex") != NULL)
         st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "fragmented MP4 files are not supported");
+    if (st == CHAPTAG_OK)
+        warn_images_removed(f, mp, &j, &rep->warnings);
     bool done = false;
     /* with a second moov left by an interrupted edit, only a new layout clears it away */
     if (st == CHAPTAG_OK && list == NULL && mp->n_moov == 1)

@@ -211,22 +211,44 @@ static chaptag_status read_pictures(ct_file *f, const mp4_file *m, chaptag_chapt
                                     size_t first, size_t skip, chaptag_error *err)
 {
     size_t index = 0, n = 0;
-    for (index = 0; index < m->n_tracks; index++)
-        if (ct_mp4_is_image_track(f, m, &m->tracks[index]))
-            break;
-    ct_box *trak = index < m->n_tracks ? ct_mp4_trak_by_id(m, m->tracks[index].id, NULL) : NULL;
-    sample_tables tabs;
     sample_ref *s = NULL;
-    if (trak == NULL || ct_mp4_load_tables(f, trak, &tabs, NULL) != CHAPTAG_OK ||
-        ct_mp4_expand_samples(&tabs, &s, &n, NULL) != CHAPTAG_OK)
+    if (ct_mp4_image_samples(f, m, &index, &s, &n) == NULL)
         return CHAPTAG_OK; /* no image track, or one chaptag cannot read: no pictures */
     chaptag_status st = CHAPTAG_OK;
     size_t count = chaptag_chapters_count(list);
     for (size_t k = skip; k < n && first + k - skip < count && st == CHAPTAG_OK; k++)
-        if (k == skip || s[k].off != s[k - 1].off || s[k].size != s[k - 1].size)
+        if (k == skip || !ct_mp4_same_picture(&s[k], &s[k - 1]))
             st = read_picture(f, &s[k], list, first + k - skip, err);
     free(s);
     return st;
+}
+
+ct_box *ct_mp4_image_samples(ct_file *f, const mp4_file *m, size_t *index, sample_ref **s,
+                             size_t *n)
+{
+    size_t i = 0;
+    while (i < m->n_tracks && !ct_mp4_is_image_track(f, m, &m->tracks[i]))
+        i++;
+    ct_box *trak = i < m->n_tracks ? ct_mp4_trak_by_id(m, m->tracks[i].id, NULL) : NULL;
+    sample_tables tabs;
+    if (trak == NULL || ct_mp4_load_tables(f, trak, &tabs, NULL) != CHAPTAG_OK ||
+        ct_mp4_expand_samples(&tabs, s, n, NULL) != CHAPTAG_OK)
+        return NULL;
+    *index = i;
+    return trak;
+}
+
+bool ct_mp4_same_picture(const sample_ref *a, const sample_ref *b)
+{
+    return a->off == b->off && a->size == b->size;
+}
+
+size_t ct_mp4_count_pictures(const sample_ref *s, size_t n)
+{
+    size_t pictures = 0;
+    for (size_t k = 0; k < n; k++)
+        pictures += s[k].size > 0 && (k == 0 || !ct_mp4_same_picture(&s[k], &s[k - 1]));
+    return pictures;
 }
 
 chaptag_status ct_mp4_read_qt_chapters(ct_file *f, const mp4_file *m, ct_box *trak,

@@ -166,6 +166,19 @@ chaptag_status ct_mp4_read_qt_chapters(ct_file *f, const mp4_file *m, ct_box *tr
                                        const mp4_track *t, chaptag_chapters *list,
                                        chaptag_error *err);
 
+/* The trak of the file's first chapter image track, *INDEX its track and its samples (*S, *N
+   of them; the caller frees *S); NULL when there is none or its tables cannot be read. */
+ct_box *ct_mp4_image_samples(ct_file *f, const mp4_file *m, size_t *index, sample_ref **s,
+                             size_t *n);
+
+/* True when two picture samples share their bytes: the later chapter has no picture of its
+   own (reference §9). */
+bool ct_mp4_same_picture(const sample_ref *a, const sample_ref *b);
+
+/* The pictures among the N samples of an image track at S: those not sharing the previous
+   sample's bytes. */
+size_t ct_mp4_count_pictures(const sample_ref *s, size_t n);
+
 /* Reads moov/udta/chpl into LIST (titles are at most 255 bytes). */
 chaptag_status ct_mp4_read_chpl(ct_file *f, ct_box *chpl, chaptag_chapters *list,
                                 chaptag_error *err);
@@ -224,6 +237,10 @@ size_t ct_mp4_child_index(const ct_box *box, const char *type);
    an edit zeroes once nothing points at them: a removed title must not stay in the file. A
    track whose tables cannot be read has nothing to find. */
 chaptag_status ct_mp4_note_samples(ct_file *f, mp4_file *m, ct_box *trak);
+
+/* Sorts M's old samples by offset and merges those that overlap or touch: pictures shared by
+   several samples are one span, and each byte is zeroed by one edit. */
+void ct_mp4_tidy_old_samples(mp4_file *m);
 
 /* Room left after a chapter box for the next edit: a quarter of its size, at least MIN. */
 size_t ct_mp4_slack_for(size_t len, size_t min);

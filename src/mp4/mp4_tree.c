@@ -149,6 +149,30 @@ chaptag_status ct_mp4_note_samples(ct_file *f, mp4_file *m, ct_box *trak)
     return CHAPTAG_OK;
 }
 
+static int by_offset(const void *a, const void *b)
+{
+    const sample_span *x = a, *y = b;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+void ct_mp4_tidy_old_samples(mp4_file *m)
+{
+    if (m->n_old_samples < 2)
+        return;
+    qsort(m->old_samples, m->n_old_samples, sizeof *m->old_samples, by_offset);
+    size_t n = 1;
+    for (size_t i = 1; i < m->n_old_samples; i++) {
+        sample_span *last = &m->old_samples[n - 1], *s = &m->old_samples[i];
+        if (s->off > last->off + last->len) {
+            m->old_samples[n++] = *s;
+            continue;
+        }
+        if (s->off + s->len > last->off + last->len) /* overlapping or side by side */
+            last->len = s->off + s->len - last->off;
+    }
+    m->n_old_samples = n;
+}
+
 /* Removes every chapter text and image track and chpl. The removed IDs go to GONE (at most 16);
    *N_GONE is their count. tref entries are fixed afterwards by set_refs(). */
 static chaptag_status remove_chapters(ct_file *f, mp4_file *m, uint32_t *gone, size_t *n_gone)
@@ -187,6 +211,7 @@ static chaptag_status remove_chapters(ct_file *f, mp4_file *m, uint32_t *gone, s
             ct_box_remove_child(udta, i);
         i--;
     }
+    ct_mp4_tidy_old_samples(m);
     return CHAPTAG_OK;
 }
 

@@ -52,8 +52,46 @@ static void put_audio_trak(ct_buf *b, uint64_t audio_at)
     ct_box_end(b, trak);
 }
 
-/* moov: mvhd (timescale 1000, 60 s, next track 2) and the sound track. */
-static void put_moov(ct_buf *b, uint64_t audio_at)
+/* The JPEG bytes of a WxH picture marked MARK (headers only: what chaptag reads of it) in
+   OUT; their count. */
+static size_t fake_jpeg(uint8_t *out, unsigned w, unsigned h, uint8_t mark)
+{
+    const uint8_t jpeg[] = {0xFF, 0xD8,                               /* SOI */
+                            0xFF, 0xC0, 0, 11, 8,                     /* SOF0, 8 bits */
+                            (uint8_t)(h >> 8), (uint8_t)h, (uint8_t)(w >> 8), (uint8_t)w,
+                            1, 1, 0x11, 0,                            /* one component */
+                            0xFF, 0xFE, 0, 6, 'p', 'i', 'c', mark,    /* COM "pic" MARK */
+                            0xFF, 0xD9};                              /* EOI */
+    memcpy(out, jpeg, sizeof jpeg);
+    return sizeof jpeg;
+}
+
+/* udta/meta/ilst with an iTunes cover art item (covr) holding the picture marked 'C'. */
+static void put_cover(ct_buf *b)
+{
+    uint8_t pic[32];
+    size_t n = fake_jpeg(pic, 16, 16, 'C');
+    size_t udta = ct_box_begin(b, "udta"), meta = ct_box_begin(b, "meta");
+    ct_buf_put_u32be(b, 0); /* version, flags: an ISO full box */
+    size_t at = ct_box_begin(b, "hdlr");
+    ct_buf_put_zeros(b, 8);
+    ct_buf_put(b, "mdirappl", 8);
+    ct_buf_put_zeros(b, 9);
+    ct_box_end(b, at);
+    size_t ilst = ct_box_begin(b, "ilst"), covr = ct_box_begin(b, "covr");
+    at = ct_box_begin(b, "data");
+    ct_buf_put_u32be(b, 13); /* well-known type: JPEG */
+    ct_buf_put_u32be(b, 0);  /* locale */
+    ct_buf_put(b, pic, n);
+    ct_box_end(b, at);
+    ct_box_end(b, covr);
+    ct_box_end(b, ilst);
+    ct_box_end(b, meta);
+    ct_box_end(b, udta);
+}
+
+/* moov: mvhd (timescale 1000, 60 s, next track 2) and the sound track; COVER: cover art. */
+static void put_moov(ct_buf *b, uint64_t audio_at, bool cover)
 {
     size_t moov = ct_box_begin(b, "moov"), at = ct_box_begin(b, "mvhd");
     ct_buf_put_zeros(b, 12);
@@ -63,6 +101,8 @@ static void put_moov(ct_buf *b, uint64_t audio_at)
     ct_buf_put_u32be(b, 2); /* next track ID */
     ct_box_end(b, at);
     put_audio_trak(b, audio_at);
+    if (cover)
+        put_cover(b);
     ct_box_end(b, moov);
 }
 
@@ -71,8 +111,8 @@ static uint8_t audio_byte(size_t i)
     return (uint8_t)(i * 29 + 3);
 }
 
-/* Appends the top-level box LETTER stands for: y ftyp, m moov, a the audio mdat (A with a
-   64-bit size), f a free box of 64 bytes, F one of 40,000. */
+/* Appends the top-level box LETTER stands for: y ftyp, m moov (c with cover art), a the audio
+   mdat (A with a 64-bit size), f a free box of 64 bytes, F one of 40,000. */
 static void put_top(ct_buf *b, char letter, uint64_t audio_at)
 {
     size_t at;
@@ -83,7 +123,8 @@ static void put_top(ct_buf *b, char letter, uint64_t audio_at)
         ct_box_end(b, at);
         break;
     case 'm':
-        put_moov(b, audio_at);
+    case 'c':
+        put_moov(b, audio_at, letter == 'c');
         break;
     case 'a':
         at = ct_box_begin(b, "mdat");
@@ -206,10 +247,13 @@ static void check_step(const uint8_t *data, size_t len, size_t step)
     check_audio(data, len);
 }
 
-/* What one plan did. */
+/* What one plan did: its counts, the bytes its first 64 steps write, its warnings (one a
+   line). */
 typedef struct {
     size_t n_steps, n_edits;
     uint64_t padding;
+    char warnings[2048];
+    sample_span wrote[64];
 } done_plan;
 
 /* Plans L (NULL: strip) in STYLE with PADDING (-1: chaptag's choice) into DATA, carries it
@@ -230,7 +274,16 @@ static uint8_t *run(const uint8_t *data, size_t len, const chaptag_chapters *l, 
     if (ct_backend_plan(&ct_backend_mp4, f, l, &o, &plan, &rep, &err) != CHAPTAG_OK)
         fail_msg("plan: %s", err.msg);
     ct_file_close(f);
-    *d = (done_plan){plan.n_steps, plan.n, rep.padding};
+    memset(d, 0, sizeof *d);
+    *d = (done_plan){plan.n_steps, plan.n, rep.padding, "", {{0, 0}}};
+    for (size_t i = 0; i < plan.n_steps && i < 64; i++) {
+        d->wrote[i].off = plan.steps[i].off;
+        for (size_t k = 0; k < plan.steps[i].n_pieces; k++)
+            d->wrote[i].len += plan.steps[i].pieces[k].len;
+    }
+    for (size_t i = 0; i < rep.warnings.n; i++)
+        snprintf(d->warnings + strlen(d->warnings), sizeof d->warnings - strlen(d->warnings),
+                 "%s\n", rep.warnings.v[i].msg);
     size_t edits_len;
     uint8_t *edits = ct_test_apply_edits(data, len, &plan, &edits_len);
     uint8_t *out = edits;
@@ -708,6 +761,289 @@ static void an_audio_mdat_that_is_not_the_last_box_keeps_an_mdat_of_titles(void 
     free(data);
 }
 
+/* The pictures of the tests: red (64x64) and blue (80x72). */
+static uint8_t red[32], blue[32];
+static size_t n_red, n_blue;
+
+/* Five chapters STEP_MS apart titled TITLE 1...: the first without a picture, red, a gap
+   (none), red again (stored again), blue; with LINK, each a link too. */
+static chaptag_chapters *pictured(const char *title, uint64_t step_ms, const char *link)
+{
+    n_red = fake_jpeg(red, 64, 64, 'r');
+    n_blue = fake_jpeg(blue, 80, 72, 'b');
+    chaptag_chapters *l = ct_test_chapters(5, step_ms, title);
+    assert_int_equal(chaptag_chapters_set_image(l, 1, red, n_red, NULL, NULL), CHAPTAG_OK);
+    assert_int_equal(chaptag_chapters_set_image(l, 3, red, n_red, NULL, NULL), CHAPTAG_OK);
+    assert_int_equal(chaptag_chapters_set_image(l, 4, blue, n_blue, NULL, NULL), CHAPTAG_OK);
+    for (size_t i = 0; link != NULL && i < 5; i++)
+        assert_int_equal(chaptag_chapters_set_url(l, i, link, NULL), CHAPTAG_OK);
+    return l;
+}
+
+#define IMAGES (CHAPTAG_MP4_BOTH | CHAPTAG_MP4_IMAGES)
+
+/* The samples of the chapter image track in the LEN bytes at DATA (*N of them; free() them);
+   NULL when it has none. */
+static sample_ref *picture_samples(const uint8_t *data, size_t len, size_t *n)
+{
+    ct_file *f = ct_file_memory(data, len);
+    mp4_file m;
+    chaptag_error err = {0};
+    size_t index;
+    sample_ref *s = NULL;
+    *n = 0;
+    assert_int_equal(ct_mp4_open(f, &m, &err), CHAPTAG_OK);
+    if (ct_mp4_image_samples(f, &m, &index, &s, n) == NULL)
+        s = NULL;
+    ct_mp4_file_free(&m);
+    ct_file_close(f);
+    return s;
+}
+
+/* The pictures of the LEN bytes at DATA are the N of WANT, at the same places, with the
+   bytes pictured() gave them, read back as the chapters' own (the first chapter takes the
+   first picture; the gap shares Red's); no step of D wrote a byte of them. */
+static void check_pictures(const uint8_t *data, size_t len, const sample_ref *want, size_t n,
+                           const done_plan *d)
+{
+    size_t have_n;
+    sample_ref *have = picture_samples(data, len, &have_n);
+    assert_int_equal(have_n, n);
+    for (size_t k = 0; k < n; k++) {
+        assert_int_equal(have[k].off, want[k].off);
+        assert_int_equal(have[k].size, want[k].size);
+        assert_memory_equal(data + have[k].off, k == 4 ? blue : red, k == 4 ? n_blue : n_red);
+        for (size_t i = 0; d != NULL && i < d->n_steps && i < 64; i++)
+            assert_true(d->wrote[i].off >= want[k].off + want[k].size ||
+                        d->wrote[i].off + d->wrote[i].len <= want[k].off);
+    }
+    free(have);
+    chaptag_chapters *back = ct_test_read(&ct_backend_mp4, data, len, NULL);
+    static const bool own[] = {true, false, false, true, true};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(chaptag_chapters_get(back, i)->image_data != NULL, own[i]);
+    assert_memory_equal(chaptag_chapters_get(back, 4)->image_data, blue, n_blue);
+    chaptag_chapters_free(back);
+}
+
+static void a_title_only_re_embed_keeps_every_picture_byte_where_it_is(void **state)
+{
+    (void)state;
+    size_t len, one_len, two_len, three_len, four_len, five_len, n;
+    uint8_t *data = craft("yma", &len);
+    chaptag_chapters *a = pictured("First take", 9000, NULL);
+    chaptag_chapters *b = pictured("Other take", 9000, NULL);
+    chaptag_chapters *c = pictured("A longer title", 9000, NULL);
+    chaptag_chapters *e = pictured("A longer title", 9000, "https://example.com/notes");
+    done_plan d;
+    uint8_t *one = run(data, len, a, IMAGES, -1, &one_len, &d);
+    sample_ref *pics = picture_samples(one, one_len, &n);
+    assert_int_equal(n, 5);
+    /* titles of the same length: in place, the file as large as it was */
+    uint8_t *two = run(one, one_len, b, IMAGES, -1, &two_len, &d);
+    assert_true(d.n_steps > 0);
+    assert_int_equal(two_len, one_len);
+    assert_false(holds(two, two_len, "First take"));
+    check_pictures(two, two_len, pics, n, &d);
+    /* longer titles: appended past the pictures, the old ones zeroed; the file grows by the
+       titles and their room alone */
+    uint8_t *three = run(two, two_len, c, IMAGES, -1, &three_len, &d);
+    assert_true(d.n_steps > 0);
+    qt_samples q;
+    assert_int_equal(ct_mp4_make_samples(c, 60000, false, &q, NULL, NULL), CHAPTAG_OK);
+    assert_int_equal(three_len - two_len, ct_mp4_tail_room(q.text_len));
+    ct_mp4_free_samples(&q);
+    assert_false(holds(three, three_len, "Other take"));
+    check_tail(three, three_len, "longer title 5");
+    check_pictures(three, three_len, pics, n, &d);
+    /* the same again writes nothing */
+    uint8_t *four = run(three, three_len, c, IMAGES, -1, &four_len, &d);
+    assert_int_equal(d.n_edits, 0);
+    assert_bytes_equal(four, four_len, three, three_len);
+    /* links added: in place, in the room the titles left */
+    uint8_t *five = run(four, four_len, e, IMAGES, -1, &five_len, &d);
+    assert_true(d.n_steps > 0);
+    assert_int_equal(five_len, four_len);
+    assert_true(holds(five, five_len, "https://example.com/notes"));
+    check_pictures(five, five_len, pics, n, &d);
+    free(pics);
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+    chaptag_chapters_free(c);
+    chaptag_chapters_free(e);
+    free(five);
+    free(four);
+    free(three);
+    free(two);
+    free(one);
+    free(data);
+}
+
+static void titles_in_an_mdat_of_their_own_are_rewritten_before_the_pictures_when_they_fit(
+    void **state)
+{
+    (void)state;
+    size_t len, one_len, two_len, three_len, four_len, n;
+    uint8_t *data = craft("yam", &len);
+    chaptag_chapters *a = pictured("First take", 9000, NULL);
+    chaptag_chapters *b = pictured("Other take", 9000, NULL);
+    chaptag_chapters *c = pictured("A longer title", 9000, NULL);
+    done_plan d;
+    uint8_t *one = run(data, len, a, IMAGES, -1, &one_len, &d);
+    sample_ref *pics = picture_samples(one, one_len, &n);
+    uint8_t *two = run(one, one_len, b, IMAGES, -1, &two_len, &d);
+    assert_true(d.n_steps > 0);
+    assert_int_equal(two_len, one_len);
+    assert_false(holds(two, two_len, "First take"));
+    check_pictures(two, two_len, pics, n, &d);
+    uint8_t *three = run(two, two_len, b, IMAGES, -1, &three_len, &d);
+    assert_int_equal(d.n_edits, 0); /* the same again writes nothing */
+    /* longer titles do not fit before the pictures: laid out anew, the pictures with them */
+    uint8_t *four = run(three, three_len, c, IMAGES, -1, &four_len, &d);
+    assert_false(holds(four, four_len, "Other take"));
+    size_t n4;
+    sample_ref *moved = picture_samples(four, four_len, &n4);
+    assert_int_equal(n4, n);
+    check_pictures(four, four_len, moved, n4, NULL);
+    free(moved);
+    free(pics);
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+    chaptag_chapters_free(c);
+    free(four);
+    free(three);
+    free(two);
+    free(one);
+    free(data);
+}
+
+static void moved_chapters_keep_the_pictures_and_rewrite_only_the_image_track_times(
+    void **state)
+{
+    (void)state;
+    size_t len, one_len, two_len, n;
+    uint8_t *data = craft("yma", &len);
+    chaptag_chapters *a = pictured("Take", 9000, NULL), *b = pictured("Take", 8000, NULL);
+    done_plan d;
+    uint8_t *one = run(data, len, a, IMAGES, -1, &one_len, &d);
+    sample_ref *pics = picture_samples(one, one_len, &n);
+    uint8_t *two = run(one, one_len, b, IMAGES, -1, &two_len, &d);
+    assert_true(d.n_steps > 0);
+    assert_int_equal(two_len, one_len);
+    /* the chapter trak and the image trak, their durations changed */
+    assert_int_equal(d.n_edits, 3); /* and chpl */
+    check_pictures(two, two_len, pics, n, &d);
+    chaptag_chapters *back = ct_test_read(&ct_backend_mp4, two, two_len, NULL);
+    assert_int_equal(chaptag_chapters_get(back, 4)->start_ms, 32000);
+    chaptag_chapters_free(back);
+    free(pics);
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+    free(two);
+    free(one);
+    free(data);
+}
+
+static void a_changed_picture_is_written_anew_and_the_old_ones_zeroed(void **state)
+{
+    (void)state;
+    size_t len, one_len, two_len;
+    uint8_t *data = craft("yma", &len);
+    chaptag_chapters *a = pictured("Take", 9000, NULL), *b = pictured("Take", 9000, NULL);
+    uint8_t green[32];
+    size_t n_green = fake_jpeg(green, 80, 72, 'g');
+    assert_int_equal(chaptag_chapters_set_image(b, 4, green, n_green, NULL, NULL), CHAPTAG_OK);
+    done_plan d;
+    uint8_t *one = run(data, len, a, IMAGES, -1, &one_len, &d);
+    uint8_t *two = run(one, one_len, b, IMAGES, -1, &two_len, &d);
+    chaptag_chapters *back = ct_test_read(&ct_backend_mp4, two, two_len, NULL);
+    assert_memory_equal(chaptag_chapters_get(back, 4)->image_data, green, n_green);
+    assert_false(holds(two, two_len, "picb"));
+    chaptag_chapters_free(back);
+    chaptag_chapters_free(a);
+    chaptag_chapters_free(b);
+    free(two);
+    free(one);
+    free(data);
+}
+
+/* The LEN bytes at DATA have cover art holding the picture marked 'C'. */
+static void check_cover(const uint8_t *data, size_t len)
+{
+    ct_file *f = ct_file_memory(data, len);
+    mp4_file m;
+    chaptag_error err = {0};
+    assert_int_equal(ct_mp4_open(f, &m, &err), CHAPTAG_OK);
+    assert_true(ct_mp4_has_cover(f, &m));
+    ct_mp4_file_free(&m);
+    ct_file_close(f);
+    assert_true(holds(data, len, "picC"));
+}
+
+static void strip_removes_the_image_track_its_reference_and_every_picture_not_the_cover(
+    void **state)
+{
+    (void)state;
+    for (int moov_last = 0; moov_last < 2; moov_last++) {
+        size_t len, one_len, two_len, n;
+        uint8_t *data = craft(moov_last ? "yac" : "yca", &len);
+        chaptag_chapters *a = pictured("Secret", 9000, NULL);
+        done_plan d;
+        uint8_t *one = run(data, len, a, IMAGES, -1, &one_len, &d);
+        assert_true(holds(one, one_len, "picr") && holds(one, one_len, "picb"));
+        sample_ref *pics = picture_samples(one, one_len, &n);
+        assert_non_null(pics);
+        uint8_t *two = run(one, one_len, NULL, IMAGES, -1, &two_len, &d);
+        assert_true(d.n_steps > 0);
+        ct_file *f = ct_file_memory(two, two_len);
+        mp4_file m;
+        chaptag_error err = {0};
+        assert_int_equal(ct_mp4_open(f, &m, &err), CHAPTAG_OK);
+        assert_int_equal(m.n_tracks, 1); /* the sound track alone */
+        assert_null(ct_box_path(ct_mp4_moov(&m), "trak/tref"));
+        ct_mp4_file_free(&m);
+        ct_file_close(f);
+        for (size_t k = 0; k < n; k++) /* every picture byte zeroed, or cut off */
+            for (uint64_t i = 0; i < pics[k].size && pics[k].off + i < two_len; i++)
+                assert_int_equal(two[pics[k].off + i], 0);
+        assert_false(holds(two, two_len, "picr") || holds(two, two_len, "picb"));
+        assert_false(holds(two, two_len, "Secret"));
+        check_cover(two, two_len);
+        free(pics);
+        chaptag_chapters_free(a);
+        free(two);
+        free(one);
+        free(data);
+    }
+}
+
+static void an_embed_without_pictures_removes_the_image_track_and_says_so(void **state)
+{
+    (void)state;
+    size_t len, one_len, two_len, three_len, n;
+    uint8_t *data = craft("yca", &len);
+    chaptag_chapters *a = pictured("Take", 9000, NULL);
+    done_plan d;
+    uint8_t *one = run(data, len, a, IMAGES, -1, &one_len, &d);
+    assert_null(strstr(d.warnings, "image track"));
+    /* the same list with its pictures: no word about the track */
+    uint8_t *two = run(one, one_len, a, IMAGES, -1, &two_len, &d);
+    assert_null(strstr(d.warnings, "image track"));
+    /* without --mp4-images: the track goes, and the warning says why */
+    uint8_t *three = run(two, two_len, a, CHAPTAG_MP4_BOTH, -1, &three_len, &d);
+    assert_non_null(strstr(d.warnings, "the chapter image track (3 pictures) is removed: the "
+                                       "new chapters would show the old pictures; --mp4-images "
+                                       "writes the list's own pictures"));
+    assert_null(picture_samples(three, three_len, &n));
+    assert_false(holds(three, three_len, "picr") || holds(three, three_len, "picb"));
+    check_cover(three, three_len);
+    chaptag_chapters_free(a);
+    free(three);
+    free(two);
+    free(one);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -730,6 +1066,13 @@ int main(void)
         cmocka_unit_test(a_size_0_media_mdat_past_4_gib_keeps_the_shadow_copy),
         cmocka_unit_test(old_titles_apart_are_zeroed_under_one_sync),
         cmocka_unit_test(a_crafted_track_of_titles_apart_notes_a_bounded_number),
+        cmocka_unit_test(a_title_only_re_embed_keeps_every_picture_byte_where_it_is),
+        cmocka_unit_test(
+            titles_in_an_mdat_of_their_own_are_rewritten_before_the_pictures_when_they_fit),
+        cmocka_unit_test(moved_chapters_keep_the_pictures_and_rewrite_only_the_image_track_times),
+        cmocka_unit_test(a_changed_picture_is_written_anew_and_the_old_ones_zeroed),
+        cmocka_unit_test(strip_removes_the_image_track_its_reference_and_every_picture_not_the_cover),
+        cmocka_unit_test(an_embed_without_pictures_removes_the_image_track_and_says_so),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
