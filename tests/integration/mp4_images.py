@@ -213,6 +213,43 @@ class Mp4Images(unittest.TestCase):
         self.assertEqual(got[-1], self.jpeg["blue.jpg"])
         self.assertEqual(d.count(self.jpeg["blue.jpg"]), 1, "the old pictures are zeroed")
 
+    def test_title_only_re_embeds_keep_the_pictures_in_place(self):
+        """Five re-embeds that change only the titles write no picture byte: the samples stay
+        where they were, and the file grows by the titles alone (once, when they outgrow
+        their room); the same list again leaves the file as it was."""
+        path = self.tmp.copy(FIXTURES[0])
+        self.embed(path, "--mp4-images")
+        with open(path, "rb") as f:
+            d = f.read()
+        traks, chap = tracks(d)
+        pics, size = samples(d, traks[chap[1]]), len(d)
+        for k in range(1, 6):
+            lst = self.write_list([(s, f"{t} take {k}", p) for s, t, p in CHAPTERS], f"{k}.json")
+            self.embed(path, "--mp4-images", chapters=lst)
+            with open(path, "rb") as f:
+                d = f.read()
+            traks, chap = tracks(d)
+            self.assertEqual(samples(d, traks[chap[1]]), pics)
+            self.assertLess(len(d) - size, 1024, "no picture is written again")
+            self.assertEqual(d.count(self.jpeg["blue.jpg"]), 1)
+        before = os.stat(path).st_mtime_ns
+        self.embed(path, "--mp4-images", chapters=lst)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), d)
+        self.assertEqual(os.stat(path).st_mtime_ns, before, "the same again writes nothing")
+
+    def test_an_embed_without_the_option_removes_the_track_and_says_so(self):
+        path = self.tmp.copy(FIXTURES[0])
+        self.assertNotIn("image track", self.embed(path, "--mp4-images"))
+        self.assertNotIn("image track", self.embed(path, "--mp4-images"))
+        err = self.embed(path)
+        self.assertIn("the chapter image track (3 pictures) is removed", err)
+        with open(path, "rb") as f:
+            d = f.read()
+        self.assertEqual(len(tracks(d)[1]), 1)
+        for name, pic in self.jpeg.items():
+            self.assertNotIn(pic, d, name)
+
     def test_without_the_option_no_image_track_and_a_warning(self):
         path = self.tmp.copy(FIXTURES[0])
         err = self.embed(path)
