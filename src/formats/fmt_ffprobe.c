@@ -16,10 +16,6 @@
 
 #include "text.h"
 
-/* ffprobe's output passes json's test too ("chapters" in an object), and json comes first in
-   the table: the time base of its chapters makes it more than sure. */
-#define DETECT_OVER_JSON (CT_DETECT_SURE + 1)
-
 /* A time base past this (either term) is no AVRational: both are ints. */
 #define RATIONAL_MAX ((uint64_t)INT_MAX)
 
@@ -223,7 +219,7 @@ static int ffprobe_detect(const char *data, size_t len)
     if (i == len || data[i] != '{' || !ct_contains(data, len, "\"chapters\""))
         return CT_DETECT_NO;
     return ct_contains(data, len, "\"time_base\"") && ct_contains(data, len, "\"start_time\"")
-               ? DETECT_OVER_JSON
+               ? CT_DETECT_SURE /* json yields to it: Podcasting 2.0 has startTime */
                : CT_DETECT_NO;
 }
 

@@ -425,10 +425,15 @@ static int json_detect(const char *data, size_t len)
         i++;
     if (i == len || data[i] != '{')
         return CT_DETECT_NO;
-    for (; len - i >= sizeof key - 1; i++)
-        if (memcmp(data + i, key, sizeof key - 1) == 0)
-            return CT_DETECT_SURE;
-    return CT_DETECT_MAYBE;
+    bool chapters = false;
+    for (; !chapters && len - i >= sizeof key - 1; i++)
+        chapters = memcmp(data + i, key, sizeof key - 1) == 0;
+    /* ffprobe's -show_chapters output has "chapters" too, with time_base and start_time where
+       Podcasting 2.0 has startTime: that is ffprobe's to read */
+    if (chapters && ct_contains(data, len, "\"time_base\"") &&
+        !ct_contains(data, len, "\"startTime\""))
+        return CT_DETECT_MAYBE;
+    return chapters ? CT_DETECT_SURE : CT_DETECT_MAYBE;
 }
 
 /* ---- format ----------------------------------------------------------------------------- */

@@ -152,10 +152,11 @@ static void ffprobe_rejects_what_it_cannot_read_naming_the_line(void **state)
                     "not valid JSON: unexpected token near ','");
 }
 
-static void ffprobe_detect_is_more_than_sure_of_its_own_keys_only(void **state)
+static void ffprobe_detect_is_sure_of_its_own_keys_only_and_json_yields(void **state)
 {
     (void)state;
-    assert_true(ct_fmt_ffprobe.detect(m4a, strlen(m4a)) > CT_DETECT_SURE);
+    assert_int_equal(ct_fmt_ffprobe.detect(m4a, strlen(m4a)), CT_DETECT_SURE);
+    assert_int_equal(ct_fmt_json.detect(m4a, strlen(m4a)), CT_DETECT_MAYBE);
     static const char *const others[] = {
         "{\"version\":\"1.2.0\",\"chapters\":[{\"startTime\":0}]}",
         "{\"streams\":[{\"time_base\":\"1/1000\",\"start_time\":\"0.000000\"}]}",
@@ -187,7 +188,7 @@ int main(void)
         cmocka_unit_test(ffprobe_reads_nanosecond_ticks_beside_other_sections),
         cmocka_unit_test(ffprobe_reads_odd_time_bases_and_the_time_strings_without_ticks),
         cmocka_unit_test(ffprobe_rejects_what_it_cannot_read_naming_the_line),
-        cmocka_unit_test(ffprobe_detect_is_more_than_sure_of_its_own_keys_only),
+        cmocka_unit_test(ffprobe_detect_is_sure_of_its_own_keys_only_and_json_yields),
         cmocka_unit_test(ffprobe_is_only_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
