@@ -100,7 +100,7 @@ static void the_chapter_track_stores_one_sample_per_chunk(void **state)
         uint64_t at = wide ? 0x100000000ull : 5000; /* past 4 GiB: co64 */
         ct_buf b = CT_BUF_INIT;
         ct_mp4_put_chapter_trak(&b, &q, 2, 30000, 1000, at);
-        size_t n;
+        size_t n = 0;
         const uint8_t *stsc = find_box(b.data, b.len, "stsc", &n);
         static const uint8_t one_per_chunk[] = {
             0, 0, 0, 0, /* version, flags */
