@@ -65,7 +65,7 @@ static chaptag_chapters *make_list(const uint64_t *starts, const uint64_t *ends,
     chaptag_chapters *l = chaptag_chapters_new();
     assert_non_null(l);
     for (size_t i = 0; i < n; i++) {
-        char title[16];
+        char title[24];
         snprintf(title, sizeof title, "c%zu", i + 1);
         chaptag_chapter ch = {0};
         ch.start_ms = starts[i];

@@ -572,7 +572,7 @@ static chaptag_chapters *with_images(const char *const *images, size_t n)
 {
     chaptag_chapters *l = chaptag_chapters_new();
     for (size_t i = 0; i < n; i++) {
-        char title[16];
+        char title[32];
         snprintf(title, sizeof title, "line %zu", i + 1);
         chaptag_chapter ch = {.start_ms = i * 500, .end_ms = CHAPTAG_TIME_NONE, .title = title,
                               .image = images[i], .line = (unsigned)(i + 1)};
