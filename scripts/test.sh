@@ -13,6 +13,7 @@ scripts/bootstrap.sh
 
 jobs=$(nproc)
 fixtures=$root/fixtures/audio
+phase() { echo "== $* (at ${SECONDS}s)"; } # elapsed time in CI logs, to keep the run short
 
 build() { # build DIR [cmake options...]
     local dir=$1
@@ -22,16 +23,17 @@ build() { # build DIR [cmake options...]
     cmake --build "$dir" -j "$jobs" >/dev/null
 }
 
-echo "== build (gcc, -Werror)"
+phase "build (gcc, -Werror)"
 build build
-echo "== tests"
+phase "tests"
 ctest --test-dir build -j "$jobs" --output-on-failure
 
-echo "== fuzz every parser for ${CHAPTAG_FUZZ_SECONDS:-10} s (clang, ASan, UBSan, libFuzzer)"
-scripts/fuzz.sh "${CHAPTAG_FUZZ_SECONDS:-10}"
+phase "fuzz every parser for ${CHAPTAG_FUZZ_SECONDS:-6} s (clang, ASan, UBSan, libFuzzer)"
+scripts/fuzz.sh "${CHAPTAG_FUZZ_SECONDS:-6}"
 
-echo "== build (ASan + UBSan)"
+phase "build (ASan + UBSan)"
 build build-asan -DCHAPTAG_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-echo "== tests under ASan + UBSan"
+phase "tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan -j "$jobs" --output-on-failure
+phase "done"
