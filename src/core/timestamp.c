@@ -131,3 +131,15 @@ int chaptag_parse_time(const char *s, uint64_t *ms)
 {
     return ct_time_parse(s, strlen(s), ms);
 }
+
+const char *ct_time_str_clock(uint64_t ms, char *buf)
+{
+    uint64_t s = ms / 1000;
+    if (s >= 3600)
+        snprintf(buf, CT_TIME_STR_MAX, "%" PRIu64 ":%02u:%02u.%03u", s / 3600,
+                 (unsigned)(s / 60 % 60), (unsigned)(s % 60), (unsigned)(ms % 1000));
+    else
+        snprintf(buf, CT_TIME_STR_MAX, "%u:%02u.%03u", (unsigned)(s / 60), (unsigned)(s % 60),
+                 (unsigned)(ms % 1000));
+    return buf;
+}

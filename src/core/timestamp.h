@@ -25,6 +25,10 @@ const char *ct_time_str(uint64_t ms, char *buf);
 /* As ct_time_str(), always with milliseconds. */
 const char *ct_time_str_ms(uint64_t ms, char *buf);
 
+/* Writes MS as editors show it, M:SS.mmm, or H:MM:SS.mmm from an hour on, into BUF (at least
+   CT_TIME_STR_MAX bytes) and returns BUF (Audition's decimal time, REAPER's m:ss.mmm). */
+const char *ct_time_str_clock(uint64_t ms, char *buf);
+
 /* True when C is an ASCII digit. */
 bool ct_is_digit(char c);
 

@@ -183,16 +183,11 @@ static int audition_detect(const char *data, size_t len)
 
 /* ---- format ----------------------------------------------------------------------------- */
 
-/* Appends MS as Audition's decimal time: M:SS.mmm, or H:MM:SS.mmm from an hour on. */
+/* Appends MS as M:SS.mmm, or H:MM:SS.mmm from an hour on. */
 static void put_decimal(ct_buf *out, uint64_t ms)
 {
-    uint64_t s = ms / 1000;
-    if (s >= 3600)
-        ct_buf_printf(out, "%llu:%02u:%02u.%03u", (unsigned long long)(s / 3600),
-                      (unsigned)(s / 60 % 60), (unsigned)(s % 60), (unsigned)(ms % 1000));
-    else
-        ct_buf_printf(out, "%u:%02u.%03u", (unsigned)(s / 60), (unsigned)(s % 60),
-                      (unsigned)(ms % 1000));
+    char t[CT_TIME_STR_MAX];
+    ct_buf_put_str(out, ct_time_str_clock(ms, t));
 }
 
 static chaptag_status audition_format(const chaptag_chapters *list, uint64_t duration_ms,

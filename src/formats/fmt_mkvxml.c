@@ -10,6 +10,7 @@
    ChapterTimeStart per atom, ChapterTimeEnd for a given end, ChapterFlagHidden for a hidden
    chapter, and a display with language "und". */
 #include "formats.h"
+#include "xml.h"
 
 #include <expat.h>
 #include <stdlib.h>
@@ -18,8 +19,6 @@
 
 #include "text.h"
 
-/* Bytes handed to expat at a time: XML_Parse takes an int length. */
-#define CHUNK (1u << 24)
 
 /* Where an XML declaration ends at the latest. */
 #define DECL_MAX 256
@@ -212,26 +211,11 @@ static void XMLCALL on_text(void *data, const char *s, int len)
         ct_buf_put(&r->text, s, (size_t)len);
 }
 
-/* Feeds DATA to expat in chunks; an XML error names its line and column. */
+/* Feeds DATA to expat; an XML error names its line and column. */
 static chaptag_status run_expat(reader *r, const char *data, size_t len)
 {
-    size_t done = 0;
-    do {
-        size_t n = len - done < CHUNK ? len - done : CHUNK;
-        if (XML_Parse(r->parser, data + done, (int)n, done + n == len) == XML_STATUS_ERROR) {
-            if (r->st != CHAPTAG_OK)
-                return r->st;
-            enum XML_Error code = XML_GetErrorCode(r->parser);
-            if (code == XML_ERROR_NO_MEMORY)
-                return ct_fail_nomem(r->err);
-            return ct_fail_at(r->err, CHAPTAG_ERR_INPUT,
-                              (unsigned)XML_GetCurrentLineNumber(r->parser),
-                              (unsigned)XML_GetCurrentColumnNumber(r->parser) + 1,
-                              "not valid XML: %s", XML_ErrorString(code));
-        }
-        done += n;
-    } while (done < len);
-    return ct_buf_ok(&r->text) ? r->st : ct_fail_nomem(r->err);
+    chaptag_status st = ct_xml_feed(r->parser, data, len, &r->st, r->err);
+    return st == CHAPTAG_OK && !ct_buf_ok(&r->text) ? ct_fail_nomem(r->err) : st;
 }
 
 /* Adds the atoms of R to LIST, flattened, with the warnings that says. */

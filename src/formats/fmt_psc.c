@@ -6,6 +6,7 @@
    must sort: a file out of order is sorted by start, with a warning; a start given twice is
    still an error naming both lines. Written as HH:MM:SS.mmm, attributes XML-escaped. */
 #include "formats.h"
+#include "xml.h"
 
 #include <expat.h>
 #include <stddef.h>
@@ -24,8 +25,6 @@
 /* Where an XML declaration ends at the latest. */
 #define DECL_MAX 256
 
-/* Bytes handed to expat at a time: XML_Parse takes an int length. */
-#define CHUNK (1u << 24)
 
 /* The attributes of <chapter>, in the order of the table below. */
 enum { ATT_START, ATT_TITLE, ATT_HREF, ATT_IMAGE, N_ATTS };
@@ -130,27 +129,10 @@ static void XMLCALL on_end(void *data, const char *name)
     r->depth--;
 }
 
-/* Feeds DATA to expat in chunks; an XML error names its line and column. */
+/* Feeds DATA to expat; an XML error names its line and column. */
 static chaptag_status run_expat(psc_reader *r, const char *data, size_t len)
 {
-    size_t done = 0;
-    do {
-        size_t n = len - done < CHUNK ? len - done : CHUNK;
-        int final = done + n == len;
-        if (XML_Parse(r->parser, data + done, (int)n, final) == XML_STATUS_ERROR) {
-            if (r->st != CHAPTAG_OK)
-                return r->st;
-            enum XML_Error code = XML_GetErrorCode(r->parser);
-            if (code == XML_ERROR_NO_MEMORY)
-                return ct_fail_nomem(r->err);
-            return ct_fail_at(r->err, CHAPTAG_ERR_INPUT,
-                              (unsigned)XML_GetCurrentLineNumber(r->parser),
-                              (unsigned)XML_GetCurrentColumnNumber(r->parser) + 1,
-                              "not valid XML: %s", XML_ErrorString(code));
-        }
-        done += n;
-    } while (done < len);
-    return r->st;
+    return ct_xml_feed(r->parser, data, len, &r->st, r->err);
 }
 
 /* A chapter's start and its place in the file, for sorting. */

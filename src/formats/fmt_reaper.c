@@ -163,16 +163,11 @@ static int reaper_detect(const char *data, size_t len)
 
 /* ---- format ----------------------------------------------------------------------------- */
 
-/* Appends MS as m:ss.mmm, or h:mm:ss.mmm from an hour on. */
+/* Appends MS as M:SS.mmm, or H:MM:SS.mmm from an hour on. */
 static void put_time(ct_buf *out, uint64_t ms)
 {
-    uint64_t s = ms / 1000;
-    if (s >= 3600)
-        ct_buf_printf(out, "%llu:%02u:%02u.%03u", (unsigned long long)(s / 3600),
-                      (unsigned)(s / 60 % 60), (unsigned)(s % 60), (unsigned)(ms % 1000));
-    else
-        ct_buf_printf(out, "%u:%02u.%03u", (unsigned)(s / 60), (unsigned)(s % 60),
-                      (unsigned)(ms % 1000));
+    char t[CT_TIME_STR_MAX];
+    ct_buf_put_str(out, ct_time_str_clock(ms, t));
 }
 
 /* Appends the name S (N bytes, one line), quoted when it holds a comma or a quote. */
