@@ -15,6 +15,7 @@ packages=(
     vorbis-tools opus-tools                  # independent Ogg readers: ogginfo, vorbiscomment, opusinfo
     sox                                      # WAV fixtures from another writer than ffmpeg
     nodejs                                   # music-metadata, an independent MP4 reader
+    zsh fish                                 # tests: the shell completions load
 )
 
 # music-metadata (npm), an independent MP4 chapter reader for the integration tests, in a

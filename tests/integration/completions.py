@@ -1,0 +1,210 @@
+"""Shell completion: the three scripts are installed under the prefix where bash-completion,
+zsh and fish look for them, and each loads in its shell and completes the commands and the
+format names. zsh and fish are needed (scripts/bootstrap.sh installs them): missing, the test
+fails under CI=true and is skipped (exit 77) otherwise."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+SRC = os.environ.get("SRC", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+CHAPTAG = os.environ.get("CHAPTAG", os.path.join(SRC, "build", "chaptag"))
+COMMANDS = ["embed", "dump", "verify", "strip", "convert", "help"]
+# chaptag_format_names(): ffprobe is only read; youtube, spotify and apple are only written
+READ_FORMATS = ["text", "json", "psc", "ffmetadata", "mp4chaps", "audacity", "cue", "vtt",
+                "ogm", "audition", "reaper", "mkvxml", "csv", "ffprobe"]
+WRITE_FORMATS = READ_FORMATS[:-1] + ["youtube", "spotify", "apple"]
+
+BASH = "share/bash-completion/completions/chaptag"
+ZSH = "share/zsh/site-functions/_chaptag"
+FISH = "share/fish/vendor_completions.d/chaptag.fish"
+
+
+def run(args, cwd=None):
+    p = subprocess.run(args, capture_output=True, text=True, cwd=cwd, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def build_dir():
+    """The build folder of the program under test: the folder holding CMakeCache.txt."""
+    d = os.path.dirname(os.path.abspath(CHAPTAG))
+    while d != "/" and not os.path.exists(os.path.join(d, "CMakeCache.txt")):
+        d = os.path.dirname(d)
+    return d if d != "/" else None
+
+
+class Completions(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="chaptag-completions-")
+        cls.prefix = os.path.join(cls.tmp, "prefix")
+        build = build_dir()
+        if build is None:
+            raise AssertionError(f"no CMake build folder above {CHAPTAG}")
+        rc, out, err = run(["cmake", "--install", build, "--prefix", cls.prefix])
+        if rc != 0:  # the library targets may not all be built yet
+            run(["cmake", "--build", build, "--target", "all", "-j2"])
+            rc, out, err = run(["cmake", "--install", build, "--prefix", cls.prefix])
+        if rc != 0:
+            raise AssertionError(f"cmake --install failed: {out}{err}")
+        # a folder to complete file names in
+        cls.files = os.path.join(cls.tmp, "files")
+        os.makedirs(os.path.join(cls.files, "sub"))
+        for name in ("ep.mp3", "book.M4B", "notes.txt"):
+            open(os.path.join(cls.files, name), "w").close()
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_installed_under_the_prefix(self):
+        for rel, src in ((BASH, "chaptag.bash"), (ZSH, "_chaptag"), (FISH, "chaptag.fish")):
+            with self.subTest(path=rel):
+                path = os.path.join(self.prefix, rel)
+                self.assertTrue(os.path.isfile(path), f"{path} not installed")
+                with open(path) as a, open(os.path.join(SRC, "completions", src)) as b:
+                    self.assertEqual(a.read(), b.read())
+
+    # bash
+
+    def bash_complete(self, *words):
+        """COMPREPLY of the completion function for the command line WORDS (the last one
+        being completed), one per line."""
+        script = os.path.join(self.prefix, BASH)
+        words_q = " ".join("'" + w.replace("'", "'\\''") + "'" for w in words)
+        code = (f"source '{script}' || exit 9\n"
+                "f=$(complete -p chaptag) || exit 8\n"
+                "f=${f#*-F }; f=${f%% *}\n"
+                f"COMP_WORDS=({words_q}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1))\n"
+                "COMP_LINE=\"${COMP_WORDS[*]}\"; COMP_POINT=${#COMP_LINE}\n"
+                "COMPREPLY=(); \"$f\" chaptag \"${COMP_WORDS[COMP_CWORD]}\" "
+                "\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
+                "printf '%s\\n' \"${COMPREPLY[@]}\"\n")
+        rc, out, err = run(["bash", "--norc", "--noprofile", "-c", code], cwd=self.files)
+        self.assertEqual(rc, 0, err)
+        return [w for w in out.split("\n") if w]
+
+    def test_bash_registers_the_function(self):
+        rc, out, err = run(["bash", "--norc", "--noprofile", "-c",
+                            f"source '{os.path.join(self.prefix, BASH)}' && complete -p chaptag"])
+        self.assertEqual(rc, 0, err)
+        self.assertRegex(out, r"^complete -F \S+ chaptag$")
+
+    def test_bash_commands(self):
+        self.assertEqual(self.bash_complete("chaptag", "emb"), ["embed"])
+        self.assertEqual(self.bash_complete("chaptag", "help", "co"), ["convert"])
+        got = self.bash_complete("chaptag", "")
+        self.assertTrue(set(COMMANDS) <= set(got), got)
+
+    def test_bash_format_names(self):
+        self.assertEqual(self.bash_complete("chaptag", "dump", "--format", ""), WRITE_FORMATS)
+        self.assertEqual(self.bash_complete("chaptag", "dump", "--format", "=", ""),
+                         WRITE_FORMATS)
+        self.assertEqual(self.bash_complete("chaptag", "convert", "--to", "m"),
+                         ["mp4chaps", "mkvxml"])
+        self.assertEqual(self.bash_complete("chaptag", "convert", "--from", ""), READ_FORMATS)
+        self.assertEqual(self.bash_complete("chaptag", "embed", "-f", "ff"),
+                         ["ffmetadata", "ffprobe"])
+
+    def test_bash_options_and_their_values(self):
+        got = self.bash_complete("chaptag", "embed", "--")
+        for opt in ("--mp4-images", "--fetch-images", "--image-dir", "--shift", "--cut",
+                    "--insert", "--add-intro", "--skip-prose", "--mp4-style",
+                    "--id3v2-version", "--output", "--dry-run"):
+            self.assertIn(opt, got)
+        got = self.bash_complete("chaptag", "dump", "-")
+        for opt in ("--format", "-o", "--images"):
+            self.assertIn(opt, got)
+        got = self.bash_complete("chaptag", "convert", "--")
+        for opt in ("--from", "--to", "--output", "--from-files", "--shift"):
+            self.assertIn(opt, got)
+        got = self.bash_complete("chaptag", "verify", "--")
+        for opt in ("--profile", "--format", "--strict", "--chapters"):
+            self.assertIn(opt, got)
+        self.assertEqual(self.bash_complete("chaptag", "embed", "--mp4-style", ""),
+                         ["both", "qt", "nero"])
+        self.assertEqual(self.bash_complete("chaptag", "embed", "--id3v2-version", ""),
+                         ["3", "4"])
+        self.assertEqual(self.bash_complete("chaptag", "verify", "--profile", ""),
+                         ["youtube", "spotify", "apple"])
+
+    def test_bash_files(self):
+        # AUDIO: audio files and folders; CHAPTERS: any file
+        self.assertEqual(sorted(self.bash_complete("chaptag", "embed", "")),
+                         ["book.M4B", "ep.mp3", "sub"])
+        self.assertEqual(sorted(self.bash_complete("chaptag", "embed", "ep.mp3", "")),
+                         ["book.M4B", "ep.mp3", "notes.txt", "sub"])
+        self.assertEqual(self.bash_complete("chaptag", "dump", "--images", ""), ["sub"])
+        self.assertEqual(self.bash_complete("chaptag", "dump", "-o", "n"), ["notes.txt"])
+
+    # zsh
+
+    def test_zsh_loads(self):
+        shell = need("zsh")
+        folder = os.path.dirname(os.path.join(self.prefix, ZSH))
+        # the brief's own check: the function autoloads after compinit
+        rc, out, err = run([shell, "-f", "-c",
+                            "autoload -U compinit; compinit -u; "
+                            f"fpath=('{folder}' $fpath); autoload -U _chaptag && print ok"])
+        self.assertEqual((rc, out.strip(), err), (0, "ok", ""))
+        # parsed (+X loads the body now, so a syntax error shows) and bound to chaptag by
+        # compinit from its #compdef line
+        rc, out, err = run([shell, "-f", "-c",
+                            f"fpath=('{folder}' $fpath); autoload -U compinit; "
+                            "compinit -u -D; autoload -U +X _chaptag || exit 3; "
+                            "print -r -- $_comps[chaptag]"])
+        self.assertEqual((rc, out.strip(), err), (0, "_chaptag", ""))
+        rc, out, err = run([shell, "-n", os.path.join(self.prefix, ZSH)])
+        self.assertEqual((rc, err), (0, ""))
+
+    # fish
+
+    def fish_complete(self, line):
+        shell = need("fish")
+        rc, out, err = run([shell, "--no-config", "-c",
+                            f"source '{os.path.join(self.prefix, FISH)}'; "
+                            f"complete -C'{line}'"], cwd=self.files)
+        self.assertEqual((rc, err), (0, ""))
+        return [w.split("\t")[0] for w in out.split("\n") if w]
+
+    def test_fish_format_names(self):
+        self.assertEqual(sorted(self.fish_complete("chaptag dump --format ")),
+                         sorted(WRITE_FORMATS))
+        self.assertEqual(sorted(self.fish_complete("chaptag convert -f ")),
+                         sorted(READ_FORMATS))
+        self.assertEqual(sorted(self.fish_complete("chaptag verify --profile ")),
+                         ["apple", "spotify", "youtube"])
+
+    def test_fish_commands_and_options(self):
+        self.assertEqual(self.fish_complete("chaptag emb"), ["embed"])
+        self.assertEqual(sorted(self.fish_complete("chaptag ")), sorted(COMMANDS))
+        self.assertEqual(sorted(self.fish_complete("chaptag embed --mp4")),
+                         ["--mp4-images", "--mp4-style"])
+        self.assertIn("ep.mp3", self.fish_complete("chaptag embed "))
+
+
+def need(shell):
+    path = shutil.which(shell)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            raise AssertionError(f"{shell} is not installed (scripts/bootstrap.sh installs it)")
+        raise unittest.SkipTest(f"{shell} is not installed")
+    return path
+
+
+def main():
+    missing = [s for s in ("zsh", "fish") if shutil.which(s) is None]
+    if missing:
+        if os.environ.get("CI") == "true":
+            print(f"completions: {' and '.join(missing)} not installed "
+                  "(scripts/bootstrap.sh installs them)", file=sys.stderr)
+            sys.exit(1)
+        print(f"completions: skipped, {' and '.join(missing)} not installed", file=sys.stderr)
+        sys.exit(77)
+    unittest.main(verbosity=1)
+
+
+if __name__ == "__main__":
+    main()
