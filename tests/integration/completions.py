@@ -17,6 +17,23 @@ READ_FORMATS = ["text", "json", "psc", "ffmetadata", "mp4chaps", "audacity", "cu
                 "ogm", "audition", "reaper", "mkvxml", "csv", "ffprobe"]
 WRITE_FORMATS = READ_FORMATS[:-1] + ["youtube", "spotify", "apple"]
 
+# types $2 and a tab into an interactive zsh with $1 in fpath, then prints the command line
+ZPTY = r"""
+zmodload zsh/zpty || exit 5
+zpty z zsh -f -i
+zpty -w z "PS1=''; fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -D"
+zpty -w z "showbuf() { print -r -- \"BUF:\$BUFFER\" >/dev/tty }; zle -N showbuf; bindkey '^G' showbuf"
+zpty -w z "print 'END''MARK'"
+zpty -r z out '*ENDMARK*'
+zpty -w -n z "$2"$'\t'
+sleep 0.5
+zpty -w -n z $'\C-g\C-u'
+zpty -w z "print 'DONE''MARK'"
+zpty -r z out '*DONEMARK*'
+print -r -- "$out" | tr -d '\r' | grep -ao 'BUF:.*'
+zpty -d z
+"""
+
 BASH = "share/bash-completion/completions/chaptag"
 ZSH = "share/zsh/site-functions/_chaptag"
 FISH = "share/fish/vendor_completions.d/chaptag.fish"
@@ -158,6 +175,29 @@ class Completions(unittest.TestCase):
         self.assertEqual((rc, out.strip(), err), (0, "_chaptag", ""))
         rc, out, err = run([shell, "-n", os.path.join(self.prefix, ZSH)])
         self.assertEqual((rc, err), (0, ""))
+
+    def zsh_complete(self, line):
+        """The command line after typing LINE and a tab in an interactive zsh (in a zpty)
+        whose fpath holds the installed _chaptag."""
+        shell = need("zsh")
+        rc, out, err = run([shell, "-f", "-c", ZPTY, "zpty",
+                            os.path.dirname(os.path.join(self.prefix, ZSH)), line],
+                           cwd=self.files)
+        self.assertEqual(rc, 0, err)
+        bufs = [l[4:] for l in out.replace("\r", "").split("\n") if l.startswith("BUF:")]
+        self.assertEqual(len(bufs), 1, out)
+        return bufs[0]
+
+    def test_zsh_completes(self):
+        for line, want in (("chaptag em", "chaptag embed "),
+                           ("chaptag dump --format yo", "chaptag dump --format youtube "),
+                           ("chaptag dump --format=mkv", "chaptag dump --format=mkvxml "),
+                           ("chaptag convert -f ffp", "chaptag convert -f ffprobe "),
+                           ("chaptag embed --mp4-style n", "chaptag embed --mp4-style nero "),
+                           ("chaptag verify --profile sp", "chaptag verify --profile spotify "),
+                           ("chaptag help con", "chaptag help convert ")):
+            with self.subTest(line=line):
+                self.assertEqual(self.zsh_complete(line), want)
 
     # fish
 
