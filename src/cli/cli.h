@@ -112,4 +112,48 @@ int cli_format(const char *cmd, const char *name, const char **out);
 /* Parses a non-negative decimal integer; 0 when S is not one. */
 int cli_parse_u64(const char *s, uint64_t *v);
 
+/* Reports for machines (report.c): --format text (the default, for people), json (one
+   object for one file, else one array of them) or jsonl (one compact object per line). */
+typedef enum { CLI_REPORT_TEXT = 0, CLI_REPORT_JSON = 1, CLI_REPORT_JSONL = 2 } cli_report_fmt;
+
+/* Takes --format ARG of command CMD into *OUT: -1, or else the usage error. */
+int cli_report_format(const char *cmd, const char *arg, cli_report_fmt *out);
+
+/* Starts the report of a run over N_FILES files in FMT (text: every call below does nothing). */
+void cli_report_begin(cli_report_fmt fmt, size_t n_files);
+
+/* 1 when the report is one JSON array (json, and not exactly one file). */
+int cli_report_array(void);
+
+/* What an object carries besides "file": "status" always (else only when not 0), and a
+   "warnings" array that every cli_warning() lands in. */
+enum { CLI_REPORT_STATUS = 1, CLI_REPORT_WARNINGS = 2 };
+
+/* Opens the object of file PATH; until cli_report_close(), cli_error() sets its "error"
+   (the first one), "error_file" and "error_line", and cli_warning() adds to its warnings. */
+void cli_report_open(const char *path, unsigned flags);
+
+/* Sets KEY of the open object (a NULL string is null). */
+void cli_report_str(const char *key, const char *value);
+void cli_report_int(const char *key, uint64_t value);
+void cli_report_bool(const char *key, int value);
+
+/* Sets what embed or strip wrote (or would write) from R: container, tag, duration_ms,
+   written ("nothing", "in place" or "rewrite"), in_place (the plan's way), what (the tag or
+   boxes), bytes_written, tag_size, padding and plan. */
+void cli_report_written(const chaptag_report *r);
+
+/* Adds the keys of the JSON object TEXT to the open object; 0 when TEXT is no object. */
+int cli_report_merge(const char *text);
+
+/* Called by cli_error() and cli_warning(). */
+void cli_report_error(const char *path, const chaptag_error *err);
+void cli_report_warning(const char *path, const chaptag_warning *w);
+
+/* Closes the open object with exit status STATUS and prints it (or keeps it for the array). */
+void cli_report_close(int status);
+
+/* Ends the report: prints the array, if it is one. */
+void cli_report_end(void);
+
 #endif

@@ -24,6 +24,7 @@ typedef struct {
     const char *fmt;
     const char *output; /* NULL: standard output */
     const char *images; /* NULL: pictures stay in the audio file */
+    int report;         /* json of several files, or jsonl: documents with "file" (report.c) */
 } dump_opts;
 
 /* Prints S on one line: a tag value may hold line breaks that would end the comment. */
@@ -108,8 +109,13 @@ static int dump_one(FILE *out, const char *path, const dump_opts *o)
         cli_warning(path, &lost[i]);
     if (strcmp(o->fmt, "text") == 0)
         print_header(out, path, list, &info, lost, n_lost);
-    if (text != NULL)
+    if (text != NULL && o->report && !cli_report_merge(text)) {
+        err = (chaptag_error){.code = CHAPTAG_ERR_NOMEM};
+        snprintf(err.msg, sizeof err.msg, "out of memory writing the report");
+        rc = cli_error(path, &err);
+    } else if (text != NULL && !o->report) {
         fwrite(text, 1, len, out);
+    }
 out:
     free(lost);
     free(text);
@@ -119,12 +125,17 @@ out:
 
 int cmd_dump(int argc, char **argv)
 {
-    dump_opts o = {"text", NULL, NULL};
+    dump_opts o = {"text", NULL, NULL, 0};
+    cli_report_fmt report = CLI_REPORT_JSON;
     int c;
     optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
     while ((c = getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
         switch (c) {
-        case 'F': o.fmt = optarg; break;
+        case 'F':
+            /* jsonl: the json documents, one per line */
+            report = strcmp(optarg, "jsonl") == 0 ? CLI_REPORT_JSONL : CLI_REPORT_JSON;
+            o.fmt = report == CLI_REPORT_JSONL ? "json" : optarg;
+            break;
         case 'o': o.output = optarg; break;
         case OPT_IMAGES: o.images = optarg; break;
         case 'q': cli_verbosity = -1; break;
@@ -141,6 +152,8 @@ int cmd_dump(int argc, char **argv)
         return cli_usage("dump", "-o writes one chapter file: give one AUDIO file");
     if (o.images != NULL && argc - optind > 1)
         return cli_usage("dump", "--images saves the pictures of one AUDIO file");
+    if (o.output != NULL && report == CLI_REPORT_JSONL)
+        return cli_usage("dump", "-o writes one chapter file: jsonl is for standard output");
     if (o.output != NULL && chaptag_same_file(o.output, argv[optind]))
         return cli_usage("dump", "-o %s is the AUDIO file itself", o.output);
     char *buf = NULL;
@@ -148,15 +161,21 @@ int cmd_dump(int argc, char **argv)
     FILE *out = o.output != NULL ? open_memstream(&buf, &buf_len) : stdout;
     if (out == NULL)
         return cli_usage("dump", "out of memory");
+    /* one file's json is the Podcasting 2.0 document alone, as it always was */
+    o.report = strcmp(o.fmt, "json") == 0 && (report == CLI_REPORT_JSONL || argc - optind > 1);
+    cli_report_begin(o.report ? report : CLI_REPORT_TEXT, (size_t)(argc - optind));
     int worst = EXIT_OK;
     for (int i = optind; i < argc; i++) {
         if (i > optind && strcmp(o.fmt, "text") == 0)
             putc('\n', out);
         fflush(out);
+        cli_report_open(argv[i], 0);
         int one = dump_one(out, argv[i], &o);
+        cli_report_close(one);
         if (one > worst)
             worst = one;
     }
+    cli_report_end();
     if (o.output != NULL) {
         fclose(out);
         if (worst == EXIT_OK) /* a failed dump leaves an earlier chapter file as it was */

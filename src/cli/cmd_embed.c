@@ -7,11 +7,12 @@
 #include "cli.h"
 
 enum { OPT_ID3V2_VERSION = 256, OPT_TOC_TITLE, OPT_PADDING, OPT_DURATION, OPT_MP4_STYLE,
-       OPT_IMAGE_DIR, OPT_FETCH_IMAGES, OPT_MP4_IMAGES };
+       OPT_IMAGE_DIR, OPT_FETCH_IMAGES, OPT_MP4_IMAGES, OPT_FORMAT };
 
 static const struct option options[] = {
     {"output", required_argument, NULL, 'o'},
     {"from", required_argument, NULL, 'f'},
+    {"format", required_argument, NULL, OPT_FORMAT},
     {"id3v2-version", required_argument, NULL, OPT_ID3V2_VERSION},
     {"mp4-style", required_argument, NULL, OPT_MP4_STYLE},
     {"mp4-images", no_argument, NULL, OPT_MP4_IMAGES},
@@ -133,81 +134,114 @@ static int edits_duration(const cli_edits *e, const char *audio, const chaptag_e
     return EXIT_OK;
 }
 
-int cmd_embed(int argc, char **argv)
-{
+/* One embed, as asked; returns its exit status. */
+typedef struct {
+    const char *audio, *chapters;
+    const char *fmt; /* of the chapter file; NULL: detected */
     chaptag_embed_opts o;
-    const char *fmt = NULL;
-    chaptag_embed_opts_init(&o);
-    int c;
-    optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
-    cli_dirs dirs = {0};
-    int fetch = 0;
-    cli_edits edits = {0};
-    while ((c = getopt_long(argc, argv, "o:f:nqvh", options, NULL)) != -1) {
-        int taken = cli_edits_take(&edits, "embed", c, optarg);
-        if (taken > 0)
-            return taken;
-        if (taken == 0)
-            continue;
-        if (c == OPT_FETCH_IMAGES) {
-            fetch = 1;
-            continue;
-        }
-        if (c == OPT_IMAGE_DIR) {
-            if (!cli_dirs_add(&dirs, optarg))
-                return cli_usage("embed", "too many --image-dir folders (%d at most)",
-                                 CLI_DIRS_MAX);
-            continue;
-        }
-        int rc = take_option(c, optarg, &o, &fmt);
-        if (rc >= 0)
-            return rc;
-    }
-    if (argc - optind != 2)
-        return cli_usage("embed", "needs AUDIO and CHAPTERS");
-    const char *audio = argv[optind], *chapters = argv[optind + 1];
-    if (o.output != NULL && chaptag_same_file(audio, o.output))
-        return cli_usage("embed", "-o %s is %s itself (leave -o out to edit in place)", o.output,
-                         audio);
-    if (edits.skip_prose && fmt != NULL && strcmp(fmt, "text") != 0)
-        return cli_usage("embed", "--skip-prose reads text only, not %s", fmt);
+    cli_edits edits;
+    cli_dirs dirs;
+    int fetch;
+    cli_report_fmt report;
+} embed_job;
+
+static int embed_one(const embed_job *j)
+{
     chaptag_error err = {0};
     chaptag_chapters *list = NULL;
     chaptag_report *rep = NULL;
     uint64_t duration;
-    int rc = edits_duration(&edits, audio, &o, &duration);
+    int rc = edits_duration(&j->edits, j->audio, &j->o, &duration);
     if (rc == EXIT_OK)
-        rc = cli_read_chapters(chapters, fmt, edits.skip_prose, &list);
+        rc = cli_read_chapters(j->chapters, j->fmt, j->edits.skip_prose, &list);
     if (rc == EXIT_OK)
-        rc = cli_edits_apply(&edits, &list, duration, chapters);
+        rc = cli_edits_apply(&j->edits, &list, duration, j->chapters);
     if (rc != EXIT_OK) {
         chaptag_chapters_free(list);
         return rc;
     }
     /* --image-dir first: a picture found there is not downloaded */
-    if (chaptag_chapters_load_images_from(list, chapters, dirs.v, dirs.n, &err) != CHAPTAG_OK ||
-        (fetch && chaptag_chapters_fetch_images(list, &err) != CHAPTAG_OK)) {
+    if (chaptag_chapters_load_images_from(list, j->chapters, j->dirs.v, j->dirs.n, &err) !=
+            CHAPTAG_OK ||
+        (j->fetch && chaptag_chapters_fetch_images(list, &err) != CHAPTAG_OK)) {
         chaptag_chapters_free(list);
-        return cli_error(chapters, &err);
+        return cli_error(j->chapters, &err);
     }
     for (size_t i = 0; i < chaptag_chapters_warning_count(list); i++)
-        cli_warning(chapters, chaptag_chapters_warning(list, i));
-    if (chaptag_embed(audio, list, &o, &rep, &err) != CHAPTAG_OK) {
-        rc = cli_error(err.code == CHAPTAG_ERR_INPUT && err.line > 0 ? chapters : audio, &err);
+        cli_warning(j->chapters, chaptag_chapters_warning(list, i));
+    if (chaptag_embed(j->audio, list, &j->o, &rep, &err) != CHAPTAG_OK) {
+        rc = cli_error(err.code == CHAPTAG_ERR_INPUT && err.line > 0 ? j->chapters : j->audio,
+                       &err);
         goto out;
     }
-    print_warnings(audio, chapters, rep);
-    if (o.dry_run || cli_verbosity > 0) {
+    print_warnings(j->audio, j->chapters, rep);
+    if (j->report != CLI_REPORT_TEXT) {
+        cli_report_int("chapters", chaptag_chapters_count(list));
+        cli_report_bool("dry_run", j->o.dry_run);
+        cli_report_str("output", j->o.output);
+        cli_report_written(rep);
+        goto out;
+    }
+    if (j->o.dry_run || cli_verbosity > 0) {
         const chaptag_file_info *info = chaptag_report_info(rep);
         char d[CHAPTAG_TIME_STR_MAX];
-        printf("%s: %s, %s, duration %s (%s)\n%s", audio, info->container, info->tag,
+        printf("%s: %s, %s, duration %s (%s)\n%s", j->audio, info->container, info->tag,
                chaptag_time_str(info->duration_ms, d), info->duration_source,
                chaptag_report_plan(rep));
     }
     if (cli_verbosity >= 0)
-        say_what_happened(audio, &o, chaptag_chapters_count(list), rep);
+        say_what_happened(j->audio, &j->o, chaptag_chapters_count(list), rep);
 out:
     chaptag_report_free(rep);
     chaptag_chapters_free(list);
+    return rc;
+}
+
+int cmd_embed(int argc, char **argv)
+{
+    embed_job j = {.report = CLI_REPORT_TEXT};
+    chaptag_embed_opts_init(&j.o);
+    int c;
+    optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
+    while ((c = getopt_long(argc, argv, "o:f:nqvh", options, NULL)) != -1) {
+        int taken = cli_edits_take(&j.edits, "embed", c, optarg);
+        if (taken > 0)
+            return taken;
+        if (taken == 0)
+            continue;
+        if (c == OPT_FETCH_IMAGES) {
+            j.fetch = 1;
+            continue;
+        }
+        if (c == OPT_FORMAT) {
+            int rc = cli_report_format("embed", optarg, &j.report);
+            if (rc >= 0)
+                return rc;
+            continue;
+        }
+        if (c == OPT_IMAGE_DIR) {
+            if (!cli_dirs_add(&j.dirs, optarg))
+                return cli_usage("embed", "too many --image-dir folders (%d at most)",
+                                 CLI_DIRS_MAX);
+            continue;
+        }
+        int rc = take_option(c, optarg, &j.o, &j.fmt);
+        if (rc >= 0)
+            return rc;
+    }
+    if (argc - optind != 2)
+        return cli_usage("embed", "needs AUDIO and CHAPTERS");
+    j.audio = argv[optind];
+    j.chapters = argv[optind + 1];
+    if (j.o.output != NULL && chaptag_same_file(j.audio, j.o.output))
+        return cli_usage("embed", "-o %s is %s itself (leave -o out to edit in place)",
+                         j.o.output, j.audio);
+    if (j.edits.skip_prose && j.fmt != NULL && strcmp(j.fmt, "text") != 0)
+        return cli_usage("embed", "--skip-prose reads text only, not %s", j.fmt);
+    cli_report_begin(j.report, 1);
+    cli_report_open(j.audio, CLI_REPORT_STATUS | CLI_REPORT_WARNINGS);
+    int rc = embed_one(&j);
+    cli_report_close(rc);
+    cli_report_end();
     return rc;
 }

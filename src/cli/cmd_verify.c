@@ -20,7 +20,9 @@ static const struct option options[] = {
 };
 
 typedef struct {
-    int strict, json;
+    int strict;
+    cli_report_fmt fmt;
+    int alone; /* --format json of one file: the library's object as it is, not a report */
     const char *chapters;
     const char *profile; /* --profile youtube|spotify|apple, or NULL */
     const chaptag_chapters *expected;
@@ -62,7 +64,7 @@ static int verify_one(const char *path, const verify_opts *o)
         return cli_error(path, &err);
     }
     int rc;
-    if (o->json) {
+    if (o->fmt != CLI_REPORT_TEXT) {
         size_t counts[3] = {0, 0, 0};
         for (size_t i = 0; i < chaptag_verdict_count(v); i++)
             counts[chaptag_verdict_get(v, i)->severity]++;
@@ -71,7 +73,10 @@ static int verify_one(const char *path, const verify_opts *o)
         if (chaptag_verdict_json(v, path, !bad, &s, &err) != CHAPTAG_OK) {
             rc = cli_error(path, &err);
         } else {
-            printf("%s\n", s);
+            if (o->alone)
+                printf("%s\n", s);
+            else
+                cli_report_merge(s);
             free(s);
             rc = bad ? EXIT_DIFFERENT : EXIT_OK;
         }
@@ -84,7 +89,7 @@ static int verify_one(const char *path, const verify_opts *o)
 
 int cmd_verify(int argc, char **argv)
 {
-    verify_opts o = {0, 0, NULL, NULL, NULL};
+    verify_opts o = {0, CLI_REPORT_TEXT, 0, NULL, NULL, NULL};
     const char *from = NULL;
     int c;
     optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
@@ -92,11 +97,12 @@ int cmd_verify(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "sf:c:qh", options, NULL)) != -1) {
         switch (c) {
         case 's': o.strict = 1; break;
-        case 'F':
-            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
-                return cli_usage("verify", "--format is text or json, not '%s'", optarg);
-            o.json = strcmp(optarg, "json") == 0;
+        case 'F': {
+            int rc = cli_report_format("verify", optarg, &o.fmt);
+            if (rc >= 0)
+                return rc;
             break;
+        }
         case 'f': from = optarg; break;
         case 'c': o.chapters = optarg; break;
         case 'P':
@@ -140,11 +146,17 @@ int cmd_verify(int argc, char **argv)
             cli_warning(o.chapters, chaptag_chapters_warning(expected, i));
         o.expected = expected;
     }
+    /* one file's --format json stays the verdict's object as it always was */
+    o.alone = o.fmt == CLI_REPORT_JSON && n == 1;
+    cli_report_begin(o.alone ? CLI_REPORT_TEXT : o.fmt, (size_t)n);
     int worst = EXIT_OK;
     for (int i = 0; i < n; i++) {
+        cli_report_open(argv[optind + i], CLI_REPORT_STATUS);
         int rc = verify_one(argv[optind + i], &o);
+        cli_report_close(rc);
         worst = rc > worst ? rc : worst;
     }
+    cli_report_end();
     chaptag_chapters_free(expected);
     return worst;
 }

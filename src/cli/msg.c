@@ -27,6 +27,7 @@ const char *cli_path(const char *path)
 
 int cli_error(const char *path, const chaptag_error *err)
 {
+    cli_report_error(path, err);
     if (err->line > 0 && err->column > 0)
         fprintf(stderr, "chaptag: %s:%u:%u: %s\n", cli_path(path), err->line, err->column,
                 err->msg);
@@ -39,6 +40,7 @@ int cli_error(const char *path, const chaptag_error *err)
 
 void cli_warning(const char *path, const chaptag_warning *w)
 {
+    cli_report_warning(path, w);
     if (cli_verbosity < 0)
         return;
     if (w->line > 0)
