@@ -10,6 +10,7 @@ packages=(
     libcmocka-dev libid3tag0-dev             # unit tests; an independent ID3 parser
     libclang-rt-14-dev                       # libFuzzer and sanitizers with clang
     ffmpeg python3-mutagen                   # fixtures and independent readers
+    python3-jsonschema                       # tests: reports validated against docs/schemas
     flac                                     # metaflac: an independent FLAC reader
     acl                                      # tests: ACLs kept by rewrites (setfacl)
     vorbis-tools opus-tools                  # independent Ogg readers: ogginfo, vorbiscomment, opusinfo
