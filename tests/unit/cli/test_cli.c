@@ -286,6 +286,100 @@ static void messages_and_helpers(void **state)
     assert_string_equal(cli_path("a.txt"), "a.txt");
 }
 
+/* Counts the lines of S. */
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static void reports_for_machines(void **state)
+{
+    (void)state;
+    const char *a = ct_test_path("rep-a.mp3", 0), *b = ct_test_path("rep-b.mp3", 1),
+               *chapters = ct_test_path("rep.txt", 2), *missing = ct_test_path("none.mp3", 3);
+    write_mp3(a, 600);
+    write_mp3(b, 600);
+    write_text(chapters, "0:00 Intro\n0:05 Middle part\n0:10 Outro\n");
+    char want[512];
+
+    /* embed: one object, with what was written; text stays the default */
+    result r = run("embed", "--format", "json", a, chapters, NULL);
+    assert_int_equal(r.status, EXIT_OK);
+    snprintf(want, sizeof want, "{\n  \"file\": \"%s\",\n  \"warnings\": [],\n  \"chapters\": 3,",
+             a);
+    assert_true(strncmp(r.out, want, strlen(want)) == 0);
+    assert_contains(r.out, "\"written\": \"rewrite\"");
+    assert_contains(r.out, "\"what\": \"ID3v2.3 tag\"");
+    assert_contains(r.out, "\"status\": 0\n}\n");
+    assert_string_equal(r.err, "");
+    done(&r);
+    expect(EXIT_OK, "\"written\":\"nothing\"", "", "embed", "--format", "jsonl", a, chapters,
+           NULL);
+
+    /* strip: one line per file for jsonl, one array for json; a failure keeps its place */
+    r = run("strip", "--format", "jsonl", a, missing, b, NULL);
+    assert_int_equal(r.status, EXIT_IO);
+    assert_int_equal(count_lines(r.out), 3);
+    snprintf(want, sizeof want, "{\"file\":\"%s\",\"warnings\":[],\"dry_run\":false,"
+             "\"had_chapters\":true,", a);
+    assert_true(strncmp(r.out, want, strlen(want)) == 0);
+    snprintf(want, sizeof want, "\n{\"file\":\"%s\",\"warnings\":[],\"error\":", missing);
+    assert_contains(r.out, want);
+    snprintf(want, sizeof want, "\"error_file\":\"%s\",\"status\":5}\n{\"file\":\"%s\"", missing,
+             b);
+    assert_contains(r.out, want);
+    assert_contains(r.err, "none.mp3: "); /* the message for people stays */
+    done(&r);
+    r = run("strip", "--format", "json", a, b, NULL);
+    assert_int_equal(r.status, EXIT_OK);
+    assert_true(strncmp(r.out, "[\n  {\n", 6) == 0);
+    assert_contains(r.out, "\"had_chapters\": false");
+    assert_contains(r.out, "  }\n]\n");
+    done(&r);
+
+    /* verify: one file's object as before, several an array with status */
+    expect(EXIT_OK, "", "", "embed", "-q", a, chapters, NULL);
+    r = run("verify", "--format", "json", a, NULL);
+    assert_true(strncmp(r.out, "{\n  \"file\": ", 12) == 0);
+    assert_null(strstr(r.out, "\"status\""));
+    done(&r);
+    r = run("verify", "--format", "json", a, b, missing, NULL);
+    assert_int_equal(r.status, EXIT_IO);
+    assert_true(strncmp(r.out, "[\n", 2) == 0);
+    assert_contains(r.out, "\"status\": 0");
+    assert_contains(r.out, "\"status\": 1");
+    assert_contains(r.out, "\"status\": 5");
+    done(&r);
+    expect(EXIT_OK, "\"ok\":true,", "", "verify", "--format", "jsonl", a, NULL);
+
+    /* dump: documents with "file" for several or jsonl, the document alone for one */
+    r = run("dump", "--format", "json", a, NULL);
+    assert_true(strncmp(r.out, "{\n  \"version\": \"1.2.0\"", 22) == 0);
+    done(&r);
+    r = run("dump", "--format", "jsonl", a, b, NULL);
+    assert_int_equal(count_lines(r.out), 2);
+    snprintf(want, sizeof want, "{\"file\":\"%s\",\"version\":\"1.2.0\",", b);
+    assert_contains(r.out, want);
+    assert_contains(r.out, "\"chapters\":[]}\n");
+    done(&r);
+
+    /* --format names a report: text, json or jsonl */
+    for (const char *c = "embed\0strip\0verify\0"; *c; c += strlen(c) + 1)
+        expect(EXIT_USAGE, "", "--format is text, json or jsonl, not 'JSONL'", c, "--format",
+               "JSONL", a, chapters, NULL);
+    cli_report_fmt f = CLI_REPORT_TEXT;
+    assert_int_equal(cli_report_format("strip", "jsonl", &f), -1);
+    assert_int_equal(f, CLI_REPORT_JSONL);
+    assert_int_equal(cli_report_format("strip", "json", &f), -1);
+    assert_int_equal(f, CLI_REPORT_JSON);
+    /* with no report under way, messages land nowhere else */
+    cli_report_str("x", "y");
+    cli_report_close(0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +389,7 @@ int main(void)
         cmocka_unit_test(each_outcome_has_its_exit_status),
         cmocka_unit_test(an_output_that_is_the_input_is_a_usage_error),
         cmocka_unit_test(messages_and_helpers),
+        cmocka_unit_test(reports_for_machines),
     };
     return cmocka_run_group_tests(tests, ct_test_group_tmpdir, ct_test_group_rmdir);
 }
