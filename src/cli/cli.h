@@ -156,4 +156,22 @@ void cli_report_close(int status);
 /* Ends the report: prints the array, if it is one. */
 void cli_report_end(void);
 
+/* Many files, one rule (batch.c): where each audio file's chapter list comes from. */
+
+/* The siblings tried, in order, for help and messages. */
+const char *cli_batch_siblings(void);
+
+/* 1 when PATTERN holds a placeholder ({dir}, {stem} or {name}), so that it names one list
+   per audio file; else it names one list for all. */
+int cli_batch_is_pattern(const char *pattern);
+
+/* PATTERN for AUDIO in BUF: {dir} its folder ("." when none), {stem} its name without the
+   last extension, {name} its whole name; 0 when the result does not fit SIZE bytes. */
+int cli_batch_expand(const char *pattern, const char *audio, char *buf, size_t size);
+
+/* The path of AUDIO's chapter list in BUF: PATTERN expanded (NULL: the first sibling that
+   exists). Returns the exit status, errors said under AUDIO: no AUDIO is EXIT_IO; no list
+   (naming what was tried), or two STEM.chapters.* (naming both), is EXIT_INPUT. */
+int cli_batch_chapters(const char *audio, const char *pattern, char *buf, size_t size);
+
 #endif

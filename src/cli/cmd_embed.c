@@ -1,4 +1,5 @@
-/* chaptag embed: parse the options, read the chapter file, embed, say what was touched. */
+/* chaptag embed: parse the options, read the chapter file, embed, say what was touched; with
+   audio files only, each file's own list (--chapters PATTERN or a sibling, batch.c). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,12 +8,15 @@
 #include "cli.h"
 
 enum { OPT_ID3V2_VERSION = 256, OPT_TOC_TITLE, OPT_PADDING, OPT_DURATION, OPT_MP4_STYLE,
-       OPT_IMAGE_DIR, OPT_FETCH_IMAGES, OPT_MP4_IMAGES, OPT_FORMAT };
+       OPT_IMAGE_DIR, OPT_FETCH_IMAGES, OPT_MP4_IMAGES, OPT_FORMAT, OPT_CHAPTERS,
+       OPT_FAIL_FAST };
 
 static const struct option options[] = {
     {"output", required_argument, NULL, 'o'},
     {"from", required_argument, NULL, 'f'},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"chapters", required_argument, NULL, OPT_CHAPTERS},
+    {"fail-fast", no_argument, NULL, OPT_FAIL_FAST},
     {"id3v2-version", required_argument, NULL, OPT_ID3V2_VERSION},
     {"mp4-style", required_argument, NULL, OPT_MP4_STYLE},
     {"mp4-images", no_argument, NULL, OPT_MP4_IMAGES},
@@ -197,9 +201,44 @@ out:
     return rc;
 }
 
+/* Each of the N files at FILES with its own list; the worst exit status, or the first
+   failure's with FAIL_FAST. */
+static int embed_batch(embed_job *j, char **files, size_t n, const char *pattern,
+                       int fail_fast)
+{
+    int worst = EXIT_OK;
+    cli_report_begin(j->report, n);
+    for (size_t i = 0; i < n; i++) {
+        char list[4096];
+        j->audio = files[i];
+        cli_report_open(j->audio, CLI_REPORT_STATUS | CLI_REPORT_WARNINGS);
+        int rc = cli_batch_chapters(j->audio, pattern, list, sizeof list);
+        if (rc == EXIT_OK) {
+            j->chapters = list;
+            rc = embed_one(j);
+        }
+        cli_report_close(rc);
+        worst = rc > worst ? rc : worst;
+        if (rc != EXIT_OK && fail_fast)
+            break;
+    }
+    cli_report_end();
+    return worst;
+}
+
+/* The classic form: AUDIO and a second argument that is no audio file (a chapter file, '-',
+   or a path embed will say it cannot read). */
+static int is_classic(char **args, int n, const char *pattern)
+{
+    return pattern == NULL && n == 2 &&
+           (strcmp(args[1], "-") == 0 || chaptag_file_kind(args[1]) != CHAPTAG_KIND_AUDIO);
+}
+
 int cmd_embed(int argc, char **argv)
 {
     embed_job j = {.report = CLI_REPORT_TEXT};
+    const char *pattern = NULL;
+    int fail_fast = 0;
     chaptag_embed_opts_init(&j.o);
     int c;
     optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
@@ -211,6 +250,11 @@ int cmd_embed(int argc, char **argv)
             continue;
         if (c == OPT_FETCH_IMAGES) {
             j.fetch = 1;
+            continue;
+        }
+        if (c == OPT_CHAPTERS || c == OPT_FAIL_FAST) {
+            pattern = c == OPT_CHAPTERS ? optarg : pattern;
+            fail_fast |= c == OPT_FAIL_FAST;
             continue;
         }
         if (c == OPT_FORMAT) {
@@ -229,15 +273,21 @@ int cmd_embed(int argc, char **argv)
         if (rc >= 0)
             return rc;
     }
-    if (argc - optind != 2)
-        return cli_usage("embed", "needs AUDIO and CHAPTERS");
-    j.audio = argv[optind];
-    j.chapters = argv[optind + 1];
-    if (j.o.output != NULL && chaptag_same_file(j.audio, j.o.output))
-        return cli_usage("embed", "-o %s is %s itself (leave -o out to edit in place)",
-                         j.o.output, j.audio);
+    int n = argc - optind;
+    if (n < 1)
+        return cli_usage("embed", "needs AUDIO and CHAPTERS, or AUDIO files with their lists");
     if (j.edits.skip_prose && j.fmt != NULL && strcmp(j.fmt, "text") != 0)
         return cli_usage("embed", "--skip-prose reads text only, not %s", j.fmt);
+    int classic = is_classic(argv + optind, n, pattern);
+    if (!classic && j.o.output != NULL && n > 1)
+        return cli_usage("embed", "-o takes one AUDIO file, not %d", n);
+    if (j.o.output != NULL && chaptag_same_file(argv[optind], j.o.output))
+        return cli_usage("embed", "-o %s is %s itself (leave -o out to edit in place)",
+                         j.o.output, argv[optind]);
+    if (!classic)
+        return embed_batch(&j, argv + optind, (size_t)n, pattern, fail_fast);
+    j.audio = argv[optind];
+    j.chapters = argv[optind + 1];
     cli_report_begin(j.report, 1);
     cli_report_open(j.audio, CLI_REPORT_STATUS | CLI_REPORT_WARNINGS);
     int rc = embed_one(&j);

@@ -1,5 +1,6 @@
-/* chaptag verify: lint each file for what players trip on and, given a chapter file, check
-   that the file carries exactly those chapters. */
+/* chaptag verify: lint each file for what players trip on and, given a chapter list (one
+   file, a --chapters PATTERN or --siblings, batch.c), check that the file carries exactly
+   those chapters. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@ static const struct option options[] = {
     {"chapters", required_argument, NULL, 'c'},
     {"image-dir", required_argument, NULL, 'I'},
     {"profile", required_argument, NULL, 'P'},
+    {"siblings", no_argument, NULL, 'S'},
+    {"fail-fast", no_argument, NULL, 'x'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -26,6 +29,9 @@ typedef struct {
     const char *chapters;
     const char *profile; /* --profile youtube|spotify|apple, or NULL */
     const chaptag_chapters *expected;
+    const char *from;    /* --from: the lists' format, or NULL */
+    const cli_dirs *dirs; /* --image-dir */
+    int per_file;        /* each file has its own list: --siblings or a PATTERN */
 } verify_opts;
 
 /* Prints the findings of one file as text; returns its exit status. */
@@ -87,9 +93,47 @@ static int verify_one(const char *path, const verify_opts *o)
     return rc;
 }
 
+/* Reads the list PATH the file must carry into *OUT, its pictures and warnings with it;
+   returns the exit status (errors said under PATH). */
+static int read_expected(const char *path, const verify_opts *o, chaptag_chapters **out)
+{
+    chaptag_chapters *list = NULL;
+    chaptag_error err = {0};
+    if (chaptag_parse_file(path, o->from, &list, &err) != CHAPTAG_OK ||
+        chaptag_chapters_load_images_from(list, path, o->dirs->v, o->dirs->n, &err) !=
+            CHAPTAG_OK) {
+        chaptag_chapters_free(list);
+        return cli_error(path, &err);
+    }
+    for (size_t i = 0; i < chaptag_chapters_warning_count(list); i++)
+        cli_warning(path, chaptag_chapters_warning(list, i));
+    *out = list;
+    return EXIT_OK;
+}
+
+/* Verifies AUDIO against its own list (a sibling, or the pattern of --chapters). */
+static int verify_own(const char *audio, const verify_opts *o)
+{
+    char path[4096];
+    const char *pattern = o->chapters; /* NULL with --siblings */
+    int rc = cli_batch_chapters(audio, pattern, path, sizeof path);
+    chaptag_chapters *list = NULL;
+    if (rc == EXIT_OK)
+        rc = read_expected(path, o, &list);
+    if (rc != EXIT_OK)
+        return rc;
+    verify_opts own = *o;
+    own.chapters = path;
+    own.expected = list;
+    rc = verify_one(audio, &own);
+    chaptag_chapters_free(list);
+    return rc;
+}
+
 int cmd_verify(int argc, char **argv)
 {
-    verify_opts o = {0, CLI_REPORT_TEXT, 0, NULL, NULL, NULL};
+    verify_opts o = {0, CLI_REPORT_TEXT, 0, NULL, NULL, NULL, NULL, NULL, 0};
+    int siblings = 0, fail_fast = 0;
     const char *from = NULL;
     int c;
     optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
@@ -97,6 +141,8 @@ int cmd_verify(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "sf:c:qh", options, NULL)) != -1) {
         switch (c) {
         case 's': o.strict = 1; break;
+        case 'S': siblings = 1; break;
+        case 'x': fail_fast = 1; break;
         case 'F': {
             int rc = cli_report_format("verify", optarg, &o.fmt);
             if (rc >= 0)
@@ -125,25 +171,24 @@ int cmd_verify(int argc, char **argv)
         }
     }
     int n = argc - optind;
+    if (siblings && o.chapters != NULL)
+        return cli_usage("verify", "--siblings or --chapters, not both");
     /* verify AUDIO CHAPTERS: a second argument that is text is the chapter file */
-    if (o.chapters == NULL && n == 2 &&
+    if (o.chapters == NULL && !siblings && n == 2 &&
         (strcmp(argv[optind + 1], "-") == 0 || chaptag_file_kind(argv[optind + 1]) == CHAPTAG_KIND_CHAPTERS)) {
         o.chapters = argv[optind + 1];
         n = 1;
     }
     if (n < 1)
         return cli_usage("verify", "needs an AUDIO file");
+    o.from = from;
+    o.dirs = &dirs;
+    o.per_file = siblings || (o.chapters != NULL && cli_batch_is_pattern(o.chapters));
     chaptag_chapters *expected = NULL;
-    chaptag_error err = {0};
-    if (o.chapters != NULL) {
-        if (chaptag_parse_file(o.chapters, from, &expected, &err) != CHAPTAG_OK ||
-            chaptag_chapters_load_images_from(expected, o.chapters, dirs.v, dirs.n, &err) !=
-                CHAPTAG_OK) {
-            chaptag_chapters_free(expected);
-            return cli_error(o.chapters, &err);
-        }
-        for (size_t i = 0; i < chaptag_chapters_warning_count(expected); i++)
-            cli_warning(o.chapters, chaptag_chapters_warning(expected, i));
+    if (o.chapters != NULL && !o.per_file) {
+        int rc = read_expected(o.chapters, &o, &expected);
+        if (rc != EXIT_OK)
+            return rc;
         o.expected = expected;
     }
     /* one file's --format json stays the verdict's object as it always was */
@@ -152,9 +197,11 @@ int cmd_verify(int argc, char **argv)
     int worst = EXIT_OK;
     for (int i = 0; i < n; i++) {
         cli_report_open(argv[optind + i], CLI_REPORT_STATUS);
-        int rc = verify_one(argv[optind + i], &o);
+        int rc = o.per_file ? verify_own(argv[optind + i], &o) : verify_one(argv[optind + i], &o);
         cli_report_close(rc);
         worst = rc > worst ? rc : worst;
+        if (rc != EXIT_OK && fail_fast)
+            break;
     }
     cli_report_end();
     chaptag_chapters_free(expected);

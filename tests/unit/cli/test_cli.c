@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -147,7 +148,8 @@ static void usage_errors_are_status_2_and_name_the_command(void **state)
 {
     (void)state;
     static const char *const cases[][6] = {
-        {"embed", "only-one-argument", NULL},
+        {"embed", NULL},
+        {"verify", "--siblings", "--chapters", "c.txt", "a.mp3", NULL},
         {"embed", "--id3v2-version", "5", "a.mp3", "c.txt", NULL},
         {"embed", "--mp4-style", "apple", "a.m4a", "c.txt", NULL},
         {"embed", "--padding", "lots", "a.mp3", "c.txt", NULL},
@@ -380,6 +382,127 @@ static void reports_for_machines(void **state)
     cli_report_close(0);
 }
 
+
+/* NAME in the test folder "batch", in a new string (free it). */
+static char *in_batch(const char *name)
+{
+    const char *dir = ct_test_path("batch", 3);
+    mkdir(dir, 0755);
+    char *s = malloc(strlen(dir) + strlen(name) + 2);
+    assert_non_null(s);
+    sprintf(s, "%s/%s", dir, name);
+    return s;
+}
+
+static void patterns_expand_per_audio_file(void **state)
+{
+    (void)state;
+    char buf[64];
+    static const char *const cases[][3] = {
+        {"{dir}/chapters/{stem}.txt", "shows/a/ep1.mp3", "shows/a/chapters/ep1.txt"},
+        {"{dir}/chapters/{stem}.txt", "ep1.mp3", "./chapters/ep1.txt"},
+        {"{dir}/{name}.json", "/ep.tar.mp3", "//ep.tar.mp3.json"},
+        {"lists/{stem}", "a/.hidden", "lists/.hidden"},
+        {"{stem}.txt", "noext", "noext.txt"},
+        {"fixed.txt", "a/ep.mp3", "fixed.txt"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_true(cli_batch_expand(cases[i][0], cases[i][1], buf, sizeof buf));
+        assert_string_equal(buf, cases[i][2]);
+    }
+    assert_false(cli_batch_expand("{name}{name}{name}{name}", "a-rather-long-name.mp3", buf,
+                                  sizeof buf));
+    assert_true(cli_batch_is_pattern("{dir}/x.txt"));
+    assert_false(cli_batch_is_pattern("{dirs}/x.txt"));
+}
+
+static void siblings_are_tried_in_order(void **state)
+{
+    (void)state;
+    char *mp3 = in_batch("order.mp3"), *txt = in_batch("order.txt"),
+         *json = in_batch("order.json"), *vtt = in_batch("order.chapters.vtt"),
+         *txt2 = in_batch("order.chapters.txt");
+    char buf[4096];
+    write_mp3(mp3, 10);
+    write_text(txt, "0:00 A\n");
+    assert_int_equal(cli_batch_chapters(mp3, NULL, buf, sizeof buf), EXIT_OK);
+    assert_string_equal(buf, txt);
+    write_text(json, "{}");
+    assert_int_equal(cli_batch_chapters(mp3, NULL, buf, sizeof buf), EXIT_OK);
+    assert_string_equal(buf, json);
+    write_text(vtt, "WEBVTT\n");
+    assert_int_equal(cli_batch_chapters(mp3, NULL, buf, sizeof buf), EXIT_OK);
+    assert_string_equal(buf, vtt);
+    /* two STEM.chapters.* are an error naming both */
+    write_text(txt2, "0:00 A\n");
+    expect(EXIT_INPUT, "", "order.chapters.vtt", "embed", mp3, NULL);
+    expect(EXIT_INPUT, "", "order.chapters.txt; keep one", "embed", mp3, NULL);
+    unlink(vtt), unlink(txt2), unlink(json), unlink(txt);
+    expect(EXIT_INPUT, "", "order.mp3: no chapter list beside it (tried order.chapters.*, then "
+           ".json, .psc, .ffmetadata, .vtt, .cue, .txt)", "embed", mp3, NULL);
+    expect(EXIT_INPUT, "", "(--chapters {dir}/none/{stem}.txt) is no file", "embed",
+           "--chapters", "{dir}/none/{stem}.txt", mp3, NULL);
+    free(mp3), free(txt), free(json), free(vtt), free(txt2);
+}
+
+static void embed_and_verify_many_files_each_with_its_own_list(void **state)
+{
+    (void)state;
+    char *a = in_batch("a.mp3"), *b = in_batch("b.mp3"), *c = in_batch("c.mp3"),
+         *la = in_batch("a.chapters.txt"), *lb = in_batch("b.txt"), *lc = in_batch("c.txt");
+    write_mp3(a, 200), write_mp3(b, 200), write_mp3(c, 200);
+    write_text(la, "0:00 A one\n0:02 A two\n");
+    write_text(lb, "0:00 B one\n0:03 B two\n");
+
+    /* c has no list: its error, status 3, the others written */
+    result r = run("embed", a, b, c, NULL);
+    assert_int_equal(r.status, EXIT_INPUT);
+    assert_contains(r.out, "a.mp3: 2 chapters; file rewritten");
+    assert_contains(r.out, "b.mp3: 2 chapters; file rewritten");
+    assert_contains(r.err, "c.mp3: no chapter list beside it");
+    done(&r);
+    expect(EXIT_OK, "00:00:03 B two", "", "dump", b, NULL);
+    /* --fail-fast stops at c */
+    r = run("embed", "--fail-fast", "--format", "jsonl", c, a, NULL);
+    assert_int_equal(r.status, EXIT_INPUT);
+    assert_int_equal(count_lines(r.out), 1);
+    assert_contains(r.out, "\"status\":3}");
+    done(&r);
+    write_text(lc, "0:00 C one\n0:04 C two\n");
+    r = run("embed", "--format", "json", a, b, c, NULL);
+    assert_int_equal(r.status, EXIT_OK);
+    assert_true(strncmp(r.out, "[\n", 2) == 0);
+    assert_contains(r.out, "\"written\": \"nothing\"");
+    assert_contains(r.out, "\"written\": \"rewrite\"");
+    done(&r);
+
+    /* verify: against each one's own list with --siblings or a pattern; linted without */
+    expect(EXIT_OK, "c.mp3: ok: 2 chapters, 0 errors, 0 warnings, 0 notes; carries exactly", "",
+           "verify", "--siblings", a, b, c, NULL);
+    expect(EXIT_OK, "a.mp3: ok: 2 chapters, 0 errors, 0 warnings, 0 notes\n", "", "verify", a,
+           b, NULL);
+    write_text(lb, "0:00 B one\n0:05 B two\n");
+    r = run("verify", "--siblings", "--format", "jsonl", a, b, c, NULL);
+    assert_int_equal(r.status, EXIT_DIFFERENT);
+    assert_int_equal(count_lines(r.out), 3);
+    done(&r);
+    r = run("verify", "--siblings", "--fail-fast", "--format", "jsonl", b, a, NULL);
+    assert_int_equal(r.status, EXIT_DIFFERENT);
+    assert_int_equal(count_lines(r.out), 1);
+    done(&r);
+    expect(EXIT_OK, "carries exactly", "", "verify", "--chapters", "{dir}/{stem}.chapters.txt",
+           a, NULL);
+
+    /* -o takes one file; the classic form and one file with -o stay */
+    expect(EXIT_USAGE, "", "-o takes one AUDIO file, not 2", "embed", "-o", lc, a, b, NULL);
+    char *out = in_batch("out.mp3");
+    expect(EXIT_OK, "written from", "", "embed", "-o", out, c, NULL);
+    free(out);
+    expect(EXIT_OK, "b.mp3: 2 chapters; ID3v2.3 tag rewritten in place", "", "embed", b, la,
+           NULL);
+    free(a), free(b), free(c), free(la), free(lb), free(lc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +513,9 @@ int main(void)
         cmocka_unit_test(an_output_that_is_the_input_is_a_usage_error),
         cmocka_unit_test(messages_and_helpers),
         cmocka_unit_test(reports_for_machines),
+        cmocka_unit_test(patterns_expand_per_audio_file),
+        cmocka_unit_test(siblings_are_tried_in_order),
+        cmocka_unit_test(embed_and_verify_many_files_each_with_its_own_list),
     };
     return cmocka_run_group_tests(tests, ct_test_group_tmpdir, ct_test_group_rmdir);
 }
