@@ -79,7 +79,7 @@ _chaptag()
     verify:--profile)
         words='youtube spotify apple' ;;
     embed:-o | embed:--output | dump:-o | dump:--output | convert:-o | convert:--output | \
-        verify:-c | verify:--chapters)
+        verify:-c | verify:--chapters | embed:--chapters)
         _chaptag_files "$cur"
         return 0 ;;
     embed:--image-dir | verify:--image-dir | dump:--images)
@@ -126,12 +126,12 @@ _chaptag()
         embed)
             opts='-o --output -f --from --id3v2-version --mp4-style --mp4-images --toc-title
                   --padding --duration --shift --cut --insert --add-intro --skip-prose
-                  --image-dir --fetch-images --format -n --dry-run -q --quiet -v --verbose
-                  --help' ;;
+                  --image-dir --fetch-images --format --chapters --fail-fast -n --dry-run -q
+                  --quiet -v --verbose --help' ;;
         dump) opts='--format -o --output --images -q --quiet --help' ;;
         verify)
-            opts='-c --chapters --image-dir -f --from --profile --strict --format -q --quiet
-                  --help' ;;
+            opts='-c --chapters --siblings --fail-fast --image-dir -f --from --profile --strict
+                  --format -q --quiet --help' ;;
         strip) opts='-n --dry-run -q --quiet -v --verbose --format --help' ;;
         convert)
             opts='-f --from -t --to -o --output --duration --from-files --shift --cut

@@ -41,6 +41,8 @@ complete -c chaptag -n "__chaptag_using embed" -l duration -x -d 'Audio duration
 complete -c chaptag -n "__chaptag_using embed" -l image-dir -x -a "(__fish_complete_directories)" -d 'Pictures may also come from DIR'
 complete -c chaptag -n "__chaptag_using embed" -l fetch-images -d 'Download pictures given as http(s) URLs'
 complete -c chaptag -n "__chaptag_using embed" -l format -x -a "$report_formats" -d 'Report format'
+complete -c chaptag -n "__chaptag_using embed" -l chapters -r -F -d 'Each AUDIO file\'s list: a pattern with {dir}, {stem}, {name}'
+complete -c chaptag -n "__chaptag_using embed" -l fail-fast -d 'Stop at the first file that fails'
 complete -c chaptag -n "__chaptag_using embed" -s n -l dry-run -d 'Check everything and print the plan; write nothing'
 complete -c chaptag -n "__chaptag_using embed" -s q -l quiet -d 'Print errors only'
 complete -c chaptag -n "__chaptag_using embed" -s v -l verbose -d 'Print the frames written and the duration used'
@@ -61,7 +63,9 @@ complete -c chaptag -n "__chaptag_using dump" -l images -x -a "(__fish_complete_
 complete -c chaptag -n "__chaptag_using dump" -s q -l quiet -d 'Print no warnings'
 
 # verify
-complete -c chaptag -n "__chaptag_using verify" -s c -l chapters -r -F -d 'The chapters the file must carry'
+complete -c chaptag -n "__chaptag_using verify" -s c -l chapters -r -F -d 'The chapters the file must carry (a file or a pattern)'
+complete -c chaptag -n "__chaptag_using verify" -l siblings -d 'Each AUDIO file against its sibling chapter list'
+complete -c chaptag -n "__chaptag_using verify" -l fail-fast -d 'Stop at the first file that fails'
 complete -c chaptag -n "__chaptag_using verify" -l image-dir -x -a "(__fish_complete_directories)" -d 'Pictures may also come from DIR'
 complete -c chaptag -n "__chaptag_using verify" -s f -l from -x -a "$read_formats" -d 'Format of the chapter file'
 complete -c chaptag -n "__chaptag_using verify" -l profile -x -a "youtube spotify apple" -d 'Also check against the rules of a platform'

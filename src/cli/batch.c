@@ -3,6 +3,7 @@
    one, the first sibling that exists, in the order of cli_batch_siblings(), wins. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -97,11 +98,16 @@ static int is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The error of AUDIO: CHAPTAG_ERR_INPUT with MSG; returns the exit status (said). */
-static int fail(const char *audio, const char *msg)
+/* The error of AUDIO: CHAPTAG_ERR_INPUT, the message cut to the record's size; returns the
+   exit status (said). */
+static int fail(const char *audio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(const char *audio, const char *fmt, ...)
 {
     chaptag_error err = {.code = CHAPTAG_ERR_INPUT};
-    snprintf(err.msg, sizeof err.msg, "%s", msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err.msg, sizeof err.msg, fmt, ap);
+    va_end(ap);
     return cli_error(audio, &err);
 }
 
@@ -109,7 +115,7 @@ static int fail(const char *audio, const char *msg)
    else the exit status of the error (two of them, named; or a path too long). */
 static int chapters_sibling(const char *audio, audio_parts p, char *buf, size_t size)
 {
-    char dir[4096], prefix[512], msg[256];
+    char dir[4096], prefix[512];
     if (p.dir_len >= sizeof dir || p.stem_len + 10 >= sizeof prefix)
         return fail(audio, "its path is too long to look for a chapter list beside it");
     if (p.dir_len > 0)
@@ -132,9 +138,7 @@ static int chapters_sibling(const char *audio, audio_parts p, char *buf, size_t 
         if (!is_file(path))
             continue;
         if (found) {
-            snprintf(msg, sizeof msg, "two chapter lists beside it: %s and %s; keep one", buf,
-                     path);
-            rc = fail(audio, msg);
+            rc = fail(audio, "two chapter lists beside it: %s and %s; keep one", buf, path);
         } else if (strlen(path) >= size) {
             rc = fail(audio, "its chapter list's path is too long");
         } else {
@@ -148,7 +152,6 @@ static int chapters_sibling(const char *audio, audio_parts p, char *buf, size_t 
 
 int cli_batch_chapters(const char *audio, const char *pattern, char *buf, size_t size)
 {
-    char msg[256];
     struct stat st;
     if (stat(audio, &st) != 0) { /* said as embed and verify say it, before any list */
         chaptag_error err = {.code = CHAPTAG_ERR_IO, .sys_errno = errno};
@@ -160,8 +163,7 @@ int cli_batch_chapters(const char *audio, const char *pattern, char *buf, size_t
             return fail(audio, "the --chapters pattern makes a path too long");
         if (is_file(buf))
             return EXIT_OK;
-        snprintf(msg, sizeof msg, "no chapter list: %s (--chapters %s) is no file", buf, pattern);
-        return fail(audio, msg);
+        return fail(audio, "no chapter list: %s (--chapters %s) is no file", buf, pattern);
     }
     audio_parts p = split(audio);
     int rc = chapters_sibling(audio, p, buf, size);
@@ -177,8 +179,7 @@ int cli_batch_chapters(const char *audio, const char *pattern, char *buf, size_t
         if (strcmp(buf, audio) != 0 && is_file(buf))
             return EXIT_OK;
     }
-    snprintf(msg, sizeof msg, "no chapter list beside it (tried %.*s.chapters.*, then .json, "
-             ".psc, .ffmetadata, .vtt, .cue, .txt); give one with --chapters PATTERN",
-             (int)p.stem_len, p.name);
-    return fail(audio, msg);
+    return fail(audio, "no chapter list beside it (tried %.*s.chapters.*, then .json, .psc, "
+                       ".ffmetadata, .vtt, .cue, .txt); give one with --chapters PATTERN",
+                (int)p.stem_len, p.name);
 }
