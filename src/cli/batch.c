@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -111,6 +112,55 @@ static int fail(const char *audio, const char *fmt, ...)
     return cli_error(audio, &err);
 }
 
+/* The names holding ".chapters." in the folder last listed: a catalogue's folder is read
+   once per command, not once per file. */
+static struct {
+    char dir[4096];
+    char **names;
+    size_t n;
+    int listed;
+} seen;
+
+void cli_batch_forget(void)
+{
+    for (size_t i = 0; i < seen.n; i++)
+        free(seen.names[i]);
+    free(seen.names);
+    seen.names = NULL;
+    seen.n = 0;
+    seen.listed = 0;
+}
+
+/* Lists DIR into seen, unless it is the folder listed last; 0 when it cannot be read. */
+static int list_dir(const char *dir)
+{
+    if (seen.listed && strcmp(seen.dir, dir) == 0)
+        return 1;
+    cli_batch_forget();
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return 0;
+    snprintf(seen.dir, sizeof seen.dir, "%s", dir);
+    seen.listed = 1;
+    size_t cap = 0;
+    const struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strstr(e->d_name, ".chapters.") == NULL)
+            continue;
+        if (seen.n == cap) {
+            char **more = realloc(seen.names, (cap ? cap * 2 : 16) * sizeof *more);
+            if (more == NULL)
+                break; /* a shorter list: the ordinary siblings are still tried */
+            seen.names = more;
+            cap = cap ? cap * 2 : 16;
+        }
+        if ((seen.names[seen.n] = strdup(e->d_name)) != NULL)
+            seen.n++;
+    }
+    closedir(d);
+    return 1;
+}
+
 /* Looks for STEM.chapters.* beside AUDIO: 0 when there is none, 1 with its path in BUF, or
    else the exit status of the error (two of them, named; or a path too long). */
 static int chapters_sibling(const char *audio, audio_parts p, char *buf, size_t size)
@@ -123,31 +173,27 @@ static int chapters_sibling(const char *audio, audio_parts p, char *buf, size_t 
     else
         snprintf(dir, sizeof dir, ".");
     snprintf(prefix, sizeof prefix, "%.*s.chapters.", (int)p.stem_len, p.name);
-    DIR *d = opendir(dir);
-    if (d == NULL)
+    if (!list_dir(dir))
         return 0;
     size_t n_prefix = strlen(prefix);
-    int found = 0, rc = 0;
-    const struct dirent *e;
-    while (rc == 0 && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, prefix, n_prefix) != 0 || e->d_name[n_prefix] == '\0' ||
-            strcmp(e->d_name, p.name) == 0)
+    int found = 0;
+    for (size_t i = 0; i < seen.n; i++) {
+        const char *name = seen.names[i];
+        if (strncmp(name, prefix, n_prefix) != 0 || name[n_prefix] == '\0' ||
+            strcmp(name, p.name) == 0)
             continue;
         char path[4096];
-        snprintf(path, sizeof path, "%.*s%s", (int)p.dir_len, audio, e->d_name);
+        snprintf(path, sizeof path, "%.*s%s", (int)p.dir_len, audio, name);
         if (!is_file(path))
             continue;
-        if (found) {
-            rc = fail(audio, "two chapter lists beside it: %s and %s; keep one", buf, path);
-        } else if (strlen(path) >= size) {
-            rc = fail(audio, "its chapter list's path is too long");
-        } else {
-            snprintf(buf, size, "%s", path);
-            found = 1;
-        }
+        if (found)
+            return fail(audio, "two chapter lists beside it: %s and %s; keep one", buf, path);
+        if (strlen(path) >= size)
+            return fail(audio, "its chapter list's path is too long");
+        snprintf(buf, size, "%s", path);
+        found = 1;
     }
-    closedir(d);
-    return rc != 0 ? rc : found;
+    return found;
 }
 
 int cli_batch_chapters(const char *audio, const char *pattern, char *buf, size_t size)

@@ -174,4 +174,8 @@ int cli_batch_expand(const char *pattern, const char *audio, char *buf, size_t s
    (naming what was tried), or two STEM.chapters.* (naming both), is EXIT_INPUT. */
 int cli_batch_chapters(const char *audio, const char *pattern, char *buf, size_t size);
 
+/* Forgets the folder cli_batch_chapters() listed last; called when a command's files are
+   done, so that the next command sees the folder as it is then. */
+void cli_batch_forget(void);
+
 #endif

@@ -222,6 +222,7 @@ static int embed_batch(embed_job *j, char **files, size_t n, const char *pattern
         if (rc != EXIT_OK && fail_fast)
             break;
     }
+    cli_batch_forget();
     cli_report_end();
     return worst;
 }

@@ -203,6 +203,7 @@ int cmd_verify(int argc, char **argv)
         if (rc != EXIT_OK && fail_fast)
             break;
     }
+    cli_batch_forget();
     cli_report_end();
     chaptag_chapters_free(expected);
     return worst;
