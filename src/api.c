@@ -319,15 +319,22 @@ static void warn_unkept(const chaptag_chapters *list, const char *name, chaptag_
                 files == 1 ? " was" : "s were");
 }
 
-/* Carries out PLAN on the file O holds (from PATH), proven to hold LIST before it is done. */
+/* Who hears how far a rewrite has got: FN (may be NULL) with CTX. */
+typedef struct {
+    chaptag_progress_fn fn;
+    void *ctx;
+} progress;
+
+/* Carries out PLAN on the file O holds (from PATH), proven to hold LIST before it is done,
+   telling PROG how far a rewrite has got. */
 static chaptag_status apply_proven(const opened *o, const char *path, const chaptag_chapters *list,
                                    const chaptag_embed_opts *opts, const ct_plan *plan,
-                                   chaptag_report *rep, chaptag_error *err)
+                                   const progress *prog, chaptag_report *rep, chaptag_error *err)
 {
     ct_apply_result res;
     proof p = {o->be, path, list, rep->title_cut ? rep->title_cut : SIZE_MAX, rep->keeps};
-    chaptag_status st = ct_plan_apply_checked(o->f, path, plan, opts->output, prove, &p, &res,
-                                              err);
+    ct_apply_hooks hooks = {prove, &p, prog->fn, prog->ctx};
+    chaptag_status st = ct_plan_apply_hooked(o->f, path, plan, opts->output, &hooks, &res, err);
     rep->bytes_written = res.bytes_written;
     rep->kind = !res.in_place           ? CHAPTAG_WROTE_FILE
                 : res.bytes_written > 0 ? CHAPTAG_WROTE_IN_PLACE
@@ -335,10 +342,10 @@ static chaptag_status apply_proven(const opened *o, const char *path, const chap
     return st;
 }
 
-/* Embeds LIST (NULL: strips) as OPTS says. */
+/* Embeds LIST (NULL: strips) as OPTS says, telling PROG how far a rewrite has got. */
 static chaptag_status write_chapters(const char *path, const chaptag_chapters *list,
-                                     const chaptag_embed_opts *opts, chaptag_report **report,
-                                     chaptag_error *err)
+                                     const chaptag_embed_opts *opts, const progress *prog,
+                                     chaptag_report **report, chaptag_error *err)
 {
     chaptag_embed_opts defaults;
     if (opts == NULL) {
@@ -380,7 +387,7 @@ static chaptag_status write_chapters(const char *path, const chaptag_chapters *l
         st = ct_fail_nomem(err);
     bool planned = st == CHAPTAG_OK && be->write == NULL;
     if (planned && !opts->dry_run && (plan.n > 0 || opts->output != NULL))
-        st = apply_proven(&o, path, list, opts, &plan, rep, err);
+        st = apply_proven(&o, path, list, opts, &plan, prog, rep, err);
     ct_plan_free(&plan);
     close_audio(&o);
     if (st != CHAPTAG_OK || report == NULL) {
@@ -395,13 +402,32 @@ chaptag_status chaptag_embed(const char *path, const chaptag_chapters *list,
                              const chaptag_embed_opts *opts, chaptag_report **report,
                              chaptag_error *err)
 {
-    return write_chapters(path, list, opts, report, err);
+    progress none = {NULL, NULL};
+    return write_chapters(path, list, opts, &none, report, err);
 }
 
 chaptag_status chaptag_strip(const char *path, const chaptag_embed_opts *opts,
                              chaptag_report **report, chaptag_error *err)
 {
-    return write_chapters(path, NULL, opts, report, err);
+    progress none = {NULL, NULL};
+    return write_chapters(path, NULL, opts, &none, report, err);
+}
+
+chaptag_status chaptag_embed_progress(const char *path, const chaptag_chapters *list,
+                                      const chaptag_embed_opts *opts,
+                                      chaptag_progress_fn progress_fn, void *ctx,
+                                      chaptag_report **report, chaptag_error *err)
+{
+    progress prog = {progress_fn, ctx};
+    return write_chapters(path, list, opts, &prog, report, err);
+}
+
+chaptag_status chaptag_strip_progress(const char *path, const chaptag_embed_opts *opts,
+                                      chaptag_progress_fn progress_fn, void *ctx,
+                                      chaptag_report **report, chaptag_error *err)
+{
+    progress prog = {progress_fn, ctx};
+    return write_chapters(path, NULL, opts, &prog, report, err);
 }
 
 chaptag_status chaptag_parse_file(const char *path, const char *fmt, chaptag_chapters **out,

@@ -387,6 +387,21 @@ CHAPTAG_API chaptag_status chaptag_embed(const char *path, const chaptag_chapter
 CHAPTAG_API chaptag_status chaptag_strip(const char *path, const chaptag_embed_opts *opts,
                                          chaptag_report **report, chaptag_error *err);
 
+/* Told how far a write has got: DONE of the TOTAL bytes of the new file are written. */
+typedef void (*chaptag_progress_fn)(uint64_t done, uint64_t total, void *ctx);
+
+/* As chaptag_embed() and chaptag_strip(), and while the file is rewritten PROGRESS (with CTX;
+   may be NULL) is called from the calling thread each time another MiB or more is written and
+   once at the end with DONE equal to TOTAL, DONE never going back. An edit in place, which is
+   quick, and a remux by libavformat report nothing. */
+CHAPTAG_API chaptag_status chaptag_embed_progress(const char *path, const chaptag_chapters *list,
+                                                  const chaptag_embed_opts *opts,
+                                                  chaptag_progress_fn progress, void *ctx,
+                                                  chaptag_report **report, chaptag_error *err);
+CHAPTAG_API chaptag_status chaptag_strip_progress(const char *path, const chaptag_embed_opts *opts,
+                                                  chaptag_progress_fn progress, void *ctx,
+                                                  chaptag_report **report, chaptag_error *err);
+
 /* ---- verify ----------------------------------------------------------------------------- */
 
 typedef enum { CHAPTAG_NOTE = 0, CHAPTAG_WARNING = 1, CHAPTAG_ERROR = 2 } chaptag_severity;

@@ -76,6 +76,25 @@ chaptag_status ct_plan_apply_checked(ct_file *f, const char *path, const ct_plan
                                      const char *output, ct_check_fn check, void *ctx,
                                      ct_apply_result *res, chaptag_error *err);
 
+/* Told how far a rewrite has got: DONE of the TOTAL bytes of the new file are written. */
+typedef void (*ct_progress_fn)(uint64_t done, uint64_t total, void *ctx);
+
+/* What an apply calls back: CHECK (with CHECK_CTX) as for ct_plan_apply_checked(); PROGRESS
+   (with PROGRESS_CTX; may be NULL) from the calling thread while a rewrite streams the file,
+   each time another MiB or more is written and once at the end with DONE equal to TOTAL, DONE
+   never going back. Steps in place are quick and report nothing. */
+typedef struct {
+    ct_check_fn check;
+    void *check_ctx;
+    ct_progress_fn progress;
+    void *progress_ctx;
+} ct_apply_hooks;
+
+/* As ct_plan_apply_checked(), with the callbacks in HOOKS (NULL: none). */
+chaptag_status ct_plan_apply_hooked(ct_file *f, const char *path, const ct_plan *plan,
+                                    const char *output, const ct_apply_hooks *hooks,
+                                    ct_apply_result *res, chaptag_error *err);
+
 /* A temporary file for a writer that is not a plan (libavformat): created beside TARGET (what
    its symlinks lead to), hidden and named .NAME.chaptag-tmp-XXXXXX. */
 typedef struct ct_tmpfile ct_tmpfile;

@@ -225,6 +225,78 @@ static ct_apply_result apply_with_faults(fixture *fx, const ct_plan *plan, const
     }
 }
 
+/* What a progress callback was told. */
+typedef struct {
+    uint64_t done[256], total[256];
+    size_t n;
+} told;
+
+static void record_progress(uint64_t done, uint64_t total, void *ctx)
+{
+    told *t = ctx;
+    assert_true(t->n < 256);
+    t->done[t->n] = done;
+    t->total[t->n++] = total;
+}
+
+/* The calls T got for a new file of SIZE bytes: at least MIN_CALLS, DONE never going back,
+   never past the total, a MiB or more apart, the last one the whole file. */
+static void assert_progress(const told *t, uint64_t size, size_t min_calls)
+{
+    assert_true(t->n >= min_calls);
+    for (size_t i = 0; i < t->n; i++) {
+        assert_int_equal(t->total[i], size);
+        assert_true(t->done[i] <= t->total[i]);
+        if (i > 0)
+            assert_true(t->done[i] >= t->done[i - 1] + (i + 1 < t->n ? 1u << 20 : 0));
+    }
+    assert_int_equal(t->done[t->n - 1], size);
+}
+
+static void a_rewrite_tells_its_progress_and_steps_in_place_do_not(void **state)
+{
+    fixture *fx = *state;
+    size_t n = 20 << 20;
+    uint8_t *data = pattern(n);
+    write_file(fx->path, data, n);
+    ct_plan plan = CT_PLAN_INIT;
+    ct_plan_add(&plan, 0, 10, "NEW HEADER WITH MORE BYTES", 26);
+    ct_file *f;
+    chaptag_error err;
+    ct_apply_result res;
+    told t = {0};
+    ct_apply_hooks hooks = {NULL, NULL, record_progress, &t};
+    /* through the kernel's copy, in chunks of up to 8 MiB */
+    assert_int_equal(ct_file_open(fx->path, CT_OPEN_EDIT, &f, &err), CHAPTAG_OK);
+    assert_int_equal(ct_plan_apply_hooked(f, fx->path, &plan, NULL, &hooks, &res, &err),
+                     CHAPTAG_OK);
+    ct_file_close(f);
+    assert_false(res.in_place);
+    assert_progress(&t, n + 16, 3);
+    /* through a buffer (a memory file into an output path), a MiB at a time */
+    char out[600];
+    snprintf(out, sizeof out, "%s/out.mp3", fx->dir);
+    f = ct_file_memory(data, n);
+    t.n = 0;
+    assert_int_equal(ct_plan_apply_hooked(f, fx->path, &plan, out, &hooks, &res, &err),
+                     CHAPTAG_OK);
+    ct_file_close(f);
+    assert_progress(&t, n + 16, 20);
+    /* in place: quick, nothing told */
+    ct_plan_free(&plan);
+    ct_plan_add(&plan, 0, 4, "STEP", 4);
+    ct_plan_step(&plan, 0, "STEP", 4);
+    t.n = 0;
+    assert_int_equal(ct_file_open(fx->path, CT_OPEN_EDIT, &f, &err), CHAPTAG_OK);
+    assert_int_equal(ct_plan_apply_hooked(f, fx->path, &plan, NULL, &hooks, &res, &err),
+                     CHAPTAG_OK);
+    ct_file_close(f);
+    assert_true(res.in_place);
+    assert_int_equal(t.n, 0);
+    free(data);
+    ct_plan_free(&plan);
+}
+
 static void rewrite_survives_every_failure_and_then_succeeds(void **state)
 {
     fixture *fx = *state;
@@ -354,6 +426,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(steps_are_written_in_place_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(a_plan_without_edits_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(tables_of_offsets_are_shifted_and_widened_while_copied,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(a_rewrite_tells_its_progress_and_steps_in_place_do_not,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(rewrite_survives_every_failure_and_then_succeeds, setup,
                                         teardown),
