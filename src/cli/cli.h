@@ -105,6 +105,14 @@ const char *cli_s(uint64_t n);
    over it), keeping an existing file's mode; returns the exit status, with the error said. */
 int cli_write_file(const char *path, const char *data, size_t len);
 
+/* chaptag_embed() and chaptag_strip() with a progress line on standard error when it is a
+   terminal and not quiet, once the write has taken a second (progress.c); cleared when done. */
+chaptag_status cli_embed_with_progress(const char *path, const chaptag_chapters *list,
+                                       const chaptag_embed_opts *opts, chaptag_report **report,
+                                       chaptag_error *err);
+chaptag_status cli_strip_with_progress(const char *path, const chaptag_embed_opts *opts,
+                                       chaptag_report **report, chaptag_error *err);
+
 /* The format NAME stands for (any case, or an alias such as txt or podcasting2) in *OUT;
    returns -1, or else the usage error of command CMD listing the formats. */
 int cli_format(const char *cmd, const char *name, const char **out);

@@ -173,7 +173,7 @@ static int embed_one(const embed_job *j)
     }
     for (size_t i = 0; i < chaptag_chapters_warning_count(list); i++)
         cli_warning(j->chapters, chaptag_chapters_warning(list, i));
-    if (chaptag_embed(j->audio, list, &j->o, &rep, &err) != CHAPTAG_OK) {
+    if (cli_embed_with_progress(j->audio, list, &j->o, &rep, &err) != CHAPTAG_OK) {
         rc = cli_error(err.code == CHAPTAG_ERR_INPUT && err.line > 0 ? j->chapters : j->audio,
                        &err);
         goto out;

@@ -29,7 +29,7 @@ static int strip_one(const char *path, const chaptag_embed_opts *o, int json)
 {
     chaptag_error err = {0};
     chaptag_report *rep;
-    if (chaptag_strip(path, o, &rep, &err) != CHAPTAG_OK)
+    if (cli_strip_with_progress(path, o, &rep, &err) != CHAPTAG_OK)
         return cli_error(path, &err);
     for (size_t i = 0; i < chaptag_report_warning_count(rep); i++)
         cli_warning(path, chaptag_report_warning(rep, i));
