@@ -131,6 +131,63 @@ static void embed_read_verify_strip_an_mp3(void **state)
     chaptag_chapters_free(again);
 }
 
+/* What a progress callback was told: the calls, the last DONE and TOTAL, and whether DONE
+   ever went back or past the total. */
+typedef struct {
+    size_t calls;
+    uint64_t done, total;
+    bool wrong;
+} told;
+
+static void record_progress(uint64_t done, uint64_t total, void *ctx)
+{
+    told *t = ctx;
+    t->wrong |= done < t->done || done > total || (t->calls > 0 && total != t->total);
+    t->calls++;
+    t->done = done;
+    t->total = total;
+}
+
+static void a_rewrite_tells_its_progress_up_to_the_new_size(void **state)
+{
+    (void)state;
+    const char *mp3 = ct_test_path("long.mp3", 0), *out = ct_test_path("long-out.mp3", 1);
+    write_mp3(mp3, 50000); /* 20.9 MB, 21:40 */
+    chaptag_chapters *l = ct_test_chapters(4, 60000, "Part");
+    chaptag_embed_opts o;
+    chaptag_embed_opts_init(&o);
+    chaptag_report *rep = NULL;
+    chaptag_error err = {0};
+    told t = {0};
+    assert_int_equal(chaptag_embed_progress(mp3, l, &o, record_progress, &t, &rep, &err),
+                     CHAPTAG_OK);
+    assert_int_equal(chaptag_report_kind(rep), CHAPTAG_WROTE_FILE);
+    chaptag_report_free(rep);
+    size_t len;
+    free(ct_test_read_file(mp3, &len));
+    assert_true(t.calls >= 2); /* a MiB or more apart, and the end */
+    assert_false(t.wrong);
+    assert_int_equal(t.done, len);
+    assert_int_equal(t.total, len);
+
+    t = (told){0}; /* in place (the tag has padding now): quick, nothing told */
+    assert_int_equal(chaptag_strip_progress(mp3, &o, record_progress, &t, &rep, &err),
+                     CHAPTAG_OK);
+    assert_int_equal(chaptag_report_kind(rep), CHAPTAG_WROTE_IN_PLACE);
+    chaptag_report_free(rep);
+    assert_int_equal(t.calls, 0);
+
+    o.output = out; /* into another file: a rewrite, told */
+    assert_int_equal(chaptag_strip_progress(mp3, &o, record_progress, &t, &rep, &err),
+                     CHAPTAG_OK);
+    chaptag_report_free(rep);
+    free(ct_test_read_file(out, &len));
+    assert_true(t.calls >= 2);
+    assert_false(t.wrong);
+    assert_int_equal(t.done, len);
+    chaptag_chapters_free(l);
+}
+
 static void output_and_dry_run_leave_the_input_untouched(void **state)
 {
     (void)state;
@@ -478,6 +535,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(embed_read_verify_strip_an_mp3), /* first: checks FFmpeg is not loaded */
+        cmocka_unit_test(a_rewrite_tells_its_progress_up_to_the_new_size),
         cmocka_unit_test(output_and_dry_run_leave_the_input_untouched),
         cmocka_unit_test(bad_input_fails_with_its_status_and_touches_nothing),
         cmocka_unit_test(a_write_that_reads_back_wrong_is_undone),
