@@ -256,8 +256,11 @@ static chaptag_status write_stream(ct_file *f, const ct_plan *plan, int out, flo
     /* a hole at the end was skipped, not written: the size says where the file ends */
     if (st == CHAPTAG_OK && ftruncate(out, (off_t)out_pos) != 0)
         st = ct_fail_errno(err, "cannot write");
-    if (st == CHAPTAG_OK && fl->progress != NULL) {
-        fl->total = out_pos; /* what was planned, unless the file changed under its lock */
+    /* the end, unless the last call said it: the total is what was planned, unless the
+       file changed under its lock */
+    bool said = fl->told == out_pos && fl->total == out_pos && out_pos > 0;
+    if (st == CHAPTAG_OK && fl->progress != NULL && !said) {
+        fl->total = out_pos;
         tell_progress(fl, out_pos);
     }
     *written = out_pos;

@@ -1,6 +1,7 @@
 """The progress line of a long write: on a terminal (a pty made by script(1)) embed shows
 "chaptag: writing FILE: N% (X of Y MB)" and clears it before its summary line; through a pipe,
-with --quiet, or for a write quicker than a second, nothing of it is printed.
+with --quiet, or for a write quicker than a second, nothing of it is printed; a write the test
+build slows down to two seconds shows it with the default delay.
 
 A rewrite of even a few hundred MB takes well under a second here (the kernel copies it), so
 CHAPTAG_PROGRESS_AFTER_MS=0 lowers the one-second delay for the tests that want the line; the
@@ -34,9 +35,9 @@ def make_big_mp3(path):
             f.write(frames)
 
 
-def on_tty(args, env):
-    """Runs chaptag ARGS with a pty as its terminal (script -qfec); all it printed, as text."""
-    cmd = " ".join(shlex.quote(a) for a in [CHAPTAG, *args])
+def on_tty(args, env, program=CHAPTAG):
+    """Runs PROGRAM ARGS with a pty as its terminal (script -qfec); all it printed, as text."""
+    cmd = " ".join(shlex.quote(a) for a in [program, *args])
     p = subprocess.run(["script", "-qfec", cmd, "/dev/null"], stdin=subprocess.DEVNULL,
                        capture_output=True, env=env, timeout=60)
     return p.returncode, p.stdout.decode("utf-8", "replace")
@@ -70,6 +71,24 @@ class Progress(unittest.TestCase):
         shown = out[out.index(line):out.index("\r\x1b[K")]
         self.assertRegex(shown, r"\d+% \(\d+\.\d of 52\.\d MB\)$")
         self.assertIn(f"\r\x1b[K{path}: 2 chapters; file rewritten", out)
+
+    def test_a_write_slower_than_a_second_shows_the_line_with_the_default_delay(self):
+        # the test build pauses 250 ms after each chunk of up to 8 MiB: about 1.8 s in all
+        testhooks = os.environ.get("CHAPTAG_TESTHOOKS")
+        if not testhooks:
+            self.skipTest("CHAPTAG_TESTHOOKS (the test build) not given")
+        path = self.fresh("slow.mp3")
+        env = {k: v for k, v in os.environ.items() if k != "CHAPTAG_PROGRESS_AFTER_MS"}
+        env["CHAPTAG_TEST_STEP_DELAY_MS"] = "250"
+        rc, out = on_tty(["embed", path, self.chapters], env, program=testhooks)
+        self.assertEqual(rc, 0, out)
+        lines = out[:out.index("\r\x1b[K")].split("\r")[1:]
+        self.assertTrue(lines, out)
+        percents = [int(line.split(": ")[2].split("%")[0]) for line in lines]
+        self.assertGreater(percents[0], 0)  # not at once: after a second
+        self.assertEqual(percents, sorted(percents))
+        self.assertEqual(percents[-1], 100)
+        self.assertEqual(len(lines), len(set(lines)))  # nothing drawn twice
 
     def test_a_pipe_sees_no_line(self):
         path = self.fresh("pipe.mp3")
