@@ -202,7 +202,11 @@ class Mp3Embed(unittest.TestCase):
         self.assertEqual(rc, 5, err)
         rc, _, err = chaptag("embed", "--id3v2-version", "5", text, seed)
         self.assertEqual(rc, 2, err)
+        # one AUDIO alone is a batch of one: its list is looked for beside it
         rc, _, err = chaptag("embed", text)
+        self.assertEqual(rc, 3, err)
+        self.assertIn("no chapter list", err)
+        rc, _, err = chaptag("embed")
         self.assertEqual(rc, 2, err)
 
     def test_seed_004_is_repaired_with_a_warning_naming_line_25(self):
