@@ -25,7 +25,6 @@ static const struct option options[] = {
 typedef struct {
     int strict;
     cli_report_fmt fmt;
-    int alone; /* --format json of one file: the library's object as it is, not a report */
     const char *chapters;
     const char *profile; /* --profile youtube|spotify|apple, or NULL */
     const chaptag_chapters *expected;
@@ -79,10 +78,7 @@ static int verify_one(const char *path, const verify_opts *o)
         if (chaptag_verdict_json(v, path, !bad, &s, &err) != CHAPTAG_OK) {
             rc = cli_error(path, &err);
         } else {
-            if (o->alone)
-                printf("%s\n", s);
-            else
-                cli_report_merge(s);
+            cli_report_merge(s);
             free(s);
             rc = bad ? EXIT_DIFFERENT : EXIT_OK;
         }
@@ -132,7 +128,7 @@ static int verify_own(const char *audio, const verify_opts *o)
 
 int cmd_verify(int argc, char **argv)
 {
-    verify_opts o = {0, CLI_REPORT_TEXT, 0, NULL, NULL, NULL, NULL, NULL, 0};
+    verify_opts o = {0, CLI_REPORT_TEXT, NULL, NULL, NULL, NULL, NULL, 0};
     int siblings = 0, fail_fast = 0;
     const char *from = NULL;
     int c;
@@ -191,9 +187,7 @@ int cmd_verify(int argc, char **argv)
             return rc;
         o.expected = expected;
     }
-    /* one file's --format json stays the verdict's object as it always was */
-    o.alone = o.fmt == CLI_REPORT_JSON && n == 1;
-    cli_report_begin(o.alone ? CLI_REPORT_TEXT : o.fmt, (size_t)n);
+    cli_report_begin(o.fmt, (size_t)n);
     int worst = EXIT_OK;
     for (int i = 0; i < n; i++) {
         cli_report_open(argv[optind + i], CLI_REPORT_STATUS);

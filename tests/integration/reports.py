@@ -157,10 +157,13 @@ class Reports(unittest.TestCase):
                          ctcheck.sha256(os.path.join(ctcheck.FIXTURES, "chaptered.mp3")))
 
     # ---- verify ----
-    def test_verify_one_file_is_the_verdict_as_before(self):
+    def test_verify_one_file_is_one_object_with_its_status(self):
         doc = self.report("verify", self.mp3)
-        self.assertEqual((doc["file"], doc["ok"], doc["chapters"]), (self.mp3, True, 3))
-        self.assertNotIn("status", doc)
+        self.assertEqual((doc["file"], doc["ok"], doc["chapters"], doc["status"]),
+                         (self.mp3, True, 3, 0))
+        doc = self.report("verify", self.bad, rc=4)
+        self.assertEqual((doc["file"], doc["status"]), (self.bad, 4))
+        self.assertIn("error", doc)
 
     def test_verify_several_is_one_array_with_status(self):
         docs = self.report("verify", self.mp3, self.bare, self.bad, rc=4)
