@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -133,7 +134,7 @@ int cmd_dump(int argc, char **argv)
         switch (c) {
         case 'F':
             /* jsonl: the json documents, one per line */
-            report = strcmp(optarg, "jsonl") == 0 ? CLI_REPORT_JSONL : CLI_REPORT_JSON;
+            report = strcasecmp(optarg, "jsonl") == 0 ? CLI_REPORT_JSONL : CLI_REPORT_JSON;
             o.fmt = report == CLI_REPORT_JSONL ? "json" : optarg;
             break;
         case 'o': o.output = optarg; break;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -22,7 +23,7 @@ int cli_report_format(const char *cmd, const char *arg, cli_report_fmt *out)
 {
     static const char *const names[] = {"text", "json", "jsonl"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (strcmp(arg, names[i]) == 0) {
+        if (strcasecmp(arg, names[i]) == 0) {
             *out = (cli_report_fmt)i;
             return -1;
         }
