@@ -12,6 +12,28 @@ typedef struct {
     const char *help;
 } command;
 
+/* What each command's help ends with: the common uses, one per line. */
+static const struct {
+    const char *name;
+    const char *text;
+} examples[] = {
+    {"embed", "  chaptag embed ep042.mp3 chapters.txt\n"
+              "  chaptag embed --mp4-images --image-dir art book.m4b chapters.json\n"
+              "  chaptag embed --chapters '{dir}/chapters/{stem}.txt' --format json ep*.mp3\n"
+              "  chaptag embed --shift +12s --insert 30:00+90s ep042.mp3 chapters.txt\n"},
+    {"dump", "  chaptag dump ep042.mp3 > chapters.txt\n"
+             "  chaptag dump --format json --images pics -o ch.json ep042.mp3\n"
+             "  chaptag dump --format jsonl episodes/*.mp3\n"},
+    {"verify", "  chaptag verify ep042.mp3 chapters.txt\n"
+               "  chaptag verify --siblings --format json episodes/*.mp3\n"
+               "  chaptag verify --profile youtube ep042.mp3\n"},
+    {"strip", "  chaptag strip ep042.mp3\n"
+              "  chaptag strip -n --format jsonl episodes/*.m4a\n"},
+    {"convert", "  chaptag convert --to youtube chapters.txt\n"
+                "  chaptag convert --from audition --to json -o chapters.json Markers.csv\n"
+                "  chaptag convert --to ffmetadata --from-files part1.mp3 part2.mp3\n"},
+};
+
 static const command commands[] = {
     {"embed", cmd_embed, "write chapters into an audio file",
      "Usage: chaptag embed [options] AUDIO CHAPTERS\n"
@@ -231,6 +253,9 @@ int cli_help(const char *name)
     const command *c = name ? find_command(name) : NULL;
     if (c != NULL) {
         fputs(c->help, stdout);
+        for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++)
+            if (strcmp(examples[i].name, c->name) == 0)
+                printf("\nExamples:\n%s", examples[i].text);
         return EXIT_OK;
     }
     printf("Usage: chaptag COMMAND [options] ...\n\n"

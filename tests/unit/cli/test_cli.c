@@ -368,11 +368,13 @@ static void reports_for_machines(void **state)
     assert_contains(r.out, "\"chapters\":[]}\n");
     done(&r);
 
-    /* --format names a report: text, json or jsonl */
+    /* --format names a report: text, json or jsonl, in any case */
     for (const char *c = "embed\0strip\0verify\0"; *c; c += strlen(c) + 1)
-        expect(EXIT_USAGE, "", "--format is text, json or jsonl, not 'JSONL'", c, "--format",
-               "JSONL", a, chapters, NULL);
+        expect(EXIT_USAGE, "", "--format is text, json or jsonl, not 'yaml'", c, "--format",
+               "yaml", a, chapters, NULL);
     cli_report_fmt f = CLI_REPORT_TEXT;
+    assert_int_equal(cli_report_format("strip", "JSONL", &f), -1);
+    assert_int_equal(f, CLI_REPORT_JSONL);
     assert_int_equal(cli_report_format("strip", "jsonl", &f), -1);
     assert_int_equal(f, CLI_REPORT_JSONL);
     assert_int_equal(cli_report_format("strip", "json", &f), -1);
