@@ -13,9 +13,6 @@
 
 /* Chapter and image files are read whole; nothing sensible is bigger. */
 #define MAX_CHAPTER_FILE (64u << 20)
-#define MAX_IMAGE_FILE (16u << 20)
-/* All pictures of a list: what an ID3v2 tag (28-bit sizes, 256 MiB) holds with room to spare. */
-#define MAX_IMAGES_TOTAL (240u << 20)
 
 /* Native containers first, libavformat for the rest (its sniffer takes anything). */
 static const ct_backend *const backends[] = {&ct_backend_mp3, &ct_backend_mp4, &ct_backend_ogg,
@@ -559,7 +556,7 @@ static chaptag_status read_image(chaptag_chapters *list, size_t index, const cha
     char *data = NULL;
     size_t len = 0;
     chaptag_error e;
-    chaptag_status st = ct_slurp_regular(path, MAX_IMAGE_FILE, &data, &len, &e);
+    chaptag_status st = ct_slurp_regular(path, CT_PICTURE_MAX, &data, &len, &e);
     const char *mime = st == CHAPTAG_OK ? ct_image_mime((unsigned char *)data, len) : NULL;
     *total += len;
     if (st != CHAPTAG_OK)
@@ -568,9 +565,9 @@ static chaptag_status read_image(chaptag_chapters *list, size_t index, const cha
     else if (mime == NULL)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the image %s is neither JPEG nor PNG",
                      name);
-    else if (*total > MAX_IMAGES_TOTAL)
+    else if (*total > CT_PICTURES_TOTAL_MAX)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the pictures of the list pass %u MiB, "
-                     "more than an ID3v2 tag can hold", MAX_IMAGES_TOTAL >> 20);
+                     "more than an ID3v2 tag can hold", CT_PICTURES_TOTAL_MAX >> 20);
     else if (!ct_chapters_set_image(list, index, (unsigned char *)data, len, mime))
         st = ct_fail_nomem(err);
     else

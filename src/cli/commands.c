@@ -34,6 +34,20 @@ static const struct {
                 "  chaptag convert --to ffmetadata --from-files part1.mp3 part2.mp3\n"},
 };
 
+/* The edits embed and convert share (transform.c), in their help. */
+#define EDIT_OPTIONS_HELP \
+     "      --shift TIME         move every chapter by TIME (signed: -00:01:30, +90s):\n" \
+     "                           an intro added or removed\n" \
+     "      --cut START-END      a span removed from the audio: later chapters move back;\n" \
+     "                           a chapter wholly inside it is dropped (with a warning)\n" \
+     "      --insert AT+LENGTH   audio inserted (an ad): chapters from AT move forward\n" \
+     "                           and the chapter holding AT grows; --shift, --cut and\n" \
+     "                           --insert repeat and apply in order; a chapter pushed\n" \
+     "                           below 0 or past the audio's end is an error naming it\n" \
+     "      --add-intro TITLE    put a chapter TITLE at 0:00 when the first starts later\n" \
+     "      --skip-prose         CHAPTERS is a pasted description (text): lines without\n" \
+     "                           a time are skipped and listed in one warning\n"
+
 static const command commands[] = {
     {"embed", cmd_embed, "write chapters into an audio file",
      "Usage: chaptag embed [options] AUDIO CHAPTERS\n"
@@ -70,17 +84,8 @@ static const command commands[] = {
      "                           show; opt-in, as some players refuse such files\n"
      "      --toc-title TEXT     title of the table of contents (default \"Chapters\")\n"
      "      --padding BYTES      leave exactly BYTES of padding in the tag\n"
-     "      --duration TIME      audio duration to use instead of measuring it\n"     "      --shift TIME         move every chapter by TIME (signed: -00:01:30, +90s):\n"
-     "                           an intro added or removed\n"
-     "      --cut START-END      a span removed from the audio: later chapters move back;\n"
-     "                           a chapter wholly inside it is dropped (with a warning)\n"
-     "      --insert AT+LENGTH   audio inserted (an ad): chapters from AT move forward\n"
-     "                           and the chapter holding AT grows; --shift, --cut and\n"
-     "                           --insert repeat and apply in order; a chapter pushed\n"
-     "                           below 0 or past the audio's end is an error naming it\n"
-     "      --add-intro TITLE    put a chapter TITLE at 0:00 when the first starts later\n"
-     "      --skip-prose         CHAPTERS is a pasted description (text): lines without\n"
-     "                           a time are skipped and listed in one warning\n"
+     "      --duration TIME      audio duration to use instead of measuring it\n"
+     EDIT_OPTIONS_HELP
      "      --image-dir DIR      pictures may also come from DIR (repeatable); otherwise\n"
      "                           only from the chapter file's folder\n"
      "      --fetch-images       download pictures given as http(s) URLs (not found\n"
@@ -178,17 +183,7 @@ static const command commands[] = {
      "      --from-files         one chapter per AUDIO file, in order, titled by its title\n"
      "                           tag or file name, starting where the files before it end\n"
      "                           (parts merged into one M4B)\n"
-     "      --shift TIME         move every chapter by TIME (signed: -00:01:30, +90s):\n"
-     "                           an intro added or removed\n"
-     "      --cut START-END      a span removed from the audio: later chapters move back;\n"
-     "                           a chapter wholly inside it is dropped (with a warning)\n"
-     "      --insert AT+LENGTH   audio inserted (an ad): chapters from AT move forward\n"
-     "                           and the chapter holding AT grows; --shift, --cut and\n"
-     "                           --insert repeat and apply in order; a chapter pushed\n"
-     "                           below 0 or past the audio's end is an error naming it\n"
-     "      --add-intro TITLE    put a chapter TITLE at 0:00 when the first starts later\n"
-     "      --skip-prose         CHAPTERS is a pasted description (text): lines without\n"
-     "                           a time are skipped and listed in one warning\n"
+     EDIT_OPTIONS_HELP
      "  -q, --quiet              print no warnings\n"
      "\n"
      "TIME is [H:]MM:SS[.mmm], or a number with a unit: ms, s, m or h (90s, 1.5m).\n"},

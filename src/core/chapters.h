@@ -35,6 +35,11 @@ bool ct_chapters_set_image(chaptag_chapters *list, size_t index, unsigned char *
 /* Names the picture of chapter INDEX of LIST NAME (copied; its bytes stay): where it was saved. */
 bool ct_chapters_set_image_name(chaptag_chapters *list, size_t index, const char *name);
 
+/* The largest picture a chapter takes, and all of a list's pictures together (what an ID3v2
+   tag can hold): whether read from a file or downloaded. */
+#define CT_PICTURE_MAX (16u << 20)
+#define CT_PICTURES_TOTAL_MAX (240u << 20)
+
 /* The MIME type of a picture by its first N bytes at P, or NULL when it is neither JPEG nor
    PNG: the two kinds every chapter reader shows. */
 const char *ct_image_mime(const unsigned char *p, size_t n);

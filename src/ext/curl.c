@@ -20,10 +20,6 @@
 #include "buf.h"
 #include "chapters.h"
 
-/* The limits of chaptag_chapters_load_images_from() (api.c): one picture, all of a list (what
-   an ID3v2 tag, 28-bit sizes, holds with room to spare). */
-#define MAX_PICTURE (16u << 20)
-#define MAX_PICTURES_TOTAL (240u << 20)
 #define MAX_REDIRECTS 5L
 #define CONNECT_TIMEOUT_S 10L
 #define TOTAL_TIMEOUT_S 60L
@@ -160,19 +156,19 @@ long ct_curl_timeout(void)
                : TOTAL_TIMEOUT_S;
 }
 
-/* A download under way: its bytes, and whether it passed MAX_PICTURE. */
+/* A download under way: its bytes, and whether it passed CT_PICTURE_MAX. */
 typedef struct {
     ct_buf bytes;
     bool too_large;
 } download;
 
 /* libcurl's write callback: keeps the bytes; anything but N stops the transfer
-   (CURLE_WRITE_ERROR), which is how a picture past MAX_PICTURE is cut short. */
+   (CURLE_WRITE_ERROR), which is how a picture past CT_PICTURE_MAX is cut short. */
 static size_t take_bytes(char *p, size_t size, size_t n, void *opaque)
 {
     download *d = opaque;
     size_t k = size * n; /* SIZE is always 1 */
-    if (k > MAX_PICTURE - d->bytes.len) {
+    if (k > CT_PICTURE_MAX - d->bytes.len) {
         d->too_large = true;
         return 0;
     }
@@ -198,7 +194,7 @@ static chaptag_status open_handle(char *errbuf, unsigned line, void **out, chapt
     cu.setopt(h, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
     cu.setopt(h, CURLOPT_CONNECTTIMEOUT, timeout < CONNECT_TIMEOUT_S ? timeout : CONNECT_TIMEOUT_S);
     cu.setopt(h, CURLOPT_TIMEOUT, timeout);
-    cu.setopt(h, CURLOPT_MAXFILESIZE, (long)MAX_PICTURE); /* early, when the size is announced */
+    cu.setopt(h, CURLOPT_MAXFILESIZE, (long)CT_PICTURE_MAX); /* early, when the size is announced */
     cu.setopt(h, CURLOPT_USERAGENT, "chaptag/" CHAPTAG_VERSION_STRING);
     if (cu.setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) /* before 7.85 */
         cu.setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
@@ -216,7 +212,7 @@ static chaptag_status fetch_failed(void *h, const chaptag_chapter *ch, int rc,
     long status = 0;
     if (d->too_large || rc == CURLE_FILESIZE_EXCEEDED)
         return ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "cannot fetch the picture %.120s: it "
-                       "is larger than %u MiB", url, MAX_PICTURE >> 20);
+                       "is larger than %u MiB", url, CT_PICTURE_MAX >> 20);
     if (rc == CURLE_WRITE_ERROR)
         return ct_fail_nomem(err);
     if (rc == CURLE_TOO_MANY_REDIRECTS)
@@ -261,9 +257,9 @@ static chaptag_status fetch_picture(void *h, char *errbuf, chaptag_chapters *lis
     else if (mime == NULL)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the picture %.120s is neither JPEG nor "
                      "PNG (the server calls it %.40s)", ch->image, type ? type : "nothing");
-    else if (*total > MAX_PICTURES_TOTAL)
+    else if (*total > CT_PICTURES_TOTAL_MAX)
         st = ct_fail(err, CHAPTAG_ERR_INPUT, ch->line, "the pictures of the list pass %u MiB, "
-                     "more than an ID3v2 tag can hold", MAX_PICTURES_TOTAL >> 20);
+                     "more than an ID3v2 tag can hold", CT_PICTURES_TOTAL_MAX >> 20);
     if (st == CHAPTAG_OK) {
         size_t len;
         uint8_t *data = ct_buf_take(&d.bytes, &len);
