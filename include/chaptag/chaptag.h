@@ -402,6 +402,84 @@ CHAPTAG_API chaptag_status chaptag_strip_progress(const char *path, const chapta
                                                   chaptag_progress_fn progress, void *ctx,
                                                   chaptag_report **report, chaptag_error *err);
 
+/* ---- pauses: silence in the audio, chapters snapped to it ------------------------------ */
+
+/* What a pause is: a maximal run of audio in which every sample of every channel stays below
+   THRESHOLD_DB (dBFS), lasting at least MIN_MS. */
+typedef struct {
+    double threshold_db; /* default -40 */
+    uint64_t min_ms;     /* default 300 */
+} chaptag_silence_opts;
+
+#define CHAPTAG_SILENCE_THRESHOLD_DB (-40.0)
+#define CHAPTAG_MIN_SILENCE_MS 300u
+#define CHAPTAG_SNAP_WINDOW_MS 2000u
+
+/* One pause, in the time a player shows (encoder delay and edit lists taken off). END_MS is
+   where sound comes back. */
+typedef struct {
+    uint64_t start_ms;
+    uint64_t end_ms;
+} chaptag_pause;
+
+/* Where in a pause a chapter goes: its middle (default), its start (right after the last
+   sound) or its end (right before the next). */
+typedef enum { CHAPTAG_SNAP_MIDDLE = 0, CHAPTAG_SNAP_START = 1, CHAPTAG_SNAP_END = 2 } chaptag_snap_place;
+
+typedef struct {
+    chaptag_silence_opts silence;
+    uint64_t window_ms;       /* how far either side of a start to look; default 2000 */
+    chaptag_snap_place place;
+} chaptag_snap_opts;
+
+/* How the audio was read: for benchmarks and for saying how much of a file was touched. */
+typedef struct {
+    uint64_t bytes_read; /* bytes chaptag asked of the audio file */
+    uint64_t file_size;
+    uint64_t decoded_ms; /* audio decoded, preroll included */
+    char seek[48];       /* how windows were found: "CBR arithmetic", "frame-header walk",
+                            "MP4 sample tables", "libavformat" */
+} chaptag_audio_stats;
+
+/* Defaults: -40 dBFS, 300 ms, a 2 s window, the middle of the pause. */
+CHAPTAG_API void chaptag_snap_opts_init(chaptag_snap_opts *opts);
+
+/* Called for each pause in time order; a status other than CHAPTAG_OK stops the search and
+   is returned. */
+typedef chaptag_status (*chaptag_pause_fn)(const chaptag_pause *pause, void *ctx);
+
+/* Finds every pause of the audio file at PATH in one streaming pass with flat memory (OPTS
+   NULL: defaults), decoding with libavcodec (opened on first use). STATS may be NULL. */
+CHAPTAG_API chaptag_status chaptag_silences(const char *path, const chaptag_silence_opts *opts,
+                                            chaptag_pause_fn fn, void *ctx,
+                                            chaptag_audio_stats *stats, chaptag_error *err);
+
+/* What snapping did to one chapter. */
+typedef struct {
+    uint64_t from_ms;
+    uint64_t to_ms;    /* FROM_MS when it stayed */
+    int moved;         /* 1 when TO_MS differs from FROM_MS */
+    char why[96];      /* when it stayed: "no pause within 2 s", "first chapter at 0:00", ... */
+} chaptag_snap_move;
+
+/* Moves each chapter start of LIST to the nearest pause of the audio file at PATH within
+   OPTS' window (ties: the longer pause), decoding only the windows. A chapter without a pause
+   in its window stays, with a warning in LIST; none moves past a neighbour; a first chapter
+   at 0:00 stays. MOVES (may be NULL) gets one entry per chapter, in list order. */
+CHAPTAG_API chaptag_status chaptag_snap_to_silence(chaptag_chapters *list, const char *path,
+                                                   const chaptag_snap_opts *opts,
+                                                   chaptag_snap_move *moves,
+                                                   chaptag_audio_stats *stats,
+                                                   chaptag_error *err);
+
+/* Proposes chapters for the audio file at PATH: "Chapter 1" at 0:00, then near each multiple
+   of EVERY_MS (within the larger of the window and a tenth of EVERY_MS) the longest pause,
+   placed as OPTS says, titled "Chapter N". A multiple without a pause gets its chapter at
+   the multiple itself, with a warning in OUT. OUT must be empty. */
+CHAPTAG_API chaptag_status chaptag_suggest(const char *path, uint64_t every_ms,
+                                           const chaptag_snap_opts *opts, chaptag_chapters *out,
+                                           chaptag_audio_stats *stats, chaptag_error *err);
+
 /* ---- verify ----------------------------------------------------------------------------- */
 
 typedef enum { CHAPTAG_NOTE = 0, CHAPTAG_WARNING = 1, CHAPTAG_ERROR = 2 } chaptag_severity;

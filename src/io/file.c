@@ -150,6 +150,11 @@ uint64_t ct_file_size(const ct_file *f)
     return f->size;
 }
 
+uint64_t ct_file_bytes_read(const ct_file *f)
+{
+    return f->bytes_read;
+}
+
 /* pread until LEN bytes or the end of the file; returns the count, or -1 with errno. */
 static ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
 {
@@ -181,6 +186,7 @@ chaptag_status ct_file_read(ct_file *f, uint64_t off, void *buf, size_t len, siz
             return ct_fail_errno(err, "cannot read at offset %llu", (unsigned long long)off);
         n = (size_t)r;
     }
+    f->bytes_read += n;
     if (got != NULL) {
         *got = n;
         return CHAPTAG_OK;

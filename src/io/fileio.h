@@ -38,6 +38,9 @@ uint64_t ct_file_size(const ct_file *f);
    "./NAME"). */
 bool ct_file_same(const ct_file *f, const char *path);
 
+/* Bytes ct_file_read() has given from F since it was opened. */
+uint64_t ct_file_bytes_read(const ct_file *f);
+
 /* Reads LEN bytes at offset OFF into BUF. With GOT NULL all LEN bytes must be there (else
    CHAPTAG_ERR_AUDIO, "the file ends early"); otherwise *GOT is the count read, short only at
    the end of the file. */

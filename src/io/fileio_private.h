@@ -14,6 +14,7 @@ struct ct_file {
     const uint8_t *mem; /* a memory file's bytes */
     uint64_t size;
     struct stat st;
+    uint64_t bytes_read; /* asked of ct_file_read(): what the silence finder says it read */
 };
 
 /* Test builds: pauses for CHAPTAG_TEST_STEP_DELAY_MS, so that the kill tests land inside each
