@@ -17,7 +17,6 @@ require "fileutils"
 require "json"
 require "open3"
 require "pathname"
-require "shellwords"
 require "uri"
 
 module OS
@@ -96,8 +95,8 @@ class Formula
   # Homebrew's system: the command's output shown, a failure ends the build
   def system(cmd, *args)
     argv = [cmd, *args].map(&:to_s)
-    warn "==> #{argv.shelljoin}"
-    raise BuildError, "failed: #{argv.shelljoin}" unless Kernel.system(*argv)
+    warn "==> #{argv.join(" ")}"
+    raise BuildError, "failed: #{argv.join(" ")}" unless Kernel.system(*argv)
   end
 
   def shell_output(cmd, result = 0)

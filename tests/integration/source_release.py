@@ -267,7 +267,7 @@ class HomebrewFormula(unittest.TestCase):
         tool = os.path.join(self.prefix, "bin", "chaptag")
         self.assertEqual(run([tool, "--version"]).stdout, f"chaptag {self.version}\n")
         seed = os.path.join(SEEDS, "seed-000.txt")
-        for fmt in ("json", "ffmetadata"):
+        for fmt in ("json", "psc", "mp4chaps"):
             self.assertEqual(run([tool, "convert", "--to", fmt, seed]).stdout,
                              run([CHAPTAG, "convert", "--to", fmt, seed]).stdout, fmt)
 
