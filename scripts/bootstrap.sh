@@ -17,6 +17,7 @@ packages=(
     sox                                      # WAV fixtures from another writer than ffmpeg
     nodejs                                   # music-metadata, an independent MP4 reader
     zsh fish                                 # tests: the shell completions load
+    ruby                                     # tests: the Homebrew formula's install and test run
 )
 
 # music-metadata (npm), an independent MP4 chapter reader for the integration tests, in a
