@@ -13,8 +13,8 @@
 # aside): the tarball is of HEAD, so uncommitted edits would be silently missing from it;
 # --allow-dirty archives HEAD anyway. --out defaults to dist/ (git-ignored). --url-base is where
 # the tarball will be downloaded from (the formula's url is URL/chaptag-VERSION.tar.gz); by
-# default the formula points at the tarball in OUT (file://), so that
-# `brew install --formula OUT/chaptag.rb` builds this very tarball.
+# default the formula points at the tarball in OUT (file://), so that the formula, copied into a
+# tap (README, Install, macOS), builds this very tarball.
 set -euo pipefail
 
 usage() {

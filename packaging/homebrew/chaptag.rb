@@ -2,7 +2,10 @@
 # VERSION writes dist/chaptag.rb from it with the release tarball's url and sha256 in place of
 # the placeholders, so that a formula always names the bytes it was made beside:
 #
-#   scripts/release.sh 0.1.0 && brew install --formula dist/chaptag.rb
+#   scripts/release.sh 0.1.0
+#   brew tap-new --no-git local/chaptag    # Homebrew installs formulae from taps only
+#   cp dist/chaptag.rb "$(brew --repository local/chaptag)/Formula/"
+#   brew install local/chaptag/chaptag && brew test local/chaptag/chaptag
 #
 # tests/integration/source_release.py runs this formula's install and test blocks on every
 # ctest run (through tests/integration/brew_shim.rb, a small stand-in for Homebrew).
@@ -18,11 +21,12 @@ class Chaptag < Formula
 
   uses_from_macos "expat"
 
-  # No FFmpeg: chaptag writes MP3, MP4, Ogg, FLAC and WAV itself and opens FFmpeg's libavformat
-  # (with dlopen) only for a file in another container, such as Matroska. Homebrew has no
-  # optional dependencies, and ffmpeg would bring dozens of formulae for that one case.
+  # No FFmpeg, and its backend switched off: chaptag writes MP3, MP4, Ogg, FLAC and WAV itself
+  # and needs FFmpeg's libavformat only for other containers such as Matroska. Homebrew has no
+  # optional dependencies, and ffmpeg would bring dozens of formulae to every podcaster for
+  # that one case; OFF (not AUTO) gives the same build whatever else is installed.
   def install
-    args = %w[-DCHAPTAG_TESTS=OFF -DCHAPTAG_INTEGRATION=OFF]
+    args = %w[-DCHAPTAG_TESTS=OFF -DCHAPTAG_INTEGRATION=OFF -DCHAPTAG_FFMPEG=OFF]
     system "cmake", "-S", ".", "-B", "build", *args, *std_cmake_args
     system "cmake", "--build", "build"
     system "cmake", "--install", "build"
@@ -30,10 +34,10 @@ class Chaptag < Formula
 
   def caveats
     <<~EOS
-      chaptag writes MP3, MP4/M4A/M4B, Ogg, FLAC and WAV files itself. For Matroska
-      (MKV, MKA, WebM) and other containers it opens FFmpeg's libavformat when needed:
-        brew install ffmpeg
-      CHAPTAG_LIBAVFORMAT names the library file to open if chaptag does not find it.
+      This chaptag writes MP3, MP4/M4A/M4B, Ogg (Vorbis, Opus, FLAC), FLAC and WAV files
+      itself. It is built without FFmpeg, so it refuses Matroska (MKV, MKA, WebM) and other
+      containers; for those, build chaptag from source with FFmpeg's headers (its README's
+      Install section).
     EOS
   end
 

@@ -234,7 +234,7 @@ class HomebrewFormula(unittest.TestCase):
                                                  ["jansson", []]])
         self.assertEqual(self.declared["uses_from_macos"], ["expat"])
         self.assertEqual(self.declared["version"], self.version)
-        self.assertIn("brew install ffmpeg", self.declared["caveats"])
+        self.assertIn("built without FFmpeg", self.declared["caveats"])
 
     def test_its_cmake_options_are_options_of_the_project(self):
         # cmake ignores an unknown -D with a mere warning: a renamed option would go unnoticed
@@ -242,10 +242,16 @@ class HomebrewFormula(unittest.TestCase):
                      if line.startswith("==> cmake -S")]
         self.assertEqual(len(configure), 1, self.shim.stderr[-3000:])
         passed = re.findall(r"-D(CHAPTAG_\w+)=", configure[0])
-        self.assertEqual(sorted(passed), ["CHAPTAG_INTEGRATION", "CHAPTAG_TESTS"])
-        with open(os.path.join(SRC, "CMakeLists.txt")) as f:
-            options = set(re.findall(r"^option\((CHAPTAG_\w+)", f.read(), re.M))
+        self.assertEqual(sorted(passed),
+                         ["CHAPTAG_FFMPEG", "CHAPTAG_INTEGRATION", "CHAPTAG_TESTS"])
+        with open(os.path.join(self.declared["staged"], "CMakeLists.txt")) as f:
+            text = f.read()
+        # option(NAME ...) for ON/OFF, set(NAME AUTO CACHE STRING ...) for AUTO/ON/OFF
+        options = set(re.findall(r"^option\((CHAPTAG_\w+)", text, re.M))
+        options |= set(re.findall(r"^set\((CHAPTAG_\w+) .*\bCACHE\b", text, re.M))
         self.assertLessEqual(set(passed), options)
+        unused = re.search(r"not used by the project:\n\n((?:    \S+\n)+)", self.shim.stderr)
+        self.assertNotIn("CHAPTAG_", unused.group(1) if unused else "")
         self.assertIn("-DCMAKE_INSTALL_PREFIX=" + self.prefix, configure[0])
         # and no test was built: only the tool, the library and what is installed
         build = os.path.join(self.declared["staged"], "build")
