@@ -3,6 +3,7 @@
 # Commands, each command's options (as 'chaptag help COMMAND' lists them), the format names
 # after --format/--from/--to, and files otherwise (audio files where an AUDIO is expected).
 
+_chaptag_commands='embed dump verify strip convert silences suggest'
 _chaptag_read_formats='text json psc ffmetadata mp4chaps audacity cue vtt ogm audition reaper mkvxml csv ffprobe'
 _chaptag_write_formats='text json psc ffmetadata mp4chaps audacity cue vtt ogm audition reaper mkvxml csv youtube spotify apple'
 
@@ -42,7 +43,7 @@ _chaptag_dirs()
 
 _chaptag()
 {
-    local cur prev cmd i
+    local cur prev cmd i eq=
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=
@@ -50,15 +51,18 @@ _chaptag()
     # --opt=VALUE: bash splits it at '=' (COMP_WORDBREAKS)
     if [[ $cur == = ]]; then
         cur=
+        eq=1
     elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
         prev=${COMP_WORDS[COMP_CWORD - 2]}
+        eq=1
     elif [[ $cur == --*=* ]]; then
         prev=${cur%%=*}
         cur=${cur#*=}
+        eq=1
     fi
 
     if ((COMP_CWORD <= 1)); then
-        COMPREPLY=($(compgen -W 'embed dump verify strip convert help --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W "$_chaptag_commands help --help --version" -- "$cur"))
         return 0
     fi
     cmd=${COMP_WORDS[1]}
@@ -68,10 +72,14 @@ _chaptag()
     case $cmd:$prev in
     embed:-f | embed:--from | verify:-f | verify:--from | convert:-f | convert:--from)
         words=$_chaptag_read_formats ;;
-    dump:--format | convert:-t | convert:--to)
+    dump:--format | convert:-t | convert:--to | suggest:--format)
         words=$_chaptag_write_formats ;;
     embed:--format | strip:--format | verify:--format)
         words='text json jsonl' ;;
+    silences:--format)
+        words='text json' ;;
+    embed:--snap-to | suggest:--snap-to)
+        words='start middle end' ;;
     embed:--id3v2-version)
         words='3 4' ;;
     embed:--mp4-style)
@@ -79,7 +87,7 @@ _chaptag()
     verify:--profile)
         words='youtube spotify apple' ;;
     embed:-o | embed:--output | dump:-o | dump:--output | convert:-o | convert:--output | \
-        verify:-c | verify:--chapters | embed:--chapters)
+        suggest:-o | suggest:--output | verify:-c | verify:--chapters | embed:--chapters)
         _chaptag_files "$cur"
         return 0 ;;
     embed:--image-dir | verify:--image-dir | dump:--images)
@@ -87,8 +95,12 @@ _chaptag()
         return 0 ;;
     embed:--toc-title | embed:--padding | embed:--duration | convert:--duration | \
         convert:-d | embed:--shift | embed:--cut | embed:--insert | embed:--add-intro | \
-        convert:--shift | convert:--cut | convert:--insert | convert:--add-intro)
+        convert:--shift | convert:--cut | convert:--insert | convert:--add-intro | \
+        suggest:--every | suggest:--window | *:--min-silence | *:--silence-threshold)
         return 0 ;; # free text: a title, a number or a time
+    embed:--snap-to-silence)
+        # its WINDOW only as --snap-to-silence=WINDOW; a word after it is AUDIO
+        [[ -n $eq ]] && return 0 ;;
     esac
     if [[ -n $words ]]; then
         COMPREPLY=($(compgen -W "$words" -- "$cur"))
@@ -110,10 +122,12 @@ _chaptag()
         fi
         case $w in
         --) dashdash=1 ;;
+        =) skip=1 ;; # --snap-to-silence = WINDOW
         --from-files) fromfiles=1 ;;
         -o | --output | -f | --from | -t | --to | -c | --chapters | -d | --format | \
             --id3v2-version | --mp4-style | --toc-title | --padding | --duration | \
-            --image-dir | --images | --profile | --shift | --cut | --insert | --add-intro)
+            --image-dir | --images | --profile | --shift | --cut | --insert | --add-intro | \
+            --every | --window | --snap-to | --min-silence | --silence-threshold)
             skip=1 ;;
         -*) ;;
         *) ((npos++)) ;;
@@ -126,8 +140,9 @@ _chaptag()
         embed)
             opts='-o --output -f --from --id3v2-version --mp4-style --mp4-images --toc-title
                   --padding --duration --shift --cut --insert --add-intro --skip-prose
-                  --image-dir --fetch-images --format --chapters --fail-fast -n --dry-run -q
-                  --quiet -v --verbose --help' ;;
+                  --image-dir --fetch-images --snap-to-silence --snap-to --silence-threshold
+                  --min-silence --format --chapters --fail-fast -n --dry-run -q --quiet -v
+                  --verbose --help' ;;
         dump) opts='--format -o --output --images -q --quiet --help' ;;
         verify)
             opts='-c --chapters --siblings --fail-fast --image-dir -f --from --profile --strict
@@ -136,6 +151,11 @@ _chaptag()
         convert)
             opts='-f --from -t --to -o --output --duration --from-files --shift --cut
                   --insert --add-intro --skip-prose -q --quiet --help' ;;
+        silences)
+            opts='--format --silence-threshold --min-silence -q --quiet -v --verbose --help' ;;
+        suggest)
+            opts='--every --format -o --output --window --snap-to --silence-threshold
+                  --min-silence -q --quiet -v --verbose --help' ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return 0
@@ -144,11 +164,11 @@ _chaptag()
     case $cmd in
     help)
         ((COMP_CWORD == 2)) &&
-            COMPREPLY=($(compgen -W 'embed dump verify strip convert' -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "$_chaptag_commands" -- "$cur")) ;;
     embed)
         # AUDIO, then CHAPTERS (any chapter file)
         if ((npos == 0)); then _chaptag_files "$cur" audio; else _chaptag_files "$cur"; fi ;;
-    dump | strip)
+    dump | strip | silences | suggest)
         _chaptag_files "$cur" audio ;;
     convert)
         if [[ -n $fromfiles ]]; then _chaptag_files "$cur" audio; else _chaptag_files "$cur"; fi ;;

@@ -2,7 +2,7 @@
 # Commands, each command's options (as 'chaptag help COMMAND' lists them), the format names
 # after --format/--from/--to, and files otherwise.
 
-set -l commands embed dump verify strip convert help
+set -l commands embed dump verify strip convert silences suggest help
 set -l read_formats text json psc ffmetadata mp4chaps audacity cue vtt ogm audition reaper mkvxml csv ffprobe
 set -l write_formats text json psc ffmetadata mp4chaps audacity cue vtt ogm audition reaper mkvxml csv youtube spotify apple
 set -l report_formats text json jsonl
@@ -20,11 +20,13 @@ complete -c chaptag -n "__fish_is_first_token" -a dump -d 'Print the chapters of
 complete -c chaptag -n "__fish_is_first_token" -a verify -d 'Check chapters the way players read them'
 complete -c chaptag -n "__fish_is_first_token" -a strip -d 'Remove the chapters from audio files'
 complete -c chaptag -n "__fish_is_first_token" -a convert -d 'Convert a chapter file to another format'
+complete -c chaptag -n "__fish_is_first_token" -a silences -d 'List the pauses of an audio file'
+complete -c chaptag -n "__fish_is_first_token" -a suggest -d 'Propose chapters at pauses, for long books'
 complete -c chaptag -n "__fish_is_first_token" -a help -d 'Show the help of a command'
-complete -c chaptag -n "__chaptag_using help" -a "embed dump verify strip convert"
+complete -c chaptag -n "__chaptag_using help" -a "embed dump verify strip convert silences suggest"
 
 # files: AUDIO and CHAPTERS
-for cmd in embed dump verify strip convert
+for cmd in embed dump verify strip convert silences suggest
     complete -c chaptag -n "__chaptag_using $cmd" -F
     complete -c chaptag -n "__chaptag_using $cmd" -s h -l help -d 'Show the options'
 end
@@ -40,6 +42,7 @@ complete -c chaptag -n "__chaptag_using embed" -l padding -x -d 'Leave exactly B
 complete -c chaptag -n "__chaptag_using embed" -l duration -x -d 'Audio duration to use instead of measuring it'
 complete -c chaptag -n "__chaptag_using embed" -l image-dir -x -a "(__fish_complete_directories)" -d 'Pictures may also come from DIR'
 complete -c chaptag -n "__chaptag_using embed" -l fetch-images -d 'Download pictures given as http(s) URLs'
+complete -c chaptag -n "__chaptag_using embed" -l snap-to-silence -d 'Move each chapter start to the nearest pause (=WINDOW, default 2s)'
 complete -c chaptag -n "__chaptag_using embed" -l format -x -a "$report_formats" -d 'Report format'
 complete -c chaptag -n "__chaptag_using embed" -l chapters -r -F -d 'Each AUDIO file\'s list: a pattern with {dir}, {stem}, {name}'
 complete -c chaptag -n "__chaptag_using embed" -l fail-fast -d 'Stop at the first file that fails'
@@ -86,3 +89,25 @@ complete -c chaptag -n "__chaptag_using convert" -s o -l output -r -F -d 'Write 
 complete -c chaptag -n "__chaptag_using convert" -s d -l duration -x -d 'End of the last chapter'
 complete -c chaptag -n "__chaptag_using convert" -l from-files -d 'One chapter per AUDIO file, in order'
 complete -c chaptag -n "__chaptag_using convert" -s q -l quiet -d 'Print no warnings'
+
+# the pause options of embed, silences and suggest
+for cmd in embed silences suggest
+    complete -c chaptag -n "__chaptag_using $cmd" -l silence-threshold -x -d 'A pause is audio below DB dBFS (default -40)'
+    complete -c chaptag -n "__chaptag_using $cmd" -l min-silence -x -d 'A pause lasts at least TIME (default 300ms)'
+end
+for cmd in embed suggest
+    complete -c chaptag -n "__chaptag_using $cmd" -l snap-to -x -a "start middle end" -d 'Where in the pause (default middle)'
+end
+
+# silences
+complete -c chaptag -n "__chaptag_using silences" -l format -x -a "text json" -d 'Output format'
+complete -c chaptag -n "__chaptag_using silences" -s q -l quiet -d 'Print no warnings'
+complete -c chaptag -n "__chaptag_using silences" -s v -l verbose -d 'Say how much of the file was read'
+
+# suggest
+complete -c chaptag -n "__chaptag_using suggest" -l every -x -d 'One chapter about every INTERVAL (30m, 00:15:00)'
+complete -c chaptag -n "__chaptag_using suggest" -l format -x -a "$write_formats" -d 'Chapter format to print'
+complete -c chaptag -n "__chaptag_using suggest" -s o -l output -r -F -d 'Write to FILE, not standard output'
+complete -c chaptag -n "__chaptag_using suggest" -l window -x -d 'Look at least TIME either side of each multiple (default 2s)'
+complete -c chaptag -n "__chaptag_using suggest" -s q -l quiet -d 'Print no warnings'
+complete -c chaptag -n "__chaptag_using suggest" -s v -l verbose -d 'Say how much of the file was read'

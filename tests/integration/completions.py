@@ -11,13 +11,14 @@ import unittest
 
 SRC = os.environ.get("SRC", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 CHAPTAG = os.environ.get("CHAPTAG", os.path.join(SRC, "build", "chaptag"))
-COMMANDS = ["embed", "dump", "verify", "strip", "convert", "help"]
+COMMANDS = ["embed", "dump", "verify", "strip", "convert", "silences", "suggest", "help"]
 # chaptag_format_names(): ffprobe is only read; youtube, spotify and apple are only written
 READ_FORMATS = ["text", "json", "psc", "ffmetadata", "mp4chaps", "audacity", "cue", "vtt",
                 "ogm", "audition", "reaper", "mkvxml", "csv", "ffprobe"]
 WRITE_FORMATS = READ_FORMATS[:-1] + ["youtube", "spotify", "apple"]
 
-# types $2 and a tab into an interactive zsh with $1 in fpath, then prints the command line
+# types $2 and a tab (then $3, if given) into an interactive zsh with $1 in fpath, then prints
+# the command line
 ZPTY = r"""
 zmodload zsh/zpty || exit 5
 zpty z zsh -f -i
@@ -27,6 +28,7 @@ zpty -w z "print 'END''MARK'"
 zpty -r z out '*ENDMARK*'
 zpty -w -n z "$2"$'\t'
 sleep 0.5
+if [[ -n $3 ]]; then zpty -w -n z "$3"; sleep 0.3; fi
 zpty -w -n z $'\C-g\C-u'
 zpty -w z "print 'DONE''MARK'"
 zpty -r z out '*DONEMARK*'
@@ -112,6 +114,8 @@ class Completions(unittest.TestCase):
     def test_bash_commands(self):
         self.assertEqual(self.bash_complete("chaptag", "emb"), ["embed"])
         self.assertEqual(self.bash_complete("chaptag", "help", "co"), ["convert"])
+        self.assertEqual(self.bash_complete("chaptag", "si"), ["silences"])
+        self.assertEqual(self.bash_complete("chaptag", "help", "su"), ["suggest"])
         got = self.bash_complete("chaptag", "")
         self.assertTrue(set(COMMANDS) <= set(got), got)
 
@@ -147,6 +151,41 @@ class Completions(unittest.TestCase):
         self.assertEqual(self.bash_complete("chaptag", "verify", "--profile", ""),
                          ["youtube", "spotify", "apple"])
 
+    def test_bash_pause_options(self):
+        got = self.bash_complete("chaptag", "embed", "--")
+        for opt in ("--snap-to-silence", "--snap-to", "--silence-threshold", "--min-silence"):
+            self.assertIn(opt, got)
+        got = self.bash_complete("chaptag", "silences", "--")
+        for opt in ("--format", "--silence-threshold", "--min-silence", "--verbose"):
+            self.assertIn(opt, got)
+        got = self.bash_complete("chaptag", "suggest", "-")
+        for opt in ("--every", "--format", "-o", "--output", "--window", "--snap-to",
+                    "--silence-threshold", "--min-silence"):
+            self.assertIn(opt, got)
+        for cmd in ("embed", "suggest"):
+            self.assertEqual(self.bash_complete("chaptag", cmd, "--snap-to", ""),
+                             ["start", "middle", "end"])
+        self.assertEqual(self.bash_complete("chaptag", "suggest", "--format", ""),
+                         WRITE_FORMATS)
+        self.assertEqual(self.bash_complete("chaptag", "silences", "--format", ""),
+                         ["text", "json"])
+        for cmd, opt in (("suggest", "--every"), ("suggest", "--window"),
+                         ("silences", "--min-silence"), ("embed", "--silence-threshold")):
+            self.assertEqual(self.bash_complete("chaptag", cmd, opt, ""), [])
+        # the window only as --snap-to-silence=WINDOW: a word after the bare option is AUDIO
+        self.assertEqual(self.bash_complete("chaptag", "embed", "--snap-to-silence", "=", ""),
+                         [])
+        self.assertEqual(sorted(self.bash_complete("chaptag", "embed", "--snap-to-silence", "")),
+                         ["book.M4B", "ep.mp3", "sub"])
+        self.assertEqual(sorted(self.bash_complete("chaptag", "embed", "--snap-to-silence", "=",
+                                                   "2s", "ep.mp3", "")),
+                         ["book.M4B", "ep.mp3", "notes.txt", "sub"])
+        self.assertEqual(sorted(self.bash_complete("chaptag", "silences", "")),
+                         ["book.M4B", "ep.mp3", "sub"])
+        self.assertEqual(sorted(self.bash_complete("chaptag", "suggest", "--every", "30m", "")),
+                         ["book.M4B", "ep.mp3", "sub"])
+        self.assertEqual(self.bash_complete("chaptag", "suggest", "-o", "n"), ["notes.txt"])
+
     def test_bash_files(self):
         # AUDIO: audio files and folders; CHAPTERS: any file
         self.assertEqual(sorted(self.bash_complete("chaptag", "embed", "")),
@@ -176,12 +215,12 @@ class Completions(unittest.TestCase):
         rc, out, err = run([shell, "-n", os.path.join(self.prefix, ZSH)])
         self.assertEqual((rc, err), (0, ""))
 
-    def zsh_complete(self, line):
-        """The command line after typing LINE and a tab in an interactive zsh (in a zpty)
-        whose fpath holds the installed _chaptag."""
+    def zsh_complete(self, line, then=""):
+        """The command line after typing LINE and a tab (then THEN) in an interactive zsh (in
+        a zpty) whose fpath holds the installed _chaptag."""
         shell = need("zsh")
         rc, out, err = run([shell, "-f", "-c", ZPTY, "zpty",
-                            os.path.dirname(os.path.join(self.prefix, ZSH)), line],
+                            os.path.dirname(os.path.join(self.prefix, ZSH)), line, then],
                            cwd=self.files)
         self.assertEqual(rc, 0, err)
         bufs = [l[4:] for l in out.replace("\r", "").split("\n") if l.startswith("BUF:")]
@@ -195,9 +234,24 @@ class Completions(unittest.TestCase):
                            ("chaptag convert -f ffp", "chaptag convert -f ffprobe "),
                            ("chaptag embed --mp4-style n", "chaptag embed --mp4-style nero "),
                            ("chaptag verify --profile sp", "chaptag verify --profile spotify "),
-                           ("chaptag help con", "chaptag help convert ")):
+                           ("chaptag help con", "chaptag help convert "),
+                           ("chaptag si", "chaptag silences "),
+                           ("chaptag help sug", "chaptag help suggest "),
+                           ("chaptag embed --snap-to m", "chaptag embed --snap-to middle "),
+                           ("chaptag embed --snap-to-s", "chaptag embed --snap-to-silence="),
+                           ("chaptag suggest --snap-to=e", "chaptag suggest --snap-to=end "),
+                           ("chaptag suggest --format yo", "chaptag suggest --format youtube "),
+                           ("chaptag suggest --ev", "chaptag suggest --every="),
+                           ("chaptag silences --format j", "chaptag silences --format json "),
+                           ("chaptag silences --min-s", "chaptag silences --min-silence="),
+                           ("chaptag silences e", "chaptag silences ep.mp3 ")):
             with self.subTest(line=line):
                 self.assertEqual(self.zsh_complete(line), want)
+        # --snap-to-silence's WINDOW is optional: the '=' goes when a space follows
+        self.assertEqual(self.zsh_complete("chaptag embed --snap-to-s", " "),
+                         "chaptag embed --snap-to-silence ")
+        self.assertEqual(self.zsh_complete("chaptag embed --snap-to-s", "3s"),
+                         "chaptag embed --snap-to-silence=3s")
 
     # fish
 
@@ -216,6 +270,13 @@ class Completions(unittest.TestCase):
                          sorted(READ_FORMATS))
         self.assertEqual(sorted(self.fish_complete("chaptag verify --profile ")),
                          ["apple", "spotify", "youtube"])
+        self.assertEqual(sorted(self.fish_complete("chaptag suggest --format ")),
+                         sorted(WRITE_FORMATS))
+        self.assertEqual(sorted(self.fish_complete("chaptag silences --format ")),
+                         ["json", "text"])
+        for cmd in ("embed", "suggest"):
+            self.assertEqual(sorted(self.fish_complete(f"chaptag {cmd} --snap-to ")),
+                             ["end", "middle", "start"])
 
     def test_fish_commands_and_options(self):
         self.assertEqual(self.fish_complete("chaptag emb"), ["embed"])
@@ -223,6 +284,17 @@ class Completions(unittest.TestCase):
         self.assertEqual(sorted(self.fish_complete("chaptag embed --mp4")),
                          ["--mp4-images", "--mp4-style"])
         self.assertIn("ep.mp3", self.fish_complete("chaptag embed "))
+        self.assertEqual(sorted(self.fish_complete("chaptag embed --snap")),
+                         ["--snap-to", "--snap-to-silence"])
+        got = self.fish_complete("chaptag suggest --")
+        for opt in ("--every", "--format", "--output", "--window", "--snap-to",
+                    "--silence-threshold", "--min-silence"):
+            self.assertIn(opt, got)
+        self.assertEqual(sorted(self.fish_complete("chaptag silences --")),
+                         ["--format", "--help", "--min-silence", "--quiet",
+                          "--silence-threshold", "--verbose"])
+        self.assertIn("ep.mp3", self.fish_complete("chaptag silences "))
+        self.assertIn("notes.txt", self.fish_complete("chaptag suggest -o "))
 
 
 def need(shell):
