@@ -117,6 +117,24 @@ ff -i tone.wav -c:a libopus -b:a 8k -metadata title="Opus test" -metadata artist
     audio.opus
 ff -i tone.wav -c:a flac -metadata title="FLAC test" -metadata artist="Chaptag Test" audio.flac
 
+# Pauses at known places, for silences, snapping and suggest (issue 20): 30 s, 44.1 kHz mono,
+# sound at -6 dBFS peak (a tone changing every 2 s, with noise every other 3 s, so the VBR
+# encoder really varies its rate). Default pauses (-40 dBFS, 300 ms): 5.0-5.8 s digital
+# silence, 12.0-12.5 s a -60 dBFS peak, 26.0-26.4 s and 27.0-27.6 s silence. Not pauses by
+# default: 18.0-19.0 s at -35 dBFS peak (one at -30 dBFS), 24.0-24.2 s silence (one from
+# 150 ms). MP3 CBR (Info header) and VBR (Xing table), AAC in M4A, and for libavformat Opus
+# and FLAC (8 kHz, lossless: the one to compare with silencedetect exactly).
+level="0.5-0.5*gte(t\,5)*lt(t\,5.8)-0.499*gte(t\,12)*lt(t\,12.5)-0.48222*gte(t\,18)*lt(t\,19)"
+level="$level-0.5*gte(t\,24)*lt(t\,24.2)-0.5*gte(t\,26)*lt(t\,26.4)-0.5*gte(t\,27)*lt(t\,27.6)"
+sound="0.6*sin(2*PI*(220+110*mod(floor(t/2)\,4))*t)+0.4*mod(floor(t/3)\,2)*(2*random(0)-1)"
+ff -f lavfi -i "aevalsrc=($level)*($sound):s=44100:d=30" -ac 1 -c:a pcm_s16le pauses.wav
+ff -i pauses.wav -c:a libmp3lame -b:a 32k -id3v2_version 0 pauses.mp3
+ff -i pauses.wav -c:a libmp3lame -q:a 7 -id3v2_version 0 pauses-vbr.mp3
+ff -i pauses.wav -c:a aac -b:a 32k -movflags +faststart pauses.m4a
+ff -i pauses.wav -c:a libopus -b:a 16k pauses.opus
+ff -i pauses.wav -ar 8000 -c:a flac -compression_level 8 pauses.flac
+rm -f pauses.wav
+
 rm -f tone.wav cbr.raw.mp3 vbr.raw.mp3 ffchapters.txt
 echo "$stamp" > .stamp
 echo "make-fixtures: made $(ls *.mp3 *.m4a *.m4b *.mka *.opus *.flac | wc -l) audio fixtures in $out"
