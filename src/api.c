@@ -19,8 +19,7 @@ static const ct_backend *const backends[] = {&ct_backend_mp3, &ct_backend_mp4, &
                                              &ct_backend_flac, &ct_backend_wav,
                                              &ct_backend_avformat};
 
-/* The backend for F, judged by its first bytes. */
-static chaptag_status pick_backend(ct_file *f, const ct_backend **out, chaptag_error *err)
+chaptag_status ct_pick_backend(ct_file *f, const ct_backend **out, chaptag_error *err)
 {
     uint8_t head[CT_SNIFF_HEAD];
     size_t got;
@@ -84,7 +83,7 @@ static chaptag_status open_container(ct_file *f, const char *path, opened *o, ch
     const ct_backend *be;
     memset(o, 0, sizeof *o);
     o->f = f;
-    chaptag_status st = pick_backend(f, &be, err);
+    chaptag_status st = ct_pick_backend(f, &be, err);
     if (st == CHAPTAG_OK)
         st = be->open(f, path, &o->state, err);
     if (st == CHAPTAG_OK)

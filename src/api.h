@@ -5,6 +5,10 @@
 
 #include "backend.h"
 
+/* The backend for F, judged by its first bytes: native containers first, libavformat for
+   the rest. CHAPTAG_ERR_AUDIO for an empty file or one nothing recognises. */
+chaptag_status ct_pick_backend(ct_file *f, const ct_backend **out, chaptag_error *err);
+
 /* Opens F (from PATH) with BE, reads its chapters into LIST and INFO, and closes it. */
 chaptag_status ct_backend_read(const ct_backend *be, ct_file *f, const char *path,
                                chaptag_chapters *list, chaptag_file_info *info,

@@ -2,6 +2,7 @@
    and the warnings met while it was made; validation of order and end times. */
 #include "chapters.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,14 @@ bool ct_chapters_set_image(chaptag_chapters *list, size_t index, unsigned char *
     ch->image_len = len;
     ch->image_mime = m;
     return true;
+}
+
+void ct_chapters_set_times(chaptag_chapters *list, size_t index, uint64_t start_ms,
+                           uint64_t end_ms)
+{
+    assert(index < list->n);
+    list->v[index].start_ms = start_ms;
+    list->v[index].end_ms = end_ms;
 }
 
 const char *chaptag_chapter_url(const chaptag_chapter *ch)

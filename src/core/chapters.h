@@ -27,6 +27,11 @@ void ct_chapters_check(chaptag_chapters *list, unsigned checks);
 /* The warnings of LIST, for parsers and readers to add to. */
 ct_warnings *ct_chapters_warnings(chaptag_chapters *list);
 
+/* Sets the start and the given end (CHAPTAG_TIME_NONE: none) of chapter INDEX of LIST, for a
+   change made in place (snapping to pauses); the caller keeps the list in order. */
+void ct_chapters_set_times(chaptag_chapters *list, size_t index, uint64_t start_ms,
+                           uint64_t end_ms);
+
 /* Gives chapter INDEX of LIST the picture DATA (LEN bytes, taken over: freed by the list)
    of type MIME (copied). */
 bool ct_chapters_set_image(chaptag_chapters *list, size_t index, unsigned char *data, size_t len,
