@@ -511,48 +511,76 @@ static uint64_t header_samples(const ct_mpeg_info *info)
     return samples > cut ? samples - cut : 0;
 }
 
-/* Frames and duration: from the header when it can be believed, else by walking every frame
-   after the header frame (which decodes to silence and is never audio). A scan is not
-   trimmed: delay and padding describe the header's count, which the scan is there to
-   replace. */
-static chaptag_status measure(window *w, ct_mpeg_info *info, chaptag_error *err)
+/* Frames and duration from the header when it can be believed; else they stay 0 (and the
+   source NULL) for a scan to measure. */
+static void measure_header(ct_mpeg_info *info)
 {
     uint64_t samples = header_counts(info) ? header_samples(info) : 0;
-    if (samples > 0) {
-        info->frames = info->vbr.frames;
-        info->duration_source = header_sources[info->vbr.kind];
-    } else {
-        uint64_t from = info->first_frame;
-        if (info->vbr.kind != CT_MPEG_VBR_NONE)
-            from += info->frame.length;
-        w->cap = SCAN_BLOCK;
-        chaptag_status st = scan_frames(w, from, &info->frame, &info->frames, err);
-        if (st != CHAPTAG_OK)
-            return st;
-        info->duration_source = "frame scan";
-        samples = info->frames * info->frame.samples;
-    }
+    if (samples == 0)
+        return;
+    info->frames = info->vbr.frames;
+    info->duration_source = header_sources[info->vbr.kind];
     info->duration_ms = samples_to_ms(samples, info->frame.sample_rate);
+}
+
+/* Frames and duration by walking every frame after the header frame (which decodes to silence
+   and is never audio). A scan is not trimmed: delay and padding describe the header's count,
+   which the scan is there to replace. */
+static chaptag_status measure_scan(window *w, ct_mpeg_info *info, chaptag_error *err)
+{
+    uint64_t from = info->first_frame;
+    if (info->vbr.kind != CT_MPEG_VBR_NONE)
+        from += info->frame.length;
+    w->cap = SCAN_BLOCK;
+    chaptag_status st = scan_frames(w, from, &info->frame, &info->frames, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    info->duration_source = "frame scan";
+    info->duration_ms = samples_to_ms(info->frames * info->frame.samples, info->frame.sample_rate);
     return CHAPTAG_OK;
+}
+
+/* The audio end, the first frame and its VBR header, and what the header counts: everything
+   but the scan. W is set up here; its buffer is the caller's to free. */
+static chaptag_status locate(ct_file *f, uint64_t audio_start, window *w, ct_mpeg_info *info,
+                             chaptag_error *err)
+{
+    memset(info, 0, sizeof *info);
+    chaptag_status st = ct_mpeg_audio_end(f, audio_start, &info->audio_end, err);
+    if (st != CHAPTAG_OK)
+        return st;
+    *w = (window){f, info->audio_end, 0, 0, SEARCH_BLOCK, ct_malloc(SCAN_BLOCK)};
+    if (w->buf == NULL)
+        return ct_fail_nomem(err);
+    bool found;
+    st = find_first_frame(w, audio_start, SEARCH_MAX, info, &found, err);
+    if (st == CHAPTAG_OK && !found)
+        st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "no MPEG audio frames found");
+    if (st == CHAPTAG_OK)
+        measure_header(info);
+    return st;
+}
+
+chaptag_status ct_mpeg_locate(ct_file *f, uint64_t audio_start, ct_mpeg_info *out,
+                              chaptag_error *err)
+{
+    ct_mpeg_info info;
+    window w = {0};
+    chaptag_status st = locate(f, audio_start, &w, &info, err);
+    free(w.buf);
+    if (st == CHAPTAG_OK)
+        *out = info;
+    return st;
 }
 
 chaptag_status ct_mpeg_probe(ct_file *f, uint64_t audio_start, ct_mpeg_info *out,
                              chaptag_error *err)
 {
     ct_mpeg_info info;
-    memset(&info, 0, sizeof info);
-    chaptag_status st = ct_mpeg_audio_end(f, audio_start, &info.audio_end, err);
-    if (st != CHAPTAG_OK)
-        return st;
-    window w = {f, info.audio_end, 0, 0, SEARCH_BLOCK, ct_malloc(SCAN_BLOCK)};
-    if (w.buf == NULL)
-        return ct_fail_nomem(err);
-    bool found;
-    st = find_first_frame(&w, audio_start, SEARCH_MAX, &info, &found, err);
-    if (st == CHAPTAG_OK && !found)
-        st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "no MPEG audio frames found");
-    if (st == CHAPTAG_OK)
-        st = measure(&w, &info, err);
+    window w = {0};
+    chaptag_status st = locate(f, audio_start, &w, &info, err);
+    if (st == CHAPTAG_OK && info.duration_source == NULL)
+        st = measure_scan(&w, &info, err);
     free(w.buf);
     if (st == CHAPTAG_OK)
         *out = info;

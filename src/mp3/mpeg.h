@@ -79,4 +79,10 @@ bool ct_mpeg_sniff(ct_file *f, uint64_t from, uint64_t max);
 chaptag_status ct_mpeg_probe(ct_file *f, uint64_t audio_start, ct_mpeg_info *out,
                              chaptag_error *err);
 
+/* As ct_mpeg_probe() without the scan, for readers that only need the stream's start: when the
+   VBR header's count cannot be believed (or there is none), FRAMES and DURATION_MS are 0 and
+   DURATION_SOURCE is NULL, and nothing past the first frames has been read. */
+chaptag_status ct_mpeg_locate(ct_file *f, uint64_t audio_start, ct_mpeg_info *out,
+                              chaptag_error *err);
+
 #endif
