@@ -77,7 +77,9 @@ typedef struct ct_decoder ct_decoder;
 chaptag_status ct_decoder_open(const ct_audio_info *info, ct_decoder **out, chaptag_error *err);
 
 /* Decodes PKT and calls FN with its peaks in player time (PKT.first - INFO.skip on); a packet
-   the decoder cannot use (a damaged frame) gives silence-free nothing, never an error. */
+   the decoder cannot use (a damaged frame) gives silence-free nothing, never an error. Peaks
+   come at INFO.sample_rate, the rate the packet times count in, whatever rate the decoder
+   gives: HE-AAC's implicit SBR doubles it, and each two samples are given as one peak. */
 chaptag_status ct_decoder_decode(ct_decoder *d, const ct_packet *pkt, ct_peak_fn fn, void *ctx,
                                  chaptag_error *err);
 
@@ -91,8 +93,9 @@ void ct_decoder_close(ct_decoder *d);
 
 typedef struct ct_avaudio ct_avaudio;
 
-/* Opens the first audio stream of the file at PATH with libavformat and libavcodec; *RATE is
-   the decoder's output rate. */
+/* Opens the best audio stream of the file at PATH with libavformat and libavcodec; *RATE is
+   the rate of its peaks (the stream's, as libavformat reads it; a decoder giving another is
+   folded to it, as ct_decoder_decode does). */
 chaptag_status ct_avaudio_open(const char *path, ct_avaudio **out, uint32_t *rate,
                                chaptag_error *err);
 
