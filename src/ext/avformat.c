@@ -7,7 +7,10 @@
    VorbisComment CHAPTERxxx keys written by us (the Xiph chapter extension, which FFmpeg's
    demuxers read as chapters). What FFmpeg 5.1 cannot write (chapters in WAV, AIFF, raw
    streams, Ogg Vorbis and Ogg FLAC; cover art in Ogg; FLAC CUESHEET and APPLICATION blocks;
-   RIFF chunks) is refused before anything is written. */
+   RIFF chunks) is refused before anything is written.
+   The library loaded must be the major version of FFmpeg's libraries chaptag was built for
+   (their structures' fields move between majors); another is refused, naming both. Built
+   without FFmpeg's headers, this file is a stub backend that says so at run time. */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,29 +23,159 @@
 #include "avlib.h"
 #include "taglib.h"
 
+#ifndef CHAPTAG_HAVE_FFMPEG
+/* Built without FFmpeg's headers: the backend stays last in api.c's list and takes whatever
+   the native containers do not recognise, to say what this build lacks. Its open always
+   fails, so nothing else of it is ever called. */
+
+static bool none_sniff(ct_file *f, const uint8_t *head, size_t n)
+{
+    (void)f;
+    (void)head;
+    (void)n;
+    return true;
+}
+
+static chaptag_status none_open(ct_file *f, const char *path, void **state, chaptag_error *err)
+{
+    (void)f;
+    (void)path;
+    *state = NULL;
+    return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "this chaptag was built without FFmpeg's headers "
+                   "(libavformat-dev): it reads and writes MP3, MP4/M4A/M4B, Ogg, FLAC and WAV "
+                   "natively; rebuild it with them for Matroska/WebM/MKA and other containers");
+}
+
+bool ct_avformat_loaded(void)
+{
+    return false;
+}
+
+const ct_backend ct_backend_avformat = {"libavformat", none_sniff, none_open, NULL, NULL,
+                                        NULL, NULL, NULL, NULL, NULL};
+
+#else /* CHAPTAG_HAVE_FFMPEG */
+
+/* What the native containers already cover, said before why libavformat is not there. */
+#define NOT_NATIVE "not MP3, MP4, Ogg, FLAC or WAV, and "
+
 /* Filled once, under pthread_once, and only read after: threads share it safely. */
 ct_av_table ct_av;
 static pthread_once_t av_once = PTHREAD_ONCE_INIT;
 static atomic_bool av_loaded; /* for ct_avformat_loaded(), which must not load it */
 
-/* Opens the library into CT_AV.LIB; false (with CT_AV.WHY) when it is not there. */
-static bool open_library(void)
+/* The names libavformat is looked for under, best first: the major chaptag was built for
+   (FORM with LIBAVFORMAT_VERSION_MAJOR), then, only to word the mismatch if one of them is all
+   there is, the unversioned name and the majors around it. On macOS also where Homebrew puts
+   it, which dlopen's own search does not cover. */
+#if defined(__APPLE__)
+static const char *const own_forms[] = {"libavformat.%d.dylib",
+                                        "/opt/homebrew/lib/libavformat.%d.dylib",
+                                        "/usr/local/lib/libavformat.%d.dylib"};
+static const char *const other_names[] = {"libavformat.dylib",
+                                          "/opt/homebrew/lib/libavformat.dylib",
+                                          "/usr/local/lib/libavformat.dylib"};
+#else
+static const char *const own_forms[] = {"libavformat.so.%d"};
+static const char *const other_names[] = {"libavformat.so"};
+#endif
+#define N_OF(a) (sizeof (a) / sizeof (a)[0])
+
+/* True when the library at CT_AV.LIB, opened as NAME, has the majors of libavformat,
+   libavcodec and libavutil that chaptag was built for: it reads their structures' fields,
+   which move from one major to the next, so another major would be a crash waiting to
+   happen. Only avformat_version is looked up before libavformat's major is known good. Else
+   false with WHY (SIZE bytes) naming both majors. */
+static bool right_majors(const char *name, char *why, size_t size)
 {
-    static const char *const names[] = {"libavformat.so.59", "libavformat.so.60",
-                                        "libavformat.so.61", "libavformat.so"};
-    /* CHAPTAG_LIBAVFORMAT names the library instead (an FFmpeg built elsewhere) */
-    const char *chosen = getenv("CHAPTAG_LIBAVFORMAT");
-    for (size_t i = 0; chosen == NULL && i < sizeof names / sizeof names[0] && ct_av.lib == NULL;
-         i++)
-        ct_av.lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (chosen != NULL)
-        ct_av.lib = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
-    if (ct_av.lib == NULL) {
-        snprintf(ct_av.why, sizeof ct_av.why, "libavformat is not installed (Debian: apt-get "
-                 "install libavformat59); chaptag reads and writes MP3 and MP4 without it");
-        return false;
+    static const struct {
+        const char *lib, *fn;
+        unsigned built;
+    } libs[] = {
+        {"libavformat", "avformat_version", LIBAVFORMAT_VERSION_MAJOR},
+        {"libavcodec", "avcodec_version", LIBAVCODEC_VERSION_MAJOR},
+        {"libavutil", "avutil_version", LIBAVUTIL_VERSION_MAJOR},
+    };
+    for (size_t i = 0; i < N_OF(libs); i++) {
+        unsigned (*version)(void);
+        *(void **)&version = dlsym(ct_av.lib, libs[i].fn);
+        if (version == NULL) {
+            snprintf(why, size, "the libavformat at %s lacks %s: it is not FFmpeg's", name,
+                     libs[i].fn);
+            return false;
+        }
+        unsigned major = AV_VERSION_MAJOR(version());
+        if (major != libs[i].built) {
+            snprintf(why, size, "%s %u found at %s, chaptag was built for %u; install %s%u, "
+                     "or rebuild chaptag against the FFmpeg installed", libs[i].lib, major,
+                     name, libs[i].built, libs[i].lib, libs[i].built);
+            return false;
+        }
     }
     return true;
+}
+
+/* Opens NAME into CT_AV.LIB when it loads and has the right majors; else false, the library
+   closed again, and CT_AV.WHY, when still empty, saying why a library that loaded is not the
+   one (the first such is the one told). */
+static bool try_library(const char *name)
+{
+    ct_av.lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (ct_av.lib == NULL)
+        return false;
+    char why[sizeof ct_av.why];
+    if (right_majors(name, why, sizeof why))
+        return true;
+    dlclose(ct_av.lib);
+    ct_av.lib = NULL;
+    if (ct_av.why[0] == '\0')
+        memcpy(ct_av.why, why, sizeof why);
+    return false;
+}
+
+/* Opens the library into CT_AV.LIB; false (with CT_AV.WHY) when it is not there or is not the
+   major chaptag was built for. */
+static bool open_library(void)
+{
+    const int built = LIBAVFORMAT_VERSION_MAJOR;
+    ct_av.why[0] = '\0';
+    /* CHAPTAG_LIBAVFORMAT names the library instead (an FFmpeg built elsewhere) */
+    const char *chosen = getenv("CHAPTAG_LIBAVFORMAT");
+    if (chosen != NULL) {
+        if (try_library(chosen))
+            return true;
+        if (ct_av.why[0] == '\0')
+            snprintf(ct_av.why, sizeof ct_av.why, NOT_NATIVE "libavformat is not installed at "
+                     "%s (CHAPTAG_LIBAVFORMAT)", chosen);
+        return false;
+    }
+    char name[64];
+    for (size_t i = 0; i < N_OF(own_forms); i++) {
+        snprintf(name, sizeof name, own_forms[i], built);
+        if (try_library(name))
+            return true;
+    }
+    for (size_t i = 0; i < N_OF(other_names); i++)
+        if (try_library(other_names[i]))
+            return true;
+    for (int d = -2; d <= 3; d++) { /* what a distribution's upgrade brings, and before */
+        snprintf(name, sizeof name, own_forms[0], built + d);
+        if (d != 0 && try_library(name))
+            return true; /* a library's major is what it says, not what its name says */
+    }
+    if (ct_av.why[0] != '\0')
+        return false;
+#if defined(__APPLE__)
+    snprintf(ct_av.why, sizeof ct_av.why, NOT_NATIVE "libavformat %d is not installed (brew "
+             "install ffmpeg)", built);
+#elif defined(__FreeBSD__)
+    snprintf(ct_av.why, sizeof ct_av.why, NOT_NATIVE "libavformat %d is not installed (pkg "
+             "install ffmpeg)", built);
+#else
+    snprintf(ct_av.why, sizeof ct_av.why, NOT_NATIVE "libavformat %d is not installed (Debian: "
+             "apt-get install libavformat%d)", built, built);
+#endif
+    return false;
 }
 
 /* Fills the table from CT_AV.LIB; false (with CT_AV.WHY, the library closed) when a function
@@ -85,7 +218,7 @@ static bool find_functions(void)
     for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
         *syms[i].slot = dlsym(ct_av.lib, syms[i].name);
         if (*syms[i].slot == NULL) {
-            snprintf(ct_av.why, sizeof ct_av.why, "the installed libavformat lacks %s",
+            snprintf(ct_av.why, sizeof ct_av.why, "the libavformat installed lacks %s",
                      syms[i].name);
             dlclose(ct_av.lib);
             ct_av.lib = NULL;
@@ -136,7 +269,7 @@ chaptag_status ct_avformat_open_input(const char *path, AVFormatContext **ic,
                                       chaptag_error *err)
 {
     if (!load())
-        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "not MP3 or MP4, and %s", ct_av.why);
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%s", ct_av.why);
     *ic = NULL;
     int rc = ct_av.open_input(ic, path, NULL, NULL);
     if (rc < 0)
@@ -353,3 +486,5 @@ static chaptag_status av_write(void *state, const chaptag_chapters *list,
 
 const ct_backend ct_backend_avformat = {"libavformat", av_sniff, av_open, av_duration, av_read,
                                         NULL, av_write, NULL, av_close, NULL};
+
+#endif /* CHAPTAG_HAVE_FFMPEG */

@@ -10,6 +10,8 @@
 
 #include "avlib.h"
 
+#ifdef CHAPTAG_HAVE_FFMPEG /* else avformat.c's stub stands for the whole backend */
+
 /* The muxer that writes what each demuxer reads (demuxer name, muxer name). */
 static const char *const muxer_for[][2] = {
     {"matroska,webm", "matroska"}, {"ogg", "ogg"}, {"flac", "flac"}, {"wav", "wav"},
@@ -186,3 +188,5 @@ int64_t ct_avformat_ogg_serial_offset(ct_file *f, unsigned n_streams)
     }
     return n_streams > 0 && first <= (uint32_t)INT_MAX - n_streams ? (int64_t)first : -1;
 }
+
+#endif /* CHAPTAG_HAVE_FFMPEG */

@@ -9,6 +9,8 @@
 
 #include "avlib.h"
 
+#ifdef CHAPTAG_HAVE_FFMPEG /* else avformat.c's stub stands for the whole backend */
+
 /* Writes for libavformat into our temporary file, through io: only io writes files, and its
    test builds' faults reach the remux too. */
 typedef struct {
@@ -349,3 +351,5 @@ chaptag_status ct_avformat_write_proven(ct_file *f, AVFormatContext *ic,
     ct_tmp_abort(t);
     return st;
 }
+
+#endif /* CHAPTAG_HAVE_FFMPEG */

@@ -1,20 +1,29 @@
 /* What the libavformat files of ext/ share: the table of libavformat's functions (filled once,
    in avformat.c), the reading of a file, the checks before a remux (avformat_check.c) and
-   the remux with its proof (avformat_write.c). */
+   the remux with its proof (avformat_write.c).
+
+   FFmpeg's headers are optional: the build defines CHAPTAG_HAVE_FFMPEG (for the ext layer)
+   only when libavformat's, libavcodec's and libavutil's pkg-config modules are found. Without
+   it only backend.h's declarations remain, and avformat.c builds a stub backend whose open
+   says at run time what the build lacks. */
 #ifndef CHAPTAG_AVLIB_H
 #define CHAPTAG_AVLIB_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <libavformat/avformat.h>
-
 #include "backend.h"
+
+#ifdef CHAPTAG_HAVE_FFMPEG
+#include <libavcodec/version.h>
+#include <libavformat/avformat.h>
+#include <libavformat/version.h>
+#include <libavutil/version.h>
 
 /* libavformat's functions, and libavcodec's and libavutil's that come with it. */
 typedef struct {
     void *lib;
-    char why[200];
+    char why[256]; /* why it is not loaded: a whole message */
     int (*open_input)(AVFormatContext **, const char *, const AVInputFormat *, AVDictionary **);
     int (*find_stream_info)(AVFormatContext *, AVDictionary **);
     void (*close_input)(AVFormatContext **);
@@ -94,4 +103,5 @@ chaptag_status ct_avformat_write_proven(ct_file *f, AVFormatContext *ic,
    picture, is written back into OF as an attachment. */
 bool ct_avformat_kept_as_attachment(const AVStream *is, const AVOutputFormat *of);
 
+#endif /* CHAPTAG_HAVE_FFMPEG */
 #endif

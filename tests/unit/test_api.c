@@ -464,7 +464,12 @@ static void *thread_work(void *arg)
         back = NULL;
         v = NULL;
         chaptag_chapters *w = NULL;
+#ifdef CHAPTAG_HAVE_FFMPEG
         ok = ok && chaptag_read(aiff, &w, NULL, &err) == CHAPTAG_OK;
+#else /* no libavformat backend in this build: what it says, in every thread */
+        ok = ok && chaptag_read(aiff, &w, NULL, &err) == CHAPTAG_ERR_AUDIO &&
+             strstr(err.msg, "built without FFmpeg's headers") != NULL;
+#endif
         chaptag_chapters_free(w);
     }
     chaptag_chapters_free(l);
@@ -521,6 +526,9 @@ static void other_containers_go_through_libavformat(void **state)
     assert_string_equal(info.container, "WAV");
     assert_int_equal(info.duration_ms, 1000);
     chaptag_chapters_free(l);
+#ifndef CHAPTAG_HAVE_FFMPEG
+    skip(); /* built without FFmpeg's headers: tests/unit/ext/test_avformat.c says what then */
+#endif
     l = read_ok(aiff, &info);
     assert_true(ct_avformat_loaded());
     assert_int_equal(chaptag_chapters_count(l), 0);

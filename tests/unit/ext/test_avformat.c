@@ -2,7 +2,9 @@
    temporary directory: containers FFmpeg 5.1 writes no chapters into and remuxes that would
    drop data are refused before anything is written (the file byte for byte unchanged, no
    temporary file left), and what is written is read back exact and bit-exact. Every test is
-   skipped, never passed, when ffmpeg is not installed. */
+   skipped, never passed, when ffmpeg is not installed. A libavformat of another major version
+   (a stub library) is refused naming both majors, in a child process: the library is loaded
+   once a process. */
 #include "testutil.h"
 
 #include <dirent.h>
@@ -10,7 +12,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "backend.h"
 #include "chapters.h"
 #include "fileio.h"
 
@@ -22,6 +27,106 @@ static void need_ffmpeg(void)
         have = system("ffmpeg -version >/dev/null 2>&1") == 0;
     if (!have)
         skip();
+}
+
+/* Skips the test unless ffmpeg is there and chaptag was built with its libavformat backend
+   (FFmpeg's headers): the test goes through libavformat. */
+static void need_backend(void)
+{
+#ifndef CHAPTAG_HAVE_FFMPEG
+    skip();
+#endif
+    need_ffmpeg();
+}
+
+/* Reads PATH with chaptag_read in a child process whose CHAPTAG_LIBAVFORMAT names LIB: the
+   status, and the message in MSG (SIZE bytes). The child must be the first to load
+   libavformat (the test runs before any other has loaded it). */
+static chaptag_status read_in_child(const char *path, const char *lib, char *msg, size_t size)
+{
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        if (ct_avformat_loaded())
+            _exit(100);
+        setenv("CHAPTAG_LIBAVFORMAT", lib, 1);
+        chaptag_chapters *l = NULL;
+        chaptag_error err = {0};
+        chaptag_status st = chaptag_read(path, &l, NULL, &err);
+        size_t len = strlen(err.msg);
+        _exit(write(fds[1], err.msg, len) == (ssize_t)len ? (int)st : 101);
+    }
+    close(fds[1]);
+    size_t n = 0;
+    for (ssize_t got; n + 1 < size && (got = read(fds[0], msg + n, size - 1 - n)) > 0;)
+        n += (size_t)got;
+    msg[n] = '\0';
+    close(fds[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status)); /* a crash is what the check is there to prevent */
+    if (WEXITSTATUS(status) == 100)
+        fail_msg("libavformat was loaded before the test: it must run first");
+    assert_int_not_equal(WEXITSTATUS(status), 101);
+    return (chaptag_status)WEXITSTATUS(status);
+}
+
+/* A file only libavformat would read: a Matroska header and nothing of use after it. */
+static const char *make_matroska_head(void)
+{
+    static const uint8_t head[64] = {0x1a, 0x45, 0xdf, 0xa3};
+    const char *path = ct_test_path("head.mka", 0);
+    ct_test_write_file(path, head, sizeof head);
+    return path;
+}
+
+/* Fails unless MSG holds WANT. */
+static void assert_says(const char *msg, const char *want)
+{
+    if (strstr(msg, want) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", msg, want);
+}
+
+/* libavformat 58 (a stub exporting avformat_version alone) when chaptag was built for
+   another: refused naming both majors, before anything else of it is looked up. Built
+   without FFmpeg's headers, chaptag never loads it and says what the build lacks. */
+static void another_major_of_libavformat_is_refused_naming_both(void **state)
+{
+    (void)state;
+    char msg[512], want[128];
+    const char *mka = make_matroska_head();
+    chaptag_status st = read_in_child(mka, CT_AVFORMAT_STUB58, msg, sizeof msg);
+    assert_int_equal(st, CHAPTAG_ERR_AUDIO);
+#ifdef CHAPTAG_HAVE_FFMPEG
+    snprintf(want, sizeof want, "libavformat 58 found at %s, chaptag was built for %d",
+             CT_AVFORMAT_STUB58, CT_AVFORMAT_MAJOR);
+    assert_says(msg, want);
+    snprintf(want, sizeof want, "install libavformat%d", CT_AVFORMAT_MAJOR);
+    assert_says(msg, want);
+#else
+    (void)want;
+    assert_says(msg, "this chaptag was built without FFmpeg's headers (libavformat-dev)");
+#endif
+}
+
+/* The right major but none of FFmpeg's other functions: refused, never called. */
+static void a_libavformat_of_the_right_major_lacking_the_rest_is_refused(void **state)
+{
+    (void)state;
+#ifdef CHAPTAG_HAVE_FFMPEG
+    char msg[512], want[128];
+    const char *mka = make_matroska_head();
+    chaptag_status st = read_in_child(mka, CT_AVFORMAT_STUB_SAME, msg, sizeof msg);
+    assert_int_equal(st, CHAPTAG_ERR_AUDIO);
+    snprintf(want, sizeof want, "the libavformat at %s lacks avcodec_version",
+             CT_AVFORMAT_STUB_SAME);
+    assert_says(msg, want);
+#else
+    skip();
+#endif
 }
 
 /* Runs ffmpeg (quiet, overwriting) with ARGS; fails the test when it fails. */
@@ -117,7 +222,7 @@ static void copy_file(const char *from, const char *to)
 static void adts_aac_is_refused_with_the_m4a_advice(void **state)
 {
     (void)state;
-    need_ffmpeg();
+    need_backend();
     const char *aac = make_tone("tone.aac", "-c:a aac -f adts");
     chaptag_chapters *l = odd_chapters();
     refused(aac, l, NULL, CHAPTAG_ERR_AUDIO, "raw AAC (ADTS): FFmpeg 5.1 writes no chapters for "
@@ -254,7 +359,7 @@ static void embed_twice_same_bytes(const char *path, const chaptag_chapters *l)
 static void mka_embedded_twice_gives_the_same_bytes(void **state)
 {
     (void)state;
-    need_ffmpeg();
+    need_backend();
     chaptag_chapters *l = odd_chapters();
     embed_twice_same_bytes(make_tone("tone.mka", "-c:a libopus"), l);
     embed_twice_same_bytes(make_tone("tone2.opus", "-c:a libopus"), l);
@@ -264,7 +369,7 @@ static void mka_embedded_twice_gives_the_same_bytes(void **state)
 static void mka_cover_art_attachment_is_kept_byte_for_byte(void **state)
 {
     (void)state;
-    need_ffmpeg();
+    need_backend();
     static const uint8_t jpeg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0,
                                    0, 1, 0, 1, 0, 0, 'c', 'h', 'a', 'p', 't', 'a', 'g', 0xFF,
                                    0xD9};
@@ -353,7 +458,7 @@ static void flac_is_written_natively_keeping_its_application_block(void **state)
 static void a_failed_write_during_a_remux_leaves_the_original(void **state)
 {
     (void)state;
-    need_ffmpeg();
+    need_backend();
     const char *mka = make_tone("fail.mka", "-c:a libopus");
     chaptag_chapters *l = odd_chapters();
     size_t orig_len;
@@ -386,6 +491,9 @@ static void a_failed_write_during_a_remux_leaves_the_original(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        /* first: libavformat is loaded once a process, and these load it in a child */
+        cmocka_unit_test(another_major_of_libavformat_is_refused_naming_both),
+        cmocka_unit_test(a_libavformat_of_the_right_major_lacking_the_rest_is_refused),
         cmocka_unit_test(adts_aac_is_refused_with_the_m4a_advice),
         cmocka_unit_test(opus_chapter_at_700_ms_is_written_to_the_millisecond),
         cmocka_unit_test(opus_with_cover_art_keeps_it),
