@@ -1,12 +1,19 @@
 /* The platform layer: Linux's copy_file_range, sync_file_range, fdatasync and SEEK_DATA,
    macOS's F_FULLFSYNC, BSD's flock and mkostemp, each behind one function with a POSIX
-   fallback (see platform.h). The only file of io/ that asks for more than POSIX.1-2008. */
-#if defined(__linux__)
-#define _GNU_SOURCE
+   fallback (see platform.h). The only file of io/ that asks for more than POSIX.1-2008.
+   Built with CHAPTAG_PORTABLE (a CMake option, for tests on Linux) it takes every fallback
+   that macOS or the BSDs take where they lack a call, and asks Linux for POSIX (XSI) only. */
+#if defined(__linux__) && !defined(CHAPTAG_PORTABLE)
+#define _GNU_SOURCE /* copy_file_range, sync_file_range, SEEK_DATA, mkostemp, realpath */
+#elif defined(__linux__)
+#define _XOPEN_SOURCE 700 /* realpath (XSI) */
 #elif defined(__APPLE__)
-#define _DARWIN_C_SOURCE
+#define _DARWIN_C_SOURCE /* F_FULLFSYNC, SEEK_DATA, flock, mkostemp */
+#elif defined(__FreeBSD__)
+#define __BSD_VISIBLE 1 /* SEEK_DATA, flock, mkostemp: _POSIX_C_SOURCE alone hides them */
 #else
 #define _BSD_SOURCE
+#define _NETBSD_SOURCE
 #endif
 #include "platform.h"
 
@@ -17,9 +24,24 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#if !defined(CHAPTAG_PORTABLE)
+#if defined(__linux__)
+#define HAVE_COPY_FILE_RANGE 1 /* and sync_file_range */
+#endif
+#if defined(__linux__) || defined(__APPLE__) || defined(__FreeBSD__)
+#define HAVE_MKOSTEMP 1
+#endif
+#if defined(SEEK_DATA) && defined(SEEK_HOLE)
+#define HAVE_SEEK_DATA 1
+#endif
+#if defined(_POSIX_SYNCHRONIZED_IO) && _POSIX_SYNCHRONIZED_IO > 0
+#define HAVE_FDATASYNC 1
+#endif
+#endif
+
 ssize_t ct_sys_copy_range(int in, uint64_t in_off, int out, uint64_t out_off, size_t len)
 {
-#if defined(__linux__)
+#ifdef HAVE_COPY_FILE_RANGE
     loff_t i = (loff_t)in_off, o = (loff_t)out_off;
     return copy_file_range(in, &i, out, &o, len, 0);
 #else
@@ -31,7 +53,7 @@ ssize_t ct_sys_copy_range(int in, uint64_t in_off, int out, uint64_t out_off, si
 
 void ct_sys_writeback(int fd, uint64_t off, uint64_t len)
 {
-#if defined(__linux__)
+#ifdef HAVE_COPY_FILE_RANGE
     sync_file_range(fd, (off_t)off, (off_t)len, SYNC_FILE_RANGE_WRITE);
 #else
     (void)fd, (void)off, (void)len; /* the fsync before the rename writes it all */
@@ -51,7 +73,7 @@ int ct_sys_sync_data(int fd)
 {
 #if defined(__APPLE__)
     return ct_sys_sync(fd);
-#elif defined(_POSIX_SYNCHRONIZED_IO) && _POSIX_SYNCHRONIZED_IO > 0
+#elif defined(HAVE_FDATASYNC)
     return fdatasync(fd);
 #else
     return fsync(fd);
@@ -62,7 +84,7 @@ void ct_sys_next_data(int fd, uint64_t off, uint64_t end, uint64_t *data, uint64
 {
     *data = off;
     *hole = end;
-#if defined(SEEK_DATA) && defined(SEEK_HOLE)
+#ifdef HAVE_SEEK_DATA
     off_t d = lseek(fd, (off_t)off, SEEK_DATA);
     if (d < 0 && errno == ENXIO) /* a hole to the end of the file */
         d = (off_t)end;
@@ -91,7 +113,7 @@ int ct_sys_trylock(int fd, bool exclusive)
 
 int ct_sys_mkstemp(char *template)
 {
-#if defined(__linux__) || defined(__APPLE__) || defined(__FreeBSD__)
+#ifdef HAVE_MKOSTEMP
     return mkostemp(template, O_CLOEXEC);
 #else
     int fd = mkstemp(template);

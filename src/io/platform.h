@@ -1,6 +1,7 @@
 /* The platform layer of io/: every call chaptag makes that POSIX.1-2008 does not have, each
    with a portable fallback, so that the rest of io/ is plain POSIX. Only platform.c (and
-   keep.c, for extended attributes and ACLs) asks for more than _POSIX_C_SOURCE. */
+   keep.c, for extended attributes and ACLs, and tmp.c, for macOS's headers) asks for more
+   than _POSIX_C_SOURCE, at its top, so that the same flags build it everywhere. */
 #ifndef CHAPTAG_PLATFORM_H
 #define CHAPTAG_PLATFORM_H
 

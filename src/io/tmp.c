@@ -2,6 +2,10 @@
    never takes a live one for a leftover), the leftovers of a killed chaptag removed, a
    registry of the live ones for the signal handler, and the commit: fsync, the original's
    owner, mode and attributes, rename over the target, fsync of the folder. */
+#if defined(__APPLE__)
+/* O_NOFOLLOW and O_DIRECTORY: POSIX.1-2008, but macOS 11's headers hide them from it */
+#define _DARWIN_C_SOURCE
+#endif
 #include "fileio_private.h"
 
 #include "keep.h"
