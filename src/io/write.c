@@ -153,6 +153,7 @@ static chaptag_status copy_data(ct_file *f, uint64_t off, uint64_t len, int out,
     if (buf == NULL)
         return ct_fail_nomem(err);
     chaptag_status st = CHAPTAG_OK;
+    uint64_t chunk = 0; /* the test builds pause per WB_CHUNK, as copy_by_kernel() does */
     while (len > 0 && st == CHAPTAG_OK) {
         size_t n = len < COPY_BLOCK ? (size_t)len : COPY_BLOCK;
         st = ct_file_read(f, off, buf, n, NULL, err);
@@ -162,6 +163,10 @@ static chaptag_status copy_data(ct_file *f, uint64_t off, uint64_t len, int out,
         len -= n;
         *out_pos += n;
         flush_behind(out, *out_pos, fl);
+        if ((chunk += n) >= WB_CHUNK || len == 0) {
+            ct_io_pause();
+            chunk = 0;
+        }
     }
     free(buf);
     return st;
