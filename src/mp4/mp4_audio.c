@@ -17,8 +17,8 @@
 
    HE-AAC: INFO.sample_rate is the SBR rate when the AudioSpecificConfig signals SBR, else
    its core rate. With implicit SBR the decoder finds SBR by itself and gives twice the
-   samples: ext/avcodec.c compares its output rate with INFO.sample_rate and scales FIRST,
-   SKIP and SAMPLES by their ratio. */
+   samples: ext/avcodec.c folds what it decodes back to INFO.sample_rate, the rate of every
+   time handed out here. */
 #include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
