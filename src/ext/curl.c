@@ -75,7 +75,12 @@ static atomic_bool cu_loaded; /* for ct_curl_loaded(), which must not load it */
 /* Opens the library into CU.LIB; false (with CU.WHY) when it is not there. */
 static bool open_library(void)
 {
-    static const char *const names[] = {"libcurl.so.4", "libcurl.4.dylib", "libcurl.so"};
+#ifdef __APPLE__
+    /* the system's, by its whole path: a bare name is also looked for in the working folder */
+    static const char *const names[] = {"/usr/lib/libcurl.4.dylib"};
+#else
+    static const char *const names[] = {"libcurl.so.4", "libcurl.so"};
+#endif
     /* CHAPTAG_LIBCURL names the library instead (a libcurl built elsewhere) */
     const char *chosen = getenv("CHAPTAG_LIBCURL");
     for (size_t i = 0; chosen == NULL && i < sizeof names / sizeof names[0] && cu.lib == NULL;

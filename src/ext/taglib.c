@@ -29,10 +29,36 @@ static struct {
 static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
 static atomic_bool tl_loaded; /* for ct_taglib_loaded(), which must not load it */
 
+/* TagLib's C bindings, 1.x (libtag_c 0) or 2.x (libtag_c 2), whose functions used here are
+   the same. On macOS by whole paths, Homebrew's (Apple silicon, Intel) and MacPorts': a bare
+   name is looked for in the working folder, and not under /opt/homebrew. */
+static const char *const names[] = {
+#ifdef __APPLE__
+    "/opt/homebrew/lib/libtag_c.2.dylib", "/opt/homebrew/lib/libtag_c.0.dylib",
+    "/usr/local/lib/libtag_c.2.dylib",    "/usr/local/lib/libtag_c.0.dylib",
+    "/opt/local/lib/libtag_c.2.dylib",    "/opt/local/lib/libtag_c.0.dylib",
+#else
+    "libtag_c.so.0",
+    "libtag_c.so.2",
+#endif
+};
+
+/* Where the missing bindings come from. */
+#if defined(__APPLE__)
+#define TAGLIB_PACKAGE "Homebrew: brew install taglib"
+#elif defined(__FreeBSD__)
+#define TAGLIB_PACKAGE "FreeBSD: pkg install taglib"
+#else
+#define TAGLIB_PACKAGE "Debian: apt-get install libtag1v5 libtagc0"
+#endif
+
 static void load_once(void)
 {
     const char *chosen = getenv("CHAPTAG_LIBTAG_C"); /* another TagLib than the system's */
-    tl.lib = dlopen(chosen ? chosen : "libtag_c.so.0", RTLD_NOW | RTLD_LOCAL);
+    for (size_t i = 0; chosen == NULL && i < sizeof names / sizeof names[0] && tl.lib == NULL; i++)
+        tl.lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (chosen != NULL)
+        tl.lib = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
     if (tl.lib == NULL)
         return;
     static const struct {
@@ -81,8 +107,7 @@ bool ct_taglib_loaded(void)
 chaptag_status ct_taglib_tags(const char *path, chaptag_chapters *list, chaptag_error *err)
 {
     if (!load())
-        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "TagLib is not installed (Debian: apt-get "
-                       "install libtag1v5 libtagc0)");
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "TagLib is not installed (" TAGLIB_PACKAGE ")");
     void *file = tl.file_new(path);
     if (file == NULL || !tl.file_is_valid(file)) {
         if (file != NULL)
