@@ -67,12 +67,15 @@ static pthread_once_t avc_once = PTHREAD_ONCE_INIT;
 
 #define CANNOT "cannot decode audio: "
 
+/* The message when libavcodec MAJOR is missing: a format and its arguments (Debian's package
+   name holds the major too). */
 #if defined(__APPLE__)
-#define INSTALL_HINT "brew install ffmpeg"
+#define NOT_INSTALLED(major) CANNOT "libavcodec %d is not installed (brew install ffmpeg)", (major)
 #elif defined(__FreeBSD__)
-#define INSTALL_HINT "pkg install ffmpeg"
+#define NOT_INSTALLED(major) CANNOT "libavcodec %d is not installed (pkg install ffmpeg)", (major)
 #else
-#define INSTALL_HINT "Debian: apt-get install libavcodec%d"
+#define NOT_INSTALLED(major)                                                                   \
+    CANNOT "libavcodec %d is not installed (Debian: apt-get install libavcodec%d)", (major), (major)
 #endif
 
 /* The names libavcodec is looked for under, best first: the major built for (FORM with
@@ -170,8 +173,7 @@ static bool open_library(void)
             return true; /* cannot be: its major is not the one built for */
     }
     if (avc_why[0] == '\0')
-        snprintf(avc_why, sizeof avc_why, CANNOT "libavcodec %d is not installed (" INSTALL_HINT
-                 ")", built, built);
+        snprintf(avc_why, sizeof avc_why, NOT_INSTALLED(built));
     return false;
 }
 
