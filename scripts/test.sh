@@ -28,6 +28,9 @@ build build
 phase "tests"
 ctest --test-dir build -j "$jobs" --output-on-failure
 
+phase "compile for macOS (zig)"
+scripts/macos-check.sh
+
 phase "fuzz every parser for ${CHAPTAG_FUZZ_SECONDS:-6} s (clang, ASan, UBSan, libFuzzer)"
 scripts/fuzz.sh "${CHAPTAG_FUZZ_SECONDS:-6}"
 
