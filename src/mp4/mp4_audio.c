@@ -879,11 +879,24 @@ static chaptag_status read_edits(mp4_audio *a, const ct_box *trak, uint64_t tota
     return CHAPTAG_OK;
 }
 
+static chaptag_status fragmented(chaptag_error *err)
+{
+    return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "fragmented MP4 is not supported for silence "
+                   "finding");
+}
+
 /* The sample tables of the track at TRAK, checked against each other. */
 static chaptag_status read_tables(mp4_audio *a, const ct_box *trak, uint64_t *total,
                                   chaptag_error *err)
 {
     const ct_box *stbl = ct_box_path(trak, "mdia/minf/stbl");
+    assert(stbl != NULL); /* its stsd was read */
+    /* samples in movie fragments (moof) are beyond the tables: the moov's are none or a few */
+    bool moof = false, mvex = ct_box_child(ct_mp4_moov(&a->m), "mvex") != NULL;
+    for (size_t i = 0; i < a->m.n_tops; i++)
+        moof |= ct_box_is(&a->m.tops[i], "moof");
+    if (moof)
+        return fragmented(err);
     chaptag_status st = open_tables(a, stbl, err);
     uint64_t tt_samples = 0, sc_samples = 0;
     if (st == CHAPTAG_OK)
@@ -907,12 +920,8 @@ static chaptag_status read_tables(mp4_audio *a, const ct_box *trak, uint64_t *to
         seek_stts(a, &c, a->n_samples, false);
         *total = c.time;
     }
-    bool fragments = ct_box_child(ct_mp4_moov(&a->m), "mvex") != NULL;
-    for (size_t i = 0; i < a->m.n_tops; i++)
-        fragments |= ct_box_is(&a->m.tops[i], "moof");
-    if (fragments)
-        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "fragmented MP4 is not supported for silence "
-                       "finding");
+    if (mvex && (a->n_samples == 0 || *total == 0))
+        return fragmented(err);
     if (a->n_samples == 0 || *total == 0)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the sound track has no samples");
     return CHAPTAG_OK;

@@ -35,6 +35,7 @@ typedef struct {
     uint32_t gap;        /* bytes of something else before each chunk */
     const char *entry;   /* the sample entry's type; NULL: mp4a */
     bool fragmented;     /* a moof after the mdat */
+    bool mvex;           /* moov says fragments may follow */
     uint32_t tkhd_flags; /* 0: 3 (enabled, in movie) */
 } spec;
 
@@ -217,6 +218,14 @@ static void put_moov(ct_buf *b, const spec *s, const built *m, uint32_t n_chunks
     ct_box_end(b, minf);
     ct_box_end(b, mdia);
     ct_box_end(b, trak);
+    if (s->mvex) {
+        at = ct_box_begin(b, "mvex");
+        size_t mehd = ct_box_begin(b, "mehd");
+        put_full(b, 0, 0);
+        ct_buf_put_u32be(b, 1000);
+        ct_box_end(b, mehd);
+        ct_box_end(b, at);
+    }
     ct_box_end(b, moov);
 }
 
@@ -626,6 +635,19 @@ static void a_fragmented_file_is_refused(void **state)
     spec s = tables_spec();
     s.fragmented = true;
     check_refused(&s, "fragmented MP4 is not supported for silence finding");
+    /* fragments announced and none in the moov: as fragmented */
+    s.fragmented = false;
+    s.mvex = true;
+    s.n_stts = 0;
+    s.n_stsc = 0;
+    check_refused(&s, "fragmented MP4 is not supported for silence finding");
+    /* announced, but the moov holds the samples and no fragment follows: read */
+    s = tables_spec();
+    s.mvex = true;
+    opened o;
+    open_spec(&s, &o);
+    check_window(&s, &o, 0, 0, UINT64_MAX);
+    close_spec(&o);
 }
 
 static void other_codecs_are_refused_and_named(void **state)
