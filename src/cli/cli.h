@@ -26,6 +26,8 @@ int cmd_dump(int argc, char **argv);
 int cmd_strip(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_silences(int argc, char **argv);
+int cmd_suggest(int argc, char **argv);
 
 /* Prints the help of command NAME (NULL: the program's) to standard output. */
 int cli_help(const char *name);
@@ -163,6 +165,33 @@ void cli_report_close(int status);
 
 /* Ends the report: prints the array, if it is one. */
 void cli_report_end(void);
+
+/* The options that define a pause and snap chapters to one (cmd_silence.c), shared by embed,
+   silences and suggest (long options only, numbered past the edit options). */
+enum { CLI_OPT_SNAP = 600, CLI_OPT_SNAP_TO, CLI_OPT_MIN_SILENCE, CLI_OPT_THRESHOLD };
+#define CLI_SNAP_OPTIONS                                                                       \
+    {"snap-to-silence", optional_argument, NULL, CLI_OPT_SNAP},                                \
+    {"snap-to", required_argument, NULL, CLI_OPT_SNAP_TO},                                     \
+    {"min-silence", required_argument, NULL, CLI_OPT_MIN_SILENCE},                             \
+    {"silence-threshold", required_argument, NULL, CLI_OPT_THRESHOLD}
+
+typedef struct {
+    int on; /* --snap-to-silence given */
+    chaptag_snap_opts o;
+} cli_snap;
+
+/* Defaults: off, -40 dBFS, 300 ms, a 2 s window, the middle of the pause. */
+void cli_snap_init(cli_snap *s);
+
+/* Takes pause option OPT with ARG for command CMD: -1 when OPT is none, 0 when it is taken,
+   else the exit status of the usage error (said). */
+int cli_snap_take(cli_snap *s, const char *cmd, int opt, const char *arg);
+
+/* Snaps the chapters of LIST (read from CHAPTERS) to the pauses of AUDIO as S says; prints
+   each move when DRY_RUN or verbose and a summary line, or puts "snap" into the REPORT;
+   warnings are said under CHAPTERS. Returns the exit status. */
+int cli_snap_apply(const cli_snap *s, const char *audio, const char *chapters,
+                   chaptag_chapters *list, int dry_run, cli_report_fmt report);
 
 /* Many files, one rule (batch.c): where each audio file's chapter list comes from. */
 

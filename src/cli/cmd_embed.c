@@ -26,6 +26,7 @@ static const struct option options[] = {
     {"image-dir", required_argument, NULL, OPT_IMAGE_DIR},
     {"fetch-images", no_argument, NULL, OPT_FETCH_IMAGES},
     CLI_EDIT_OPTIONS,
+    CLI_SNAP_OPTIONS,
     {"dry-run", no_argument, NULL, 'n'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -146,6 +147,7 @@ typedef struct {
     cli_edits edits;
     cli_dirs dirs;
     int fetch;
+    cli_snap snap;
     cli_report_fmt report;
 } embed_job;
 
@@ -173,6 +175,11 @@ static int embed_one(const embed_job *j)
     }
     for (size_t i = 0; i < chaptag_chapters_warning_count(list); i++)
         cli_warning(j->chapters, chaptag_chapters_warning(list, i));
+    if (j->snap.on) {
+        rc = cli_snap_apply(&j->snap, j->audio, j->chapters, list, j->o.dry_run, j->report);
+        if (rc != EXIT_OK)
+            goto out;
+    }
     if (cli_embed_with_progress(j->audio, list, &j->o, &rep, &err) != CHAPTAG_OK) {
         rc = cli_error(err.code == CHAPTAG_ERR_INPUT && err.line > 0 ? j->chapters : j->audio,
                        &err);
@@ -241,10 +248,13 @@ int cmd_embed(int argc, char **argv)
     const char *pattern = NULL;
     int fail_fast = 0;
     chaptag_embed_opts_init(&j.o);
+    cli_snap_init(&j.snap);
     int c;
     optind = 0; /* glibc: 0 also resets the state an earlier in-process parse left */
     while ((c = getopt_long(argc, argv, "o:f:nqvh", options, NULL)) != -1) {
         int taken = cli_edits_take(&j.edits, "embed", c, optarg);
+        if (taken < 0)
+            taken = cli_snap_take(&j.snap, "embed", c, optarg);
         if (taken > 0)
             return taken;
         if (taken == 0)

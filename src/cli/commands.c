@@ -10,6 +10,7 @@ typedef struct {
     int (*run)(int argc, char **argv);
     const char *summary;
     const char *help;
+    const char *more; /* the rest of HELP, past what one string literal may hold; or NULL */
 } command;
 
 /* What each command's help ends with: the common uses, one per line. */
@@ -32,7 +33,18 @@ static const struct {
     {"convert", "  chaptag convert --to youtube chapters.txt\n"
                 "  chaptag convert --from audition --to json -o chapters.json Markers.csv\n"
                 "  chaptag convert --to ffmetadata --from-files part1.mp3 part2.mp3\n"},
+    {"silences", "  chaptag silences ep042.mp3\n"
+                 "  chaptag silences --min-silence 1s --silence-threshold -50 --format json "
+                 "book.m4b\n"},
+    {"suggest", "  chaptag suggest --every 30m book.m4b > chapters.txt\n"
+                "  chaptag suggest --every 15m --format json -o chapters.json book.mp3\n"},
 };
+
+/* What a pause is, for embed --snap-to-silence, silences and suggest. */
+#define PAUSE_OPTIONS_HELP \
+     "      --silence-threshold DB  a pause is audio below DB dBFS on every channel\n" \
+     "                           (default -40; higher, -35, when the room is noisy)\n" \
+     "      --min-silence TIME   and lasting at least TIME (default 300ms)\n"
 
 /* The edits embed and convert share (transform.c), in their help. */
 #define EDIT_OPTIONS_HELP \
@@ -95,7 +107,16 @@ static const command commands[] = {
      "                           it); any failure stops embed before it writes\n"
      "  -n, --dry-run            check everything and print the plan; write nothing\n"
      "  -q, --quiet              print errors only\n"
-     "  -v, --verbose            print the frames written and the duration used\n"
+     "  -v, --verbose            print the frames written and the duration used\n",
+     "      --snap-to-silence[=WINDOW]\n"
+     "                           move each chapter start to the nearest pause within\n"
+     "                           WINDOW (default 2s) either side, decoding only those\n"
+     "                           seconds (libavcodec); a chapter with no pause there\n"
+     "                           stays (with a warning), none passes a neighbour, one\n"
+     "                           at 0:00 stays; with -n each move is printed\n"
+     "      --snap-to start|middle|end\n"
+     "                           where in the pause (default middle)\n"
+     PAUSE_OPTIONS_HELP
      "\n"
      "TIME is [H:]MM:SS[.mmm], or a number with a unit: ms, s, m or h (90s, 1.5m).\n"},
     {"dump", cmd_dump, "print the chapters of audio files",
@@ -118,7 +139,7 @@ static const command commands[] = {
      "      --images DIR         save each chapter picture as DIR/chapter-NNN.jpg or .png\n"
      "                           and point the chapter at it (json and psc carry the\n"
      "                           paths: relative to FILE's folder, or absolute)\n"
-     "  -q, --quiet              print no warnings\n"},
+     "  -q, --quiet              print no warnings\n", NULL},
     {"verify", cmd_verify, "check chapters the way players read them",
      "Usage: chaptag verify [options] AUDIO... [CHAPTERS]\n"
      "       chaptag verify [options] --siblings|--chapters PATTERN AUDIO...\n"
@@ -146,7 +167,7 @@ static const command commands[] = {
      "      --format text|json|jsonl\n"
      "                           the report: text (default); json, the verdict of one\n"
      "                           file as an object, of several as one array, each with\n"
-     "                           its \"status\"; jsonl, one verdict per line\n"},
+     "                           its \"status\"; jsonl, one verdict per line\n", NULL},
     {"strip", cmd_strip, "remove the chapters from audio files",
      "Usage: chaptag strip [options] AUDIO...\n"
      "\n"
@@ -161,7 +182,7 @@ static const command commands[] = {
      "                           one array for several files; jsonl, one object per line\n"
      "  -n, --dry-run            print what would be removed; write nothing\n"
      "  -q, --quiet              print errors only\n"
-     "  -v, --verbose            print the frames or boxes written\n"},
+     "  -v, --verbose            print the frames or boxes written\n", NULL},
     {"convert", cmd_convert, "convert a chapter file to another format",
      "Usage: chaptag convert [options] --to FORMAT CHAPTERS\n"
      "       chaptag convert [options] --to FORMAT --from-files AUDIO...\n"
@@ -186,7 +207,43 @@ static const command commands[] = {
      EDIT_OPTIONS_HELP
      "  -q, --quiet              print no warnings\n"
      "\n"
-     "TIME is [H:]MM:SS[.mmm], or a number with a unit: ms, s, m or h (90s, 1.5m).\n"},
+     "TIME is [H:]MM:SS[.mmm], or a number with a unit: ms, s, m or h (90s, 1.5m).\n", NULL},
+    {"silences", cmd_silences, "list the pauses of an audio file",
+     "Usage: chaptag silences [options] AUDIO\n"
+     "\n"
+     "Prints every pause of AUDIO: start, end and length, one per line, found in one\n"
+     "streaming pass (decoded with libavcodec; times as a player shows them, encoder\n"
+     "delay and edit lists taken off). A pause is a run of audio below the threshold on\n"
+     "every channel, lasting at least the minimum.\n"
+     "\n"
+     "Options:\n"
+     "      --format text|json   json: {\"file\": ..., \"silences\": [{\"start\": 60.0,\n"
+     "                           \"end\": 60.8}, ...]} in seconds\n"
+     PAUSE_OPTIONS_HELP
+     "  -v, --verbose            say how much of the file was read\n"
+     "\n"
+     "TIME is [H:]MM:SS[.mmm], or a number with a unit: ms, s, m or h (300ms, 1s).\n", NULL},
+    {"suggest", cmd_suggest, "propose chapters at pauses, for long books",
+     "Usage: chaptag suggest --every INTERVAL [options] AUDIO\n"
+     "\n"
+     "Proposes chapters for AUDIO: \"Chapter 1\" at 0:00, then near each multiple of\n"
+     "INTERVAL (within the larger of the window and a tenth of INTERVAL) the longest\n"
+     "pause, titled \"Chapter N\"; printed as a chapter file to edit and embed. A\n"
+     "multiple with no pause near it gets its chapter at the multiple (with a warning).\n"
+     "Only the audio around each multiple is decoded.\n"
+     "\n"
+     "Options:\n"
+     "      --every INTERVAL     one chapter about every INTERVAL (30m, 00:15:00)\n"
+     "      --format FORMAT      any chapter format (default text)\n"
+     "  -o, --output FILE        write to FILE (whole or not at all), not standard output\n"
+     "      --window TIME        look at least TIME either side of each multiple\n"
+     "                           (default 2s)\n"
+     "      --snap-to start|middle|end\n"
+     "                           where in the pause (default middle)\n"
+     PAUSE_OPTIONS_HELP
+     "  -v, --verbose            say how much of the file was read\n"
+     "\n"
+     "TIME is [H:]MM:SS[.mmm], or a number with a unit: ms, s, m or h (90s, 1.5m).\n", NULL},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -248,6 +305,8 @@ int cli_help(const char *name)
     const command *c = name ? find_command(name) : NULL;
     if (c != NULL) {
         fputs(c->help, stdout);
+        if (c->more != NULL)
+            fputs(c->more, stdout);
         for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++)
             if (strcmp(examples[i].name, c->name) == 0)
                 printf("\nExamples:\n%s", examples[i].text);

@@ -18,9 +18,10 @@ SEEDS = os.environ.get("SEEDS", "fixtures/chapters")
 SEED_FILES = ["seed-000.txt", "seed-004.txt"]
 
 
-def run(args, stdin=None, check=False):
-    """Runs a command; returns (exit status, stdout, stderr) as text."""
-    p = subprocess.run(args, input=stdin, capture_output=True, text=True)
+def run(args, stdin=None, check=False, env=None):
+    """Runs a command (in ENV, else this environment); returns (exit status, stdout, stderr)
+    as text."""
+    p = subprocess.run(args, input=stdin, capture_output=True, text=True, env=env)
     if check and p.returncode != 0:
         raise AssertionError(f"{args} exited {p.returncode}: {p.stderr}")
     return p.returncode, p.stdout, p.stderr

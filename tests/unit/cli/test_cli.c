@@ -508,6 +508,60 @@ static void embed_and_verify_many_files_each_with_its_own_list(void **state)
     free(a), free(b), free(c), free(la), free(lb), free(lc);
 }
 
+/* The pause commands and embed's snap options: usage errors name the option, a silent MP3 is
+   one pause from its start to its end, and a snap with nothing to snap to says so. */
+static void pauses_through_the_command_line(void **state)
+{
+    (void)state;
+    static const char *const bad[][7] = {
+        {"silences", NULL},
+        {"silences", "--format", "csv", "a.mp3", NULL},
+        {"silences", "--silence-threshold", "0", "a.mp3", NULL},
+        {"silences", "--silence-threshold", "-130", "a.mp3", NULL},
+        {"silences", "--silence-threshold", "quiet", "a.mp3", NULL},
+        {"silences", "--min-silence", "0", "a.mp3", NULL},
+        {"suggest", "a.mp3", NULL},
+        {"suggest", "--every", "0.5s", "a.mp3", NULL},
+        {"suggest", "--every", "30m", "--format", "docx", "a.mp3", NULL},
+        {"embed", "--snap-to-silence=forever", "a.mp3", "c.txt", NULL},
+        {"embed", "--snap-to", "left", "a.mp3", "c.txt", NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *const *c = bad[i];
+        result r = run(c[0], c[1], c[2], c[3], c[4], c[5], c[6], NULL);
+        if (r.status != EXIT_USAGE)
+            fail_msg("case %zu (%s %s): status %d, stderr: %s", i, c[0], c[1] ? c[1] : "",
+                     r.status, r.err);
+        done(&r);
+    }
+    expect(EXIT_OK, "--silence-threshold DB", "", "help", "silences", NULL);
+    expect(EXIT_OK, "--every INTERVAL", "", "help", "suggest", NULL);
+    expect(EXIT_OK, "--snap-to-silence[=WINDOW]", "", "help", "embed", NULL);
+
+    /* 400 silent frames: 10.4 s, all of it one pause */
+    char mp3[512], txt[512];
+    snprintf(mp3, sizeof mp3, "%s", ct_test_path("quiet.mp3", 0));
+    snprintf(txt, sizeof txt, "%s", ct_test_path("quiet.txt", 1));
+    write_mp3(mp3, 400);
+    result r = run("silences", "--format", "json", mp3, NULL);
+    assert_int_equal(r.status, EXIT_OK);
+    assert_contains(r.out, "\"silences\": [");
+    assert_contains(r.out, "\"start\": 0.0");
+    done(&r);
+    r = run("silences", "--silence-threshold", "-50dB", "--min-silence", "20s", mp3, NULL);
+    assert_int_equal(r.status, EXIT_OK);
+    assert_string_equal(r.out, ""); /* shorter than 20 s: no pause */
+    done(&r);
+
+    /* all silence: each chapter's window is inside one pause, whose middle lies elsewhere */
+    write_text(txt, "0:00 A\n0:03 B\n0:06 C\n");
+    r = run("embed", "-n", "--snap-to-silence=1s", mp3, txt, NULL);
+    assert_int_equal(r.status, EXIT_OK);
+    assert_contains(r.out, "dry run, nothing written");
+    assert_contains(r.out, "to pauses (read ");
+    done(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -521,6 +575,7 @@ int main(void)
         cmocka_unit_test(patterns_expand_per_audio_file),
         cmocka_unit_test(siblings_are_tried_in_order),
         cmocka_unit_test(embed_and_verify_many_files_each_with_its_own_list),
+        cmocka_unit_test(pauses_through_the_command_line),
     };
     return cmocka_run_group_tests(tests, ct_test_group_tmpdir, ct_test_group_rmdir);
 }
