@@ -17,16 +17,18 @@ class Chaptag < Formula
 
   depends_on "cmake" => :build
   depends_on "pkgconf" => :build
+  depends_on "ffmpeg"
   depends_on "jansson"
 
   uses_from_macos "expat"
 
-  # No FFmpeg, and its backend switched off: chaptag writes MP3, MP4, Ogg, FLAC and WAV itself
-  # and needs FFmpeg's libavformat only for other containers such as Matroska. Homebrew has no
-  # optional dependencies, and ffmpeg would bring dozens of formulae to every podcaster for
-  # that one case; OFF (not AUTO) gives the same build whatever else is installed.
+  # FFmpeg, and its backend switched on (ON, not AUTO: a build without it fails, never a quiet
+  # build with less): chaptag writes MP3, MP4, Ogg, FLAC and WAV itself, but finding pauses
+  # (embed --snap-to-silence, silences, suggest) decodes audio with libavcodec, and Matroska
+  # goes through libavformat. Both are opened with dlopen from Homebrew's lib folder, never
+  # linked; chaptag checks their major version is the one it was built with.
   def install
-    args = %w[-DCHAPTAG_TESTS=OFF -DCHAPTAG_INTEGRATION=OFF -DCHAPTAG_FFMPEG=OFF]
+    args = %w[-DCHAPTAG_TESTS=OFF -DCHAPTAG_INTEGRATION=OFF -DCHAPTAG_FFMPEG=ON]
     system "cmake", "-S", ".", "-B", "build", *args, *std_cmake_args
     system "cmake", "--build", "build"
     system "cmake", "--install", "build"
@@ -34,10 +36,10 @@ class Chaptag < Formula
 
   def caveats
     <<~EOS
-      This chaptag writes MP3, MP4/M4A/M4B, Ogg (Vorbis, Opus, FLAC), FLAC and WAV files
-      itself. It is built without FFmpeg, so it refuses Matroska (MKV, MKA, WebM) and other
-      containers; for those, build chaptag from source with FFmpeg's headers (its README's
-      Install section).
+      chaptag opens FFmpeg's libraries of the major version it was built with. After
+      `brew upgrade ffmpeg` to a new major, reinstall chaptag (`brew reinstall chaptag`):
+      until then, finding pauses and Matroska files are refused with a message naming both
+      versions, and everything else works.
     EOS
   end
 

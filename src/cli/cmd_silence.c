@@ -67,12 +67,24 @@ void cli_snap_init(cli_snap *s)
     chaptag_snap_opts_init(&s->o);
 }
 
-/* "read 1.2 MB of 115.0 MB (1.0 %) by CBR arithmetic" for a summary line. */
+/* BYTES as people read them: "640 KB", "115.3 MB". */
+static const char *size_str(uint64_t bytes, char *buf, size_t size)
+{
+    if (bytes < 1000000)
+        snprintf(buf, size, "%.0f KB", (double)bytes / 1e3);
+    else
+        snprintf(buf, size, "%.1f MB", (double)bytes / 1e6);
+    return buf;
+}
+
+/* "read 1.2 MB of 115.0 MB, 1.0 %, windows found by CBR arithmetic": a summary line. */
 static const char *read_summary(const chaptag_audio_stats *st, char *buf, size_t size)
 {
     double pct = st->file_size > 0 ? 100.0 * (double)st->bytes_read / (double)st->file_size : 0;
-    snprintf(buf, size, "read %.1f of %.1f MB (%.1f %%), %s", (double)st->bytes_read / 1e6,
-             (double)st->file_size / 1e6, pct, st->seek);
+    char a[32], b[32];
+    snprintf(buf, size, "read %s of %s, %.1f %%, windows found by %s",
+             size_str(st->bytes_read, a, sizeof a),
+             size_str(st->file_size, b, sizeof b), pct, st->seek);
     return buf;
 }
 
