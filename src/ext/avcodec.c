@@ -80,13 +80,15 @@ static pthread_once_t avc_once = PTHREAD_ONCE_INIT;
 
 /* The names libavcodec is looked for under, best first: the major built for (FORM with
    LIBAVCODEC_VERSION_MAJOR), then, only to word the mismatch when one of them is all there
-   is, the unversioned name and the majors around it. On macOS also where Homebrew puts it. */
+   is, the unversioned name and the majors around it. On macOS where Homebrew and MacPorts put it. */
 #if defined(__APPLE__)
-static const char *const own_forms[] = {"libavcodec.%d.dylib",
-                                        "/opt/homebrew/lib/libavcodec.%d.dylib",
-                                        "/usr/local/lib/libavcodec.%d.dylib"};
-static const char *const other_names[] = {"libavcodec.dylib", "/opt/homebrew/lib/libavcodec.dylib",
-                                          "/usr/local/lib/libavcodec.dylib"};
+/* full paths only: macOS's dlopen tries a bare name in the working folder too */
+static const char *const own_forms[] = {"/opt/homebrew/lib/libavcodec.%d.dylib",
+                                        "/usr/local/lib/libavcodec.%d.dylib",
+                                        "/opt/local/lib/libavcodec.%d.dylib"};
+static const char *const other_names[] = {"/opt/homebrew/lib/libavcodec.dylib",
+                                          "/usr/local/lib/libavcodec.dylib",
+                                          "/opt/local/lib/libavcodec.dylib"};
 #else
 static const char *const own_forms[] = {"libavcodec.so.%d"};
 static const char *const other_names[] = {"libavcodec.so"};

@@ -66,15 +66,16 @@ static atomic_bool av_loaded; /* for ct_avformat_loaded(), which must not load i
 
 /* The names libavformat is looked for under, best first: the major chaptag was built for
    (FORM with LIBAVFORMAT_VERSION_MAJOR), then, only to word the mismatch if one of them is all
-   there is, the unversioned name and the majors around it. On macOS also where Homebrew puts
-   it, which dlopen's own search does not cover. */
+   there is, the unversioned name and the majors around it. On macOS where Homebrew and
+   MacPorts put it, which dlopen's own search does not cover. */
 #if defined(__APPLE__)
-static const char *const own_forms[] = {"libavformat.%d.dylib",
-                                        "/opt/homebrew/lib/libavformat.%d.dylib",
-                                        "/usr/local/lib/libavformat.%d.dylib"};
-static const char *const other_names[] = {"libavformat.dylib",
-                                          "/opt/homebrew/lib/libavformat.dylib",
-                                          "/usr/local/lib/libavformat.dylib"};
+/* full paths only: macOS's dlopen tries a bare name in the working folder too */
+static const char *const own_forms[] = {"/opt/homebrew/lib/libavformat.%d.dylib",
+                                        "/usr/local/lib/libavformat.%d.dylib",
+                                        "/opt/local/lib/libavformat.%d.dylib"};
+static const char *const other_names[] = {"/opt/homebrew/lib/libavformat.dylib",
+                                          "/usr/local/lib/libavformat.dylib",
+                                          "/opt/local/lib/libavformat.dylib"};
 #else
 static const char *const own_forms[] = {"libavformat.so.%d"};
 static const char *const other_names[] = {"libavformat.so"};
