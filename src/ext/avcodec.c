@@ -8,6 +8,7 @@
 
    Without FFmpeg's headers (no CHAPTAG_HAVE_FFMPEG) every call fails, saying so. */
 #include "avcodec_int.h"
+#include "ffload.h"
 
 #include <stdlib.h>
 
@@ -67,116 +68,23 @@ static pthread_once_t avc_once = PTHREAD_ONCE_INIT;
 
 #define CANNOT "cannot decode audio: "
 
-/* The message when libavcodec MAJOR is missing: a format and its arguments (Debian's package
-   name holds the major too). */
-#if defined(__APPLE__)
-#define NOT_INSTALLED(major) CANNOT "libavcodec %d is not installed (brew install ffmpeg)", (major)
-#elif defined(__FreeBSD__)
-#define NOT_INSTALLED(major) CANNOT "libavcodec %d is not installed (pkg install ffmpeg)", (major)
-#else
-#define NOT_INSTALLED(major)                                                                   \
-    CANNOT "libavcodec %d is not installed (Debian: apt-get install libavcodec%d)", (major), (major)
-#endif
-
-/* The names libavcodec is looked for under, best first: the major built for (FORM with
-   LIBAVCODEC_VERSION_MAJOR), then, only to word the mismatch when one of them is all there
-   is, the unversioned name and the majors around it. On macOS where Homebrew and MacPorts put it. */
-#if defined(__APPLE__)
-/* full paths only: macOS's dlopen tries a bare name in the working folder too */
-static const char *const own_forms[] = {"/opt/homebrew/lib/libavcodec.%d.dylib",
-                                        "/usr/local/lib/libavcodec.%d.dylib",
-                                        "/opt/local/lib/libavcodec.%d.dylib"};
-static const char *const other_names[] = {"/opt/homebrew/lib/libavcodec.dylib",
-                                          "/usr/local/lib/libavcodec.dylib",
-                                          "/opt/local/lib/libavcodec.dylib"};
-#else
-static const char *const own_forms[] = {"libavcodec.so.%d"};
-static const char *const other_names[] = {"libavcodec.so"};
-#endif
 #define N_OF(a) (sizeof(a) / sizeof(a)[0])
 
-/* True when LIB, opened as NAME, is libavcodec of the major built for and brings libavutil
-   of the major built for (its dependency, whose functions are looked up through LIB). Only
-   the two version functions are called before that is known. Else false with AVC_WHY. */
-static bool right_majors(void *lib, const char *name)
+/* Opens the library into AVC_LIB; false (with AVC_WHY) when it is not there or not the major
+   built for (ffload.c). CHAPTAG_LIBAVCODEC names it instead (an FFmpeg built elsewhere). */
+static bool open_library(void)
 {
-    static const struct {
-        const char *lib, *fn;
-        unsigned built;
-    } libs[] = {
+    static const ct_ff_major majors[] = {
         {"libavcodec", "avcodec_version", LIBAVCODEC_VERSION_MAJOR},
         {"libavutil", "avutil_version", LIBAVUTIL_VERSION_MAJOR},
     };
-    for (size_t i = 0; i < N_OF(libs); i++) {
-        unsigned (*version)(void);
-        *(void **)&version = dlsym(lib, libs[i].fn);
-        if (version == NULL) {
-            snprintf(avc_why, sizeof avc_why, CANNOT "the libavcodec at %s lacks %s: it is not "
-                     "FFmpeg's", name, libs[i].fn);
-            return false;
-        }
-        unsigned major = AV_VERSION_MAJOR(version());
-        if (major != libs[i].built) {
-            snprintf(avc_why, sizeof avc_why, CANNOT "%s %u found at %s, chaptag was built for "
-                     "%u; install %s%u, or rebuild chaptag against the FFmpeg installed",
-                     libs[i].lib, major, name, libs[i].built, libs[i].lib, libs[i].built);
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Opens NAME into AVC_LIB when it loads and has the right majors. Else false, the library
-   closed; AVC_WHY set when it loaded and is the first mismatch found. */
-static bool try_library(const char *name)
-{
-    void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (lib == NULL)
-        return false;
-    char why[sizeof avc_why];
-    memcpy(why, avc_why, sizeof why);
-    if (right_majors(lib, name)) {
-        avc_lib = lib;
-        return true;
-    }
-    dlclose(lib);
-    if (why[0] != '\0') /* the first mismatch found is the one told */
-        memcpy(avc_why, why, sizeof why);
-    return false;
-}
-
-/* Opens the library into AVC_LIB; false (with AVC_WHY) when it is not there or not the major
-   built for. CHAPTAG_LIBAVCODEC names it instead (an FFmpeg built elsewhere). */
-static bool open_library(void)
-{
-    const int built = LIBAVCODEC_VERSION_MAJOR;
-    avc_why[0] = '\0';
-    const char *chosen = getenv("CHAPTAG_LIBAVCODEC");
-    if (chosen != NULL) {
-        if (try_library(chosen))
-            return true;
-        if (avc_why[0] == '\0')
-            snprintf(avc_why, sizeof avc_why, CANNOT "libavcodec is not installed at %s "
-                     "(CHAPTAG_LIBAVCODEC)", chosen);
-        return false;
-    }
-    char name[64];
-    for (size_t i = 0; i < N_OF(own_forms); i++) {
-        snprintf(name, sizeof name, own_forms[i], built);
-        if (try_library(name))
-            return true;
-    }
-    for (size_t i = 0; i < N_OF(other_names); i++)
-        if (try_library(other_names[i]))
-            return true;
-    for (int d = -2; d <= 3; d++) { /* a distribution upgrade brings the next ones */
-        snprintf(name, sizeof name, own_forms[0], built + d);
-        if (d != 0 && try_library(name))
-            return true; /* cannot be: its major is not the one built for */
-    }
-    if (avc_why[0] == '\0')
-        snprintf(avc_why, sizeof avc_why, NOT_INSTALLED(built));
-    return false;
+    char why[sizeof avc_why - sizeof CANNOT];
+    bool missing;
+    avc_lib = ct_ff_open("avcodec", "CHAPTAG_LIBAVCODEC", majors,
+                         N_OF(majors), why, sizeof why, &missing);
+    if (avc_lib == NULL)
+        snprintf(avc_why, sizeof avc_why, CANNOT "%s", why);
+    return avc_lib != NULL;
 }
 
 /* Fills CT_AVC from AVC_LIB; false (with AVC_WHY, the library closed) when a function is

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "avlib.h"
+#include "ffload.h"
 #include "taglib.h"
 
 #ifndef CHAPTAG_HAVE_FFMPEG
@@ -64,119 +65,22 @@ ct_av_table ct_av;
 static pthread_once_t av_once = PTHREAD_ONCE_INIT;
 static atomic_bool av_loaded; /* for ct_avformat_loaded(), which must not load it */
 
-/* The names libavformat is looked for under, best first: the major chaptag was built for
-   (FORM with LIBAVFORMAT_VERSION_MAJOR), then, only to word the mismatch if one of them is all
-   there is, the unversioned name and the majors around it. On macOS where Homebrew and
-   MacPorts put it, which dlopen's own search does not cover. */
-#if defined(__APPLE__)
-/* full paths only: macOS's dlopen tries a bare name in the working folder too */
-static const char *const own_forms[] = {"/opt/homebrew/lib/libavformat.%d.dylib",
-                                        "/usr/local/lib/libavformat.%d.dylib",
-                                        "/opt/local/lib/libavformat.%d.dylib"};
-static const char *const other_names[] = {"/opt/homebrew/lib/libavformat.dylib",
-                                          "/usr/local/lib/libavformat.dylib",
-                                          "/opt/local/lib/libavformat.dylib"};
-#else
-static const char *const own_forms[] = {"libavformat.so.%d"};
-static const char *const other_names[] = {"libavformat.so"};
-#endif
-#define N_OF(a) (sizeof (a) / sizeof (a)[0])
-
-/* True when the library at CT_AV.LIB, opened as NAME, has the majors of libavformat,
-   libavcodec and libavutil that chaptag was built for: it reads their structures' fields,
-   which move from one major to the next, so another major would be a crash waiting to
-   happen. Only avformat_version is looked up before libavformat's major is known good. Else
-   false with WHY (SIZE bytes) naming both majors. */
-static bool right_majors(const char *name, char *why, size_t size)
+/* Opens the library into CT_AV.LIB; false (with CT_AV.WHY) when it is not there or is not the
+   major chaptag was built for (ffload.c: chaptag reads these libraries' structures). */
+static bool open_library(void)
 {
-    static const struct {
-        const char *lib, *fn;
-        unsigned built;
-    } libs[] = {
+    static const ct_ff_major majors[] = {
         {"libavformat", "avformat_version", LIBAVFORMAT_VERSION_MAJOR},
         {"libavcodec", "avcodec_version", LIBAVCODEC_VERSION_MAJOR},
         {"libavutil", "avutil_version", LIBAVUTIL_VERSION_MAJOR},
     };
-    for (size_t i = 0; i < N_OF(libs); i++) {
-        unsigned (*version)(void);
-        *(void **)&version = dlsym(ct_av.lib, libs[i].fn);
-        if (version == NULL) {
-            snprintf(why, size, "the libavformat at %s lacks %s: it is not FFmpeg's", name,
-                     libs[i].fn);
-            return false;
-        }
-        unsigned major = AV_VERSION_MAJOR(version());
-        if (major != libs[i].built) {
-            snprintf(why, size, "%s %u found at %s, chaptag was built for %u; install %s%u, "
-                     "or rebuild chaptag against the FFmpeg installed", libs[i].lib, major,
-                     name, libs[i].built, libs[i].lib, libs[i].built);
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Opens NAME into CT_AV.LIB when it loads and has the right majors; else false, the library
-   closed again, and CT_AV.WHY, when still empty, saying why a library that loaded is not the
-   one (the first such is the one told). */
-static bool try_library(const char *name)
-{
-    ct_av.lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (ct_av.lib == NULL)
-        return false;
-    char why[sizeof ct_av.why];
-    if (right_majors(name, why, sizeof why))
-        return true;
-    dlclose(ct_av.lib);
-    ct_av.lib = NULL;
-    if (ct_av.why[0] == '\0')
-        memcpy(ct_av.why, why, sizeof why);
-    return false;
-}
-
-/* Opens the library into CT_AV.LIB; false (with CT_AV.WHY) when it is not there or is not the
-   major chaptag was built for. */
-static bool open_library(void)
-{
-    const int built = LIBAVFORMAT_VERSION_MAJOR;
-    ct_av.why[0] = '\0';
-    /* CHAPTAG_LIBAVFORMAT names the library instead (an FFmpeg built elsewhere) */
-    const char *chosen = getenv("CHAPTAG_LIBAVFORMAT");
-    if (chosen != NULL) {
-        if (try_library(chosen))
-            return true;
-        if (ct_av.why[0] == '\0')
-            snprintf(ct_av.why, sizeof ct_av.why, NOT_NATIVE "libavformat is not installed at "
-                     "%s (CHAPTAG_LIBAVFORMAT)", chosen);
-        return false;
-    }
-    char name[64];
-    for (size_t i = 0; i < N_OF(own_forms); i++) {
-        snprintf(name, sizeof name, own_forms[i], built);
-        if (try_library(name))
-            return true;
-    }
-    for (size_t i = 0; i < N_OF(other_names); i++)
-        if (try_library(other_names[i]))
-            return true;
-    for (int d = -2; d <= 3; d++) { /* what a distribution's upgrade brings, and before */
-        snprintf(name, sizeof name, own_forms[0], built + d);
-        if (d != 0 && try_library(name))
-            return true; /* a library's major is what it says, not what its name says */
-    }
-    if (ct_av.why[0] != '\0')
-        return false;
-#if defined(__APPLE__)
-    snprintf(ct_av.why, sizeof ct_av.why, NOT_NATIVE "libavformat %d is not installed (brew "
-             "install ffmpeg)", built);
-#elif defined(__FreeBSD__)
-    snprintf(ct_av.why, sizeof ct_av.why, NOT_NATIVE "libavformat %d is not installed (pkg "
-             "install ffmpeg)", built);
-#else
-    snprintf(ct_av.why, sizeof ct_av.why, NOT_NATIVE "libavformat %d is not installed (Debian: "
-             "apt-get install libavformat%d)", built, built);
-#endif
-    return false;
+    char why[sizeof ct_av.why - sizeof NOT_NATIVE];
+    bool missing;
+    ct_av.lib = ct_ff_open("avformat", "CHAPTAG_LIBAVFORMAT", majors,
+                           sizeof majors / sizeof majors[0], why, sizeof why, &missing);
+    if (ct_av.lib == NULL) /* what is native is said first when libavformat is not there */
+        snprintf(ct_av.why, sizeof ct_av.why, "%s%s", missing ? NOT_NATIVE : "", why);
+    return ct_av.lib != NULL;
 }
 
 /* Fills the table from CT_AV.LIB; false (with CT_AV.WHY, the library closed) when a function
