@@ -230,11 +230,12 @@ class HomebrewFormula(unittest.TestCase):
         self.assertIn("==> test passed", self.shim.stderr)
 
     def test_it_declares_what_the_build_needs(self):
+        # ffmpeg at run time too: finding pauses decodes with libavcodec (dlopen'ed)
         self.assertEqual(self.declared["deps"], [["cmake", ["build"]], ["pkgconf", ["build"]],
-                                                 ["jansson", []]])
+                                                 ["ffmpeg", []], ["jansson", []]])
         self.assertEqual(self.declared["uses_from_macos"], ["expat"])
         self.assertEqual(self.declared["version"], self.version)
-        self.assertIn("built without FFmpeg", self.declared["caveats"])
+        self.assertIn("brew reinstall chaptag", self.declared["caveats"])
 
     def test_its_cmake_options_are_options_of_the_project(self):
         # cmake ignores an unknown -D with a mere warning: a renamed option would go unnoticed
