@@ -16,6 +16,10 @@
    is wrong): as far as mutagen looks; FFmpeg stops at 64 KiB. */
 #define SEARCH_MAX (1u << 20)
 #define SEARCH_BLOCK (64u << 10)
+/* The search for the first frame reads this first, then twice as much each time up to
+   SEARCH_BLOCK: a stream starting right after the tags is found in its first read (the longest
+   frame and the header after it), so opening a small file does not read most of it. */
+#define SEARCH_FIRST (4u << 10)
 /* The frame scan reads this much at a time: one read per ~600 frames at 128 kbit/s. */
 #define SCAN_BLOCK (256u << 10)
 /* How far past a damaged frame the scan looks for the stream again: more than the longest
@@ -316,9 +320,10 @@ chaptag_status ct_mpeg_audio_end(ct_file *f, uint64_t audio_start, uint64_t *end
 typedef struct {
     ct_file *f;
     uint64_t end;
-    uint64_t base; /* file offset of buf[0] */
-    size_t got;    /* bytes in buf */
-    size_t cap;    /* bytes read at a time (at most SCAN_BLOCK, the buffer's size) */
+    uint64_t base;  /* file offset of buf[0] */
+    size_t got;     /* bytes in buf */
+    size_t cap;     /* bytes read at a time (at most SCAN_BLOCK, the buffer's size) */
+    size_t cap_max; /* CAP doubles after each read up to this */
     uint8_t *buf;
 } window;
 
@@ -341,6 +346,7 @@ static chaptag_status window_get(window *w, uint64_t off, size_t n, const uint8_
     if (st != CHAPTAG_OK)
         return st;
     w->base = off;
+    w->cap = w->cap < w->cap_max / 2 ? 2 * w->cap : w->cap_max;
     if (n <= w->got)
         *p = w->buf;
     return CHAPTAG_OK;
@@ -531,7 +537,7 @@ static chaptag_status measure_scan(window *w, ct_mpeg_info *info, chaptag_error 
     uint64_t from = info->first_frame;
     if (info->vbr.kind != CT_MPEG_VBR_NONE)
         from += info->frame.length;
-    w->cap = SCAN_BLOCK;
+    w->cap = w->cap_max = SCAN_BLOCK;
     chaptag_status st = scan_frames(w, from, &info->frame, &info->frames, err);
     if (st != CHAPTAG_OK)
         return st;
@@ -549,7 +555,7 @@ static chaptag_status locate(ct_file *f, uint64_t audio_start, window *w, ct_mpe
     chaptag_status st = ct_mpeg_audio_end(f, audio_start, &info->audio_end, err);
     if (st != CHAPTAG_OK)
         return st;
-    *w = (window){f, info->audio_end, 0, 0, SEARCH_BLOCK, ct_malloc(SCAN_BLOCK)};
+    *w = (window){f, info->audio_end, 0, 0, SEARCH_FIRST, SEARCH_BLOCK, ct_malloc(SCAN_BLOCK)};
     if (w->buf == NULL)
         return ct_fail_nomem(err);
     bool found;
@@ -589,7 +595,7 @@ chaptag_status ct_mpeg_probe(ct_file *f, uint64_t audio_start, ct_mpeg_info *out
 
 bool ct_mpeg_sniff(ct_file *f, uint64_t from, uint64_t max)
 {
-    window w = {f, ct_file_size(f), 0, 0, SEARCH_BLOCK, ct_malloc(SEARCH_BLOCK)};
+    window w = {f, ct_file_size(f), 0, 0, SEARCH_BLOCK, SEARCH_BLOCK, ct_malloc(SEARCH_BLOCK)};
     ct_mpeg_info info;
     memset(&info, 0, sizeof info);
     bool found = false;
