@@ -2,8 +2,17 @@
    without reading the whole file. The stream is the one ct_mpeg_locate() finds after the ID3v2
    tags; decoder-output sample 0 is the first sample of the first frame after the Xing/Info/VBRI
    frame, which is not audio. A constant-bitrate stream places frame k by arithmetic and a
-   local resync; any other is walked once, reading only each frame's 4-byte header, into a
-   sparse index of frame offsets. Frame headers: ISO/IEC 11172-3 §2.4.2.3, 13818-3 §2.4.2.3;
+   local resync; any other is walked once into a sparse index of frame offsets, reading only
+   byte 2 of each frame's header: within one stream the version and layer (byte 1) are fixed,
+   and byte 2 holds the rest of what a frame's length depends on (bitrate index, sample rate,
+   padding). Each indexed header, and the one after each stretch between them, is read whole;
+   at any doubt (a byte 2 no frame of the stream has: another rate or private bit, a bitrate
+   index of 0 or 15, a frame past the end) or an indexed header that is none of the stream's,
+   that stretch is walked again reading each header whole and stepping over junk and damage.
+   What byte 2 alone cannot see: a header damaged only in its sync, version or layer bits with
+   the frames still in step (the whole walk drops such a frame), and junk whose bytes pass as
+   frames by byte 2 and lead exactly onto a frame of the stream; both number the frames after
+   them one off. Frame headers: ISO/IEC 11172-3 §2.4.2.3, 13818-3 §2.4.2.3;
    the bit reservoir: 11172-3 §2.4.1.7 (main_data_begin); encoder delay and the decoder's 529
    samples as FFmpeg's mp3dec.c counts them (reference/mpeg-audio.md). */
 #include "audio.h"
@@ -31,7 +40,8 @@
 #define CBR_FIRST 16u
 #define CBR_PLACES 4u
 #define CBR_RUN 4u
-/* The walk keeps the offset of every INDEX_EVERY-th frame: 8 bytes per ~1.5 s of audio. */
+/* The walk keeps the offset of every INDEX_EVERY-th frame: 8 bytes per ~1.5 s of audio. Those
+   headers are read whole, the others' byte 2 alone. */
 #define INDEX_EVERY 64u
 /* Decoder delay after the encoder's (FFmpeg: start_skip_samples = delay + 528 + 1). */
 #define DECODER_DELAY 529u
@@ -55,7 +65,9 @@ typedef struct {
     uint64_t n_frames;
     uint64_t *index; /* offset of frame i * INDEX_EVERY */
     size_t n_index, cap_index;
-    uint8_t *buf; /* read-ahead: bytes [BUF_OFF, BUF_OFF + GOT) of the file */
+    uint16_t len_of[256]; /* a frame's length by byte 2 of its header; 0 for a byte no frame of
+                             the stream has (another rate or private bit, no bitrate) */
+    uint8_t *buf;         /* read-ahead: bytes [BUF_OFF, BUF_OFF + GOT) of the file */
     uint64_t buf_off;
     size_t got;
 } mp3_audio;
@@ -204,29 +216,92 @@ static chaptag_status next_frame(mp3_audio *a, uint64_t *off, uint64_t ahead, ct
 
 /* ---- the walk ------------------------------------------------------------------------------- */
 
-/* Walks every frame header once (4 bytes read per frame), keeping every INDEX_EVERY-th offset;
-   a whole pass by packets() needs none of it. */
-static chaptag_status walk(mp3_audio *a, chaptag_error *err)
+/* Keeps OFF, the offset of frame n_index * INDEX_EVERY. */
+static chaptag_status keep(mp3_audio *a, uint64_t off, chaptag_error *err)
 {
-    uint64_t off = a->start, n = 0;
-    for (;;) {
+    uint64_t *v = ct_grow(a->index, a->n_index, &a->cap_index, sizeof *v);
+    if (v == NULL)
+        return ct_fail_nomem(err);
+    a->index = v;
+    a->index[a->n_index++] = off;
+    return CHAPTAG_OK;
+}
+
+/* A stretch of INDEX_EVERY frames from *OFF, where the first is looked for, each header read
+   whole and junk or damage stepped over (next_frame); fewer (*GOT) only where the stream ends.
+   *FIRST is where the first was found, *OFF where the one after the last is to be looked for. */
+static chaptag_status stretch_whole(mp3_audio *a, uint64_t *off, uint64_t *first, uint64_t *got,
+                                    chaptag_error *err)
+{
+    chaptag_status st = CHAPTAG_OK;
+    for (*got = 0; *got < INDEX_EVERY; ++*got) {
         ct_mpeg_frame fr;
         bool ok;
-        chaptag_status st = next_frame(a, &off, 4, &fr, &ok, err);
-        if (st != CHAPTAG_OK)
-            return st;
-        if (!ok)
+        st = next_frame(a, off, 4, &fr, &ok, err);
+        if (st != CHAPTAG_OK || !ok)
             break;
-        if (n % INDEX_EVERY == 0) {
-            uint64_t *v = ct_grow(a->index, a->n_index, &a->cap_index, sizeof *v);
-            if (v == NULL)
-                return ct_fail_nomem(err);
-            a->index = v;
-            a->index[a->n_index++] = off;
-        }
-        n++;
-        off += fr.length;
+        if (*got == 0)
+            *first = *off;
+        *off += fr.length;
     }
+    return st;
+}
+
+/* The same stretch by byte 2 of each header, the first header and the one after the last read
+   whole (4 bytes), that one then the next stretch's first, read once. *GOT is INDEX_EVERY, or
+   fewer when the last frame ends the audio exactly. *SURE false at any doubt (a byte 2 no frame
+   of the stream has, a frame past the audio end, a header read whole that is none of the
+   stream's): then *OFF and *GOT are untouched and the stretch is to be walked whole. */
+static chaptag_status stretch_by_byte2(mp3_audio *a, uint64_t *off, uint64_t *got, bool *sure,
+                                       chaptag_error *err)
+{
+    ct_mpeg_frame fr;
+    frame_kind kind;
+    *sure = false;
+    chaptag_status st = frame_at(a, *off, 4, &fr, &kind, err);
+    if (st != CHAPTAG_OK || kind != FRAME_OK)
+        return st;
+    uint64_t at = *off + fr.length, n = 1;
+    for (; n < INDEX_EVERY && at != a->end; n++) {
+        const uint8_t *p = NULL;
+        if (a->end - at >= 4)
+            st = get(a, at + 2, 1, 1, &p, err);
+        unsigned len = p != NULL ? a->len_of[*p] : 0;
+        if (st != CHAPTAG_OK || len == 0 || len > a->end - at)
+            return st;
+        at += len;
+    }
+    if (at != a->end) {
+        st = frame_at(a, at, 4, &fr, &kind, err);
+        if (st != CHAPTAG_OK || kind != FRAME_OK)
+            return st;
+    }
+    *off = at;
+    *got = n;
+    *sure = true;
+    return st;
+}
+
+/* Walks every frame once, stretch by stretch (byte 2 of most headers read, every header of a
+   stretch in doubt), keeping every INDEX_EVERY-th offset; a whole pass by packets() needs none
+   of it. */
+static chaptag_status walk(mp3_audio *a, chaptag_error *err)
+{
+    uint64_t off = a->start, n = 0, got;
+    chaptag_status st;
+    do {
+        uint64_t first = off;
+        bool sure;
+        got = 0;
+        st = stretch_by_byte2(a, &off, &got, &sure, err);
+        if (st == CHAPTAG_OK && !sure)
+            st = stretch_whole(a, &off, &first, &got, err);
+        if (st == CHAPTAG_OK && got > 0)
+            st = keep(a, first, err);
+        n += got;
+    } while (st == CHAPTAG_OK && got == INDEX_EVERY);
+    if (st != CHAPTAG_OK)
+        return st;
     a->n_frames = n;
     a->walked = true;
     if (n > 0) {
@@ -419,6 +494,19 @@ static ct_mpeg_frame frame_with(const uint8_t hdr[4], unsigned br_index)
     return fr;
 }
 
+/* A->len_of from HDR, a header of the stream: the length of a frame whose header is HDR with
+   byte 2 set to each value, where that byte keeps HDR's sample rate and private bit (bits 3-2,
+   0; a stream changes neither) and has a bitrate. */
+static void fill_lengths(mp3_audio *a, const uint8_t hdr[4])
+{
+    for (unsigned b = 0; b < 256; b++) {
+        uint8_t h[4] = {hdr[0], hdr[1], (uint8_t)b, hdr[3]};
+        ct_mpeg_frame fr;
+        bool same = (b & 0x0D) == (hdr[2] & 0x0D);
+        a->len_of[b] = same && ct_mpeg_header_parse(h, &fr) ? (uint16_t)fr.length : 0;
+    }
+}
+
 /* Frames to decode before a window: Layer III's bit reservoir reaches back up to 511 bytes of
    main data (255 in MPEG-2/2.5) over frames that may each carry little (the stream's shortest,
    SHORTEST), and one more for the overlap of the IMDCT. */
@@ -494,6 +582,7 @@ static chaptag_status choose_seek(mp3_audio *a, const ct_mpeg_info *mp, chaptag_
         a->avg_num = a->end - a->start;
         a->avg_den = mp->vbr.frames;
     }
+    fill_lengths(a, hdr);
     ct_mpeg_frame shortest = frame_with(hdr, a->cbr ? hdr[2] >> 4 : 1);
     a->api.info.preroll = preroll_for(&shortest);
     snprintf(a->api.info.seek, sizeof a->api.info.seek, "%s",

@@ -1,8 +1,11 @@
 /* Tests of src/mp3/mp3_audio.c: streams built here frame by frame (headers with zeroed bodies
    that carry their own frame number, so a packet tells which frame it is), read by time: CBR
    by arithmetic with and without an Info frame, behind ID3v2 tags, padded as LAME pads; VBR
-   by a walk of the headers; junk between frames, a last frame cut short, a change of sample
-   rate; windows at the start, middle and end and past it; preroll, encoder delay, bytes read.
+   by a walk of the headers' byte 2, every header of a stretch read whole where it doubts;
+   junk between frames (seen by byte 2, or only at the next indexed header), a tag inside the
+   stream, a damaged frame, a last frame cut short, a change of sample rate; windows at the
+   start, middle and end and past it, and at every frame near the damage, as a walk of whole
+   headers gives them; preroll, encoder delay, bytes read.
    Then the generated fixtures (scripts/make-fixtures.sh), when they are there: a whole pass
    counts the Xing header's frames, and a window's packets are the frames a walk finds. */
 #include "testutil.h"
@@ -163,10 +166,10 @@ static packets *window(ct_audio *a, uint64_t from, uint64_t to)
     return p;
 }
 
-/* The window [FROM, TO) gives frames FIRST_K..LAST_K, each numbered as its body says and
-   placed at k * SPF. */
-static void expect_frames(ct_audio *a, uint64_t from, uint64_t to, uint32_t first_k,
-                          uint32_t last_k)
+/* The window [FROM, TO) gives frames FIRST_K..LAST_K, each placed at k * SPF and numbered
+   k in its body, or k + 1 from LOST on (the frame built as LOST was lost to damage). */
+static void expect_frames_lost(ct_audio *a, uint64_t from, uint64_t to, uint32_t first_k,
+                               uint32_t last_k, uint32_t lost)
 {
     packets *p = window(a, from, to);
     if (p->n != (size_t)(last_k - first_k + 1))
@@ -174,11 +177,22 @@ static void expect_frames(ct_audio *a, uint64_t from, uint64_t to, uint32_t firs
                  (unsigned long long)from, (unsigned long long)to, p->n, p->n ? p->number[0] : 0,
                  last_k - first_k + 1, first_k);
     for (size_t i = 0; i < p->n; i++) {
-        assert_int_equal(p->number[i], first_k + i);
-        assert_int_equal(p->first[i], (uint64_t)(first_k + i) * SPF);
+        uint32_t k = first_k + (uint32_t)i;
+        if (p->number[i] != k + (k >= lost))
+            fail_msg("[%llu, %llu): packet %u holds frame %u", (unsigned long long)from,
+                     (unsigned long long)to, k, p->number[i]);
+        assert_int_equal(p->first[i], (uint64_t)k * SPF);
         assert_int_equal(p->samples[i], SPF);
     }
     free(p);
+}
+
+/* The window [FROM, TO) gives frames FIRST_K..LAST_K, each numbered as its body says and
+   placed at k * SPF. */
+static void expect_frames(ct_audio *a, uint64_t from, uint64_t to, uint32_t first_k,
+                          uint32_t last_k)
+{
+    expect_frames_lost(a, from, to, first_k, last_k, UINT32_MAX);
 }
 
 /* The window [FROM, TO) gives nothing. */
@@ -319,8 +333,9 @@ static void vbr_with_a_xing_header_is_walked_once(void **state)
     uint64_t before = ct_file_bytes_read(f);
     packets *p = window(a, 2500 * SPF, 2501 * SPF);
     uint64_t walked = ct_file_bytes_read(f) - before;
-    /* 4 bytes a frame, then the window's frames (their headers read again) */
-    assert_true(walked <= 5000 * 4 + p->bytes + 64 * 4);
+    /* byte 2 of each frame, 4 bytes of every 64th, then the window's frames (the headers
+       from the indexed one to the window read again) */
+    assert_true(walked <= 5000 + (5000 / 64 + 1) * 4 + p->bytes + 64 * 4);
     free(p);
     before = ct_file_bytes_read(f);
     p = window(a, 4000 * SPF, 4001 * SPF);
@@ -349,6 +364,100 @@ static void vbr_walk_steps_over_junk_between_frames(void **state)
     expect_windows(a, 2000, p);
     expect_frames(a, 1398 * SPF, 1402 * SPF, 1398 - p, 1401);
     close_both(a, f);
+    ct_buf_free(&b);
+}
+
+/* Bytes a walk of N frames reads by byte 2 with one stretch walked again whole: a byte a frame,
+   4 of every 64th and of the one after the last, 4 of each frame of the stretch; and the
+   headers from an indexed frame to a window's first, read by the window. */
+#define WALK_MAX(n) ((n) + ((n) / 64 + 2) * 4 + 64 * 4 + 64 * 4)
+
+/* Frames of a stream built with junk or damage that a walk of whole headers steps over, N in
+   all, LOST the one damage took (UINT32_MAX: none): every window near TROUBLE (a frame number)
+   and around the stream, and at most MAX_WALK bytes read by the walk. */
+static void expect_walked_like_whole_headers(const ct_buf *b, uint32_t n, uint32_t trouble,
+                                             uint32_t lost, uint64_t max_walk)
+{
+    ct_file *f;
+    ct_audio *a = open_ok(b, &f);
+    assert_string_equal(a->info.seek, "frame-header walk");
+    unsigned p = a->info.preroll;
+    uint64_t before = ct_file_bytes_read(f);
+    packets *w = window(a, (uint64_t)(n - 1) * SPF, (uint64_t)n * SPF); /* the walk runs */
+    uint64_t walked = ct_file_bytes_read(f) - before - w->bytes;
+    if (walked > max_walk)
+        fail_msg("the walk read %llu bytes, more than %llu", (unsigned long long)walked,
+                 (unsigned long long)max_walk);
+    free(w);
+    uint32_t n_packets = n - (lost != UINT32_MAX);
+    expect_frames_lost(a, 0, UINT64_MAX, 0, n_packets - 1, lost);
+    for (uint32_t k = trouble > 140 ? trouble - 140 : 0; k < trouble + 140 && k < n_packets; k++)
+        expect_frames_lost(a, (uint64_t)k * SPF, (uint64_t)k * SPF + 1, k > p ? k - p : 0, k, lost);
+    for (uint32_t k = 0; k < n_packets; k += 61)
+        expect_frames_lost(a, (uint64_t)k * SPF + 5, (uint64_t)(k + 2) * SPF, k > p ? k - p : 0,
+                           k + 1 < n_packets ? k + 1 : k, lost);
+    close_both(a, f);
+}
+
+/* Byte 2 of each header alone, 4 bytes of each 64th: a clean stream's walk reads about a
+   byte a frame. */
+static void vbr_walk_reads_byte_2_of_each_header(void **state)
+{
+    (void)state;
+    ct_buf b = CT_BUF_INIT;
+    put_vbr(&b, 0, 3000);
+    expect_walked_like_whole_headers(&b, 3000, 1500, UINT32_MAX, WALK_MAX(3000) - 64 * 4);
+    ct_buf_free(&b);
+}
+
+/* Junk whose bytes pass for frames by byte 2 (headers without a sync word, their byte 2 one
+   of the stream's): the walk by byte 2 takes the first three for frames 1085 to 1087, then
+   reads the indexed header of frame 1088 whole, the fourth, which is none; that stretch is
+   walked again whole, stepping over the junk. (Had the junk ended before frame 1088, the walk
+   by byte 2 would have gone on onto the frames after it, counting it: what it cannot see.) */
+static void vbr_walk_finds_junk_at_the_next_indexed_header(void **state)
+{
+    (void)state;
+    ct_buf b = CT_BUF_INIT;
+    put_vbr(&b, 0, 1085);
+    for (unsigned i = 0; i < 8; i++) {
+        static const uint8_t fake[4] = {0x00, 0x00, 0x10, HDR_B4}; /* no sync, 32 kbit/s */
+        ct_buf_put(&b, fake, sizeof fake);
+        ct_buf_put_zeros(&b, 104 - 4); /* 32 kbit/s at 44.1 kHz: 104 bytes */
+    }
+    put_vbr(&b, 1085, 915);
+    /* a byte a frame, the indexed headers, the stretch again whole and the search past the
+       junk (4 KiB and twice the longest MPEG frame after it, read at once) */
+    expect_walked_like_whole_headers(&b, 2000, 1085, UINT32_MAX, WALK_MAX(2000) + 4096 + 2 * 2881);
+    ct_buf_free(&b);
+}
+
+/* An ID3v2 tag between two frames (files joined with their tags): its byte 2 ('3') would be a
+   frame of 157 bytes, 48 kbit/s padded, as long as this tag, but has the private bit set,
+   which no frame of the stream has, so the walk doubts at once instead of counting it. */
+static void vbr_walk_steps_over_a_tag_inside_the_stream(void **state)
+{
+    (void)state;
+    ct_buf b = CT_BUF_INIT;
+    put_vbr(&b, 0, 700);
+    put_id3v2(&b, 157 - 10);
+    put_vbr(&b, 700, 1300);
+    expect_walked_like_whole_headers(&b, 2000, 700, UINT32_MAX, WALK_MAX(2000) + 4096 + 2 * 2881);
+    ct_buf_free(&b);
+}
+
+/* A frame whose byte 2 is damaged (bitrate index 15): the stretch is walked whole, which
+   drops that frame as a walk of whole headers always did, and the frames after it come one
+   earlier. */
+static void vbr_walk_drops_a_frame_whose_byte_2_is_damaged(void **state)
+{
+    (void)state;
+    ct_buf b = CT_BUF_INIT;
+    put_vbr(&b, 0, 1000);
+    size_t damaged = b.len;
+    put_vbr(&b, 1000, 1000);
+    b.data[damaged + 2] |= 0xF0;
+    expect_walked_like_whole_headers(&b, 2000, 1000, 1000, WALK_MAX(2000) + 4096 + 2 * 2881);
     ct_buf_free(&b);
 }
 
@@ -546,7 +655,8 @@ static void fixture_windows_are_the_frames_a_walk_finds(const char *name, const 
         uint64_t before = ct_file_bytes_read(f);
         c = (compare_ctx){0, data, offs, k - a->info.preroll, count};
         assert_int_equal(a->packets(a, from, to, same_as_walk, &c, &err), CHAPTAG_OK);
-        assert_int_equal(c.n, (to + spf - 1) / spf - c.k0);
+        uint64_t end = (to + spf - 1) / spf; /* a short file's last window ends with it */
+        assert_int_equal(c.n, (end < count ? end : count) - c.k0);
         if (i == 5)
             print_message("%s (%s): a 4 s window read %llu bytes of %zu\n", name, seek,
                           (unsigned long long)(ct_file_bytes_read(f) - before), len);
@@ -560,6 +670,7 @@ static void fixtures_give_the_frames_a_walk_finds(void **state)
 {
     (void)state;
     fixture_windows_are_the_frames_a_walk_finds("vbr-v24.mp3", "frame-header walk");
+    fixture_windows_are_the_frames_a_walk_finds("pauses-vbr.mp3", "frame-header walk");
     fixture_windows_are_the_frames_a_walk_finds("cbr-v23.mp3", "CBR arithmetic");
     fixture_windows_are_the_frames_a_walk_finds("notag.mp3", "CBR arithmetic");
 }
@@ -574,6 +685,10 @@ int main(void)
         cmocka_unit_test(cbr_finds_frames_past_junk_shorter_than_half_a_frame),
         cmocka_unit_test(vbr_with_a_xing_header_is_walked_once),
         cmocka_unit_test(vbr_walk_steps_over_junk_between_frames),
+        cmocka_unit_test(vbr_walk_reads_byte_2_of_each_header),
+        cmocka_unit_test(vbr_walk_finds_junk_at_the_next_indexed_header),
+        cmocka_unit_test(vbr_walk_steps_over_a_tag_inside_the_stream),
+        cmocka_unit_test(vbr_walk_drops_a_frame_whose_byte_2_is_damaged),
         cmocka_unit_test(a_last_frame_cut_short_is_not_a_packet),
         cmocka_unit_test(a_change_of_sample_rate_ends_the_stream),
         cmocka_unit_test(a_whole_pass_reads_each_byte_once),
