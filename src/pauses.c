@@ -44,21 +44,25 @@ static void source_close(source *s)
 
 static uint64_t in_ms(const source *s, uint64_t samples);
 
+/* The packet sources, by the container they read. */
+static const struct {
+    const ct_backend *be;
+    chaptag_status (*open)(ct_file *f, ct_audio **out, chaptag_error *err);
+} packet_sources[] = {{&ct_backend_mp3, ct_mp3_audio_open}, {&ct_backend_mp4, ct_mp4_audio_open}};
+#define N_PACKET_SOURCES (sizeof packet_sources / sizeof packet_sources[0])
+
 /* Opens PATH for decoding: MP3 and MP4 through their packet sources and libavcodec, anything
-   else (and an MP4 without an AAC or MP3 track: ALAC, say) through libavformat. */
+   else through libavformat, and so a file a packet source opens as none (MP2 in an MP3
+   file, ALAC in an MP4, a fragmented MP4). */
 static chaptag_status source_open(const char *path, source *s, chaptag_error *err)
 {
     memset(s, 0, sizeof *s);
     chaptag_status st = ct_file_open(path, CT_OPEN_READ, &s->f, err);
     if (st == CHAPTAG_OK)
         st = ct_pick_backend(s->f, &s->be, err);
-    if (st == CHAPTAG_OK && s->be == &ct_backend_mp3)
-        st = ct_mp3_audio_open(s->f, &s->audio, err);
-    else if (st == CHAPTAG_OK && s->be == &ct_backend_mp4) {
-        st = ct_mp4_audio_open(s->f, &s->audio, err);
-        if (st == CHAPTAG_ERR_AUDIO)
-            st = CHAPTAG_OK; /* libavformat may know the codec */
-    }
+    for (size_t i = 0; i < N_PACKET_SOURCES && st == CHAPTAG_OK; i++)
+        if (s->be == packet_sources[i].be)
+            st = packet_sources[i].open(s->f, &s->audio, err);
     if (st == CHAPTAG_OK && s->audio != NULL) {
         st = ct_decoder_open(&s->audio->info, &s->dec, err);
         s->rate = s->audio->info.sample_rate;

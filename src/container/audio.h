@@ -14,7 +14,8 @@
 #include "fileio.h"
 #include "silence.h"
 
-typedef enum { CT_CODEC_MP3 = 1, CT_CODEC_AAC = 2 } ct_codec;
+/* CT_CODEC_NONE: a codec the packet sources do not hand out. */
+typedef enum { CT_CODEC_NONE = 0, CT_CODEC_MP3 = 1, CT_CODEC_AAC = 2 } ct_codec;
 
 /* What a decoder needs to know of a stream, and how its packets are found. */
 typedef struct {
@@ -56,16 +57,21 @@ struct ct_audio {
     void (*close)(ct_audio *a);
 };
 
-/* ---- the packet sources: mp3/mp3_audio.c, mp4/mp4_audio.c ---- */
+/* ---- the packet sources: mp3/mp3_audio.c, mp4/mp4_audio.c ----
+   Both open a file that is sound but not theirs to hand out (another codec, a layout they do
+   not follow) as no source: CHAPTAG_OK with *OUT NULL, and the caller decodes it through
+   libavformat instead. Any other refusal is an error with its reason. */
 
 /* Opens F, an MP3 file (ID3v2 tags before the frames skipped), as a packet source: constant
-   bitrate streams by arithmetic, any other by a walk of the frame headers (4 bytes read per
-   frame). CHAPTAG_ERR_AUDIO when F holds no MPEG audio frames. F outlives *OUT. */
+   bitrate streams by arithmetic, any other by a walk of the frame headers (about a byte read
+   per frame). *OUT NULL for MPEG audio Layer I or II (MP1, MP2). CHAPTAG_ERR_AUDIO when F
+   holds no MPEG audio frames, or free-format ones. F outlives *OUT. */
 chaptag_status ct_mp3_audio_open(ct_file *f, ct_audio **out, chaptag_error *err);
 
 /* Opens F, an MP4/M4A/M4B file, as a packet source over its first enabled AAC (or MP3) sound
-   track's sample tables, the edit list's media time as SKIP. CHAPTAG_ERR_AUDIO when it has no
-   such track. F outlives *OUT. */
+   track's sample tables, the edit list's media time as SKIP. *OUT NULL when its sound tracks
+   hold other codecs, or it is fragmented, or its sample sizes are compact (stz2).
+   CHAPTAG_ERR_AUDIO when it has no sound track, or a damaged one. F outlives *OUT. */
 chaptag_status ct_mp4_audio_open(ct_file *f, ct_audio **out, chaptag_error *err);
 
 /* ---- ext/avcodec.c: libavcodec, opened with dlopen on first use ---- */

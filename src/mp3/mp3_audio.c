@@ -610,9 +610,9 @@ static chaptag_status refuse_free_format(ct_file *f, uint64_t from, size_t max, 
     return st;
 }
 
-/* The stream after the tags, found as mp3.c finds it; only Layer III is MP3. A free-format
-   stream is told apart by a header right after the tags when the stream was found further
-   on, or by the first header of the next 4 KiB when none was. */
+/* The stream after the tags, found as mp3.c finds it, of any layer. A free-format stream is
+   told apart by a header right after the tags when the stream was found further on, or by
+   the first header of the next 4 KiB when none was. */
 static chaptag_status find_stream(ct_file *f, ct_mpeg_info *mp, uint64_t *audio_start,
                                   chaptag_error *err)
 {
@@ -630,10 +630,6 @@ static chaptag_status find_stream(ct_file *f, ct_mpeg_info *mp, uint64_t *audio_
             return ff;
         }
     }
-    if (st == CHAPTAG_OK && mp->frame.layer != 3)
-        st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0,
-                     "MPEG audio Layer %s is not supported, only Layer III (MP3)",
-                     mp->frame.layer == 1 ? "I" : "II");
     return st;
 }
 
@@ -660,6 +656,10 @@ chaptag_status ct_mp3_audio_open(ct_file *f, ct_audio **out, chaptag_error *err)
     chaptag_status st = find_stream(f, &mp, &audio_start, err);
     if (st != CHAPTAG_OK)
         return st;
+    if (mp.frame.layer != 3) { /* MP1, MP2: libavformat's to decode */
+        *out = NULL;
+        return CHAPTAG_OK;
+    }
     mp3_audio *a = ct_calloc(1, sizeof *a);
     if (a == NULL)
         return ct_fail_nomem(err);

@@ -18,7 +18,11 @@
    HE-AAC: INFO.sample_rate is the SBR rate when the AudioSpecificConfig signals SBR, else
    its core rate. With implicit SBR the decoder finds SBR by itself and gives twice the
    samples: ext/avcodec.c folds what it decodes back to INFO.sample_rate, the rate of every
-   time handed out here. */
+   time handed out here.
+
+   A file this source does not hand out, another codec in every sound track (ALAC, AC-3, ...),
+   movie fragments or compact sample sizes (stz2), opens as no source: the caller decodes it
+   through libavformat. Damage is refused with its reason. */
 #include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -98,7 +102,17 @@ typedef struct {
     uint64_t buf_off;
     chaptag_status io; /* the first failed read of a table; IO_ERR says why */
     chaptag_error io_err;
+    bool foreign; /* the file holds what this source does not hand out and libavformat reads:
+                     another codec, fragments, compact sample sizes */
 } mp4_audio;
+
+/* Stops opening a file this source does not hand out (not an error: ct_mp4_audio_open() gives
+   no source, and the caller decodes the file through libavformat). */
+static chaptag_status foreign(mp4_audio *a)
+{
+    a->foreign = true;
+    return CHAPTAG_ERR_AUDIO;
+}
 
 /* ---- reading the tables ------------------------------------------------------------------ */
 
@@ -208,8 +222,7 @@ static chaptag_status open_tables(mp4_audio *a, const ct_box *stbl, chaptag_erro
     if (b[2] == NULL && (b[2] = ct_box_child(stbl, "co64")) != NULL)
         widths[2] = 8;
     if (b[3] == NULL && ct_box_child(stbl, "stz2") != NULL)
-        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "compact sample sizes (stz2) are not supported "
-                       "for silence finding");
+        return foreign(a); /* compact sample sizes */
     if (b[0] == NULL || b[1] == NULL || b[2] == NULL || b[3] == NULL)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the sound track lacks one of its sample "
                        "tables (stts, stsc, stsz, stco)");
@@ -567,9 +580,10 @@ static chaptag_status read_asc(ct_audio_info *info, uint32_t entry_channels, cha
         sbr_rate = sampling_rate(&b);
         type = object_type(&b);
     }
-    if (!aac_type(type))
-        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the sound track holds MPEG-4 audio object "
-                       "type %u, not AAC", type);
+    if (!aac_type(type)) { /* ALS, SLS, ...: another codec */
+        info->codec = CT_CODEC_NONE;
+        return CHAPTAG_OK;
+    }
     bool ga = type != 39 && sbr_rate == 0 && skip_ga_config(&b, type, layout);
     if (b.pos > b.n_bits || rate == 0)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the sound track's AudioSpecificConfig is "
@@ -765,9 +779,10 @@ static chaptag_status read_mp4a(ct_file *f, const sample_entry *e, ct_audio_info
         info->config_len = 0;
         return CHAPTAG_OK;
     }
-    if (oti != 0x40 && (oti < 0x66 || oti > 0x68))
-        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the sound track holds audio of object type "
-                       "0x%02" PRIX32 ", not AAC or MP3", oti);
+    if (oti != 0x40 && (oti < 0x66 || oti > 0x68)) { /* AC-3, Vorbis, ...: another codec */
+        info->codec = CT_CODEC_NONE;
+        return CHAPTAG_OK;
+    }
     info->codec = CT_CODEC_AAC;
     if (info->config_len == 0 && oti != 0x40) /* MPEG-2 AAC Main, LC, SSR: object 1 to 3 */
         make_asc(info, oti - 0x65, e->rate, e->channels);
@@ -778,7 +793,7 @@ static chaptag_status read_mp4a(ct_file *f, const sample_entry *e, ct_audio_info
 }
 
 /* The codec of the sound track TRAK from its first sample entry: mp4a with an esds naming
-   AAC or MP3, or QuickTime's '.mp3'. */
+   AAC or MP3, or QuickTime's '.mp3'; CT_CODEC_NONE for another codec (ALAC, AC-3, ...). */
 static chaptag_status read_sample_entry(ct_file *f, ct_box *trak, uint32_t timescale,
                                         ct_audio_info *info, chaptag_error *err)
 {
@@ -794,37 +809,42 @@ static chaptag_status read_sample_entry(ct_file *f, ct_box *trak, uint32_t times
     *info = (ct_audio_info){.codec = CT_CODEC_MP3, .sample_rate = e.rate, .channels = e.channels};
     if (memcmp(e.type, ".mp3", 4) == 0)
         return CHAPTAG_OK;
-    if (memcmp(e.type, "mp4a", 4) != 0)
-        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the sound track holds '%.4s' audio, not AAC "
-                       "or MP3", e.type);
+    if (memcmp(e.type, "mp4a", 4) != 0) {
+        info->codec = CT_CODEC_NONE;
+        return CHAPTAG_OK;
+    }
     return read_mp4a(f, &e, info, err);
 }
 
 /* Picks the first enabled sound track whose codec chaptag can hand out (else the first such
-   track at all: players play disabled ones too); its info in INFO, its index in *INDEX. */
-static chaptag_status pick_track(ct_file *f, mp4_file *m, ct_audio_info *info, size_t *index,
-                                 chaptag_error *err)
+   track at all: players play disabled ones too); its info in A's, its index in *INDEX. None,
+   but a sound track of another codec: foreign(). */
+static chaptag_status pick_track(mp4_audio *a, size_t *index, chaptag_error *err)
 {
     chaptag_status first_st = CHAPTAG_OK;
     chaptag_error first_err = {0};
+    bool other_codec = false;
     for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < m->n_tracks; i++) {
-            const mp4_track *t = &m->tracks[i];
+        for (size_t i = 0; i < a->m.n_tracks; i++) {
+            const mp4_track *t = &a->m.tracks[i];
             if (memcmp(t->handler, "soun", 4) != 0 || (pass == 0) != ((t->flags & 1) != 0))
                 continue;
             chaptag_error e = {0};
-            chaptag_status st = read_sample_entry(f, ct_mp4_trak_by_id(m, t->id, NULL),
-                                                  t->timescale, info, &e);
-            if (st == CHAPTAG_OK) {
+            chaptag_status st = read_sample_entry(a->f, ct_mp4_trak_by_id(&a->m, t->id, NULL),
+                                                  t->timescale, &a->pub.info, &e);
+            if (st == CHAPTAG_OK && a->pub.info.codec != CT_CODEC_NONE) {
                 *index = i;
                 return CHAPTAG_OK;
             }
-            if (first_st == CHAPTAG_OK) {
+            other_codec |= st == CHAPTAG_OK;
+            if (st != CHAPTAG_OK && first_st == CHAPTAG_OK) {
                 first_st = st;
                 first_err = e;
             }
         }
     }
+    if (other_codec)
+        return foreign(a);
     if (first_st == CHAPTAG_OK)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the file has no sound track");
     if (err != NULL)
@@ -879,12 +899,6 @@ static chaptag_status read_edits(mp4_audio *a, const ct_box *trak, uint64_t tota
     return CHAPTAG_OK;
 }
 
-static chaptag_status fragmented(chaptag_error *err)
-{
-    return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "fragmented MP4 is not supported for silence "
-                   "finding");
-}
-
 /* The sample tables of the track at TRAK, checked against each other. */
 static chaptag_status read_tables(mp4_audio *a, const ct_box *trak, uint64_t *total,
                                   chaptag_error *err)
@@ -896,7 +910,7 @@ static chaptag_status read_tables(mp4_audio *a, const ct_box *trak, uint64_t *to
     for (size_t i = 0; i < a->m.n_tops; i++)
         moof |= ct_box_is(&a->m.tops[i], "moof");
     if (moof)
-        return fragmented(err);
+        return foreign(a); /* fragmented */
     chaptag_status st = open_tables(a, stbl, err);
     uint64_t tt_samples = 0, sc_samples = 0;
     if (st == CHAPTAG_OK)
@@ -921,7 +935,7 @@ static chaptag_status read_tables(mp4_audio *a, const ct_box *trak, uint64_t *to
         *total = c.time;
     }
     if (mvex && (a->n_samples == 0 || *total == 0))
-        return fragmented(err);
+        return foreign(a); /* fragmented */
     if (a->n_samples == 0 || *total == 0)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the sound track has no samples");
     return CHAPTAG_OK;
@@ -940,7 +954,7 @@ chaptag_status ct_mp4_audio_open(ct_file *f, ct_audio **out, chaptag_error *err)
         free(a);
         return st;
     }
-    st = pick_track(f, &a->m, &a->pub.info, &index, err);
+    st = pick_track(a, &index, err);
     const ct_box *trak = st == CHAPTAG_OK ? ct_mp4_trak_by_id(&a->m, a->m.tracks[index].id, NULL)
                                           : NULL;
     if (st == CHAPTAG_OK) {
@@ -953,8 +967,12 @@ chaptag_status ct_mp4_audio_open(ct_file *f, ct_audio **out, chaptag_error *err)
     if (st == CHAPTAG_OK)
         st = read_edits(a, trak, total, err);
     if (st != CHAPTAG_OK) {
+        bool other = a->foreign;
         close_audio(&a->pub);
-        return st;
+        if (!other)
+            return st;
+        *out = NULL; /* another codec or layout: libavformat's */
+        return CHAPTAG_OK;
     }
     a->end = out_index(a, total);
     a->pub.info.preroll = a->pub.info.codec == CT_CODEC_AAC ? AAC_PREROLL : MP3_PREROLL;

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     chaptag_error err;
     ct_audio *a = NULL;
-    if (ct_mp3_audio_open(f, &a, &err) == CHAPTAG_OK) {
+    if (ct_mp3_audio_open(f, &a, &err) == CHAPTAG_OK && a != NULL) { /* NULL: libavformat's */
         const ct_audio_info *in = &a->info;
         FUZZ_CHECK(in->codec == CT_CODEC_MP3 && in->sample_rate >= 8000 && in->channels >= 1);
         FUZZ_CHECK(in->preroll >= 1 && in->preroll <= 32);

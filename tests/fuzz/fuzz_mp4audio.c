@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     ct_audio *a = NULL;
     chaptag_error err;
-    if (ct_mp4_audio_open(f, &a, &err) == CHAPTAG_OK) {
+    if (ct_mp4_audio_open(f, &a, &err) == CHAPTAG_OK && a != NULL) { /* NULL: libavformat's */
         FUZZ_CHECK(a->info.sample_rate > 0 && a->info.config_len <= sizeof a->info.config);
         FUZZ_CHECK(a->info.codec == CT_CODEC_AAC || a->info.codec == CT_CODEC_MP3);
         uint64_t len = a->info.skip + a->info.samples + 1;

@@ -1,6 +1,7 @@
 /* Tests of src/pauses.c on the pause fixtures scripts/make-fixtures.sh makes (in $FIXTURES, or
    the source tree's fixtures/audio): every pause of each file, chapters snapped to them,
-   chapters suggested, what was read, and the options refused. A fixture not made yet skips.
+   chapters suggested, what was read, and the options refused; and MP2 made here from one
+   (ffmpeg), which the MP3 packet source leaves to libavformat. A fixture not made yet skips.
 
    The fixtures (30 s): default pauses at 5.0-5.8, 12.0-12.5, 26.0-26.4 and 27.0-27.6 s; at
    -30 dBFS and 150 ms also 18.0-19.0 (-35 dBFS) and 24.0-24.2 (200 ms). */
@@ -285,6 +286,47 @@ static void snapping_to_the_start_or_end_and_moving_ends_along(void **state)
     chaptag_chapters_free(l);
 }
 
+/* ---- through libavformat -------------------------------------------------------------- */
+
+/* MPEG audio Layer II, which the MP3 container holds but its packet source does not hand out:
+   decoded through libavformat, its pauses and snaps as the MP3's. */
+static void mp2_goes_through_libavformat(void **state)
+{
+    (void)state;
+#ifndef CHAPTAG_HAVE_FFMPEG
+    skip();
+#else
+    const char *mp3 = fixture("pauses.mp3", 0);
+    if (mp3 == NULL || system("ffmpeg -version >/dev/null 2>&1") != 0)
+        skip();
+    char *dir = ct_test_tmpdir();
+    char path[1100], cmd[3000];
+    snprintf(path, sizeof path, "%s/pauses.mp2", dir);
+    snprintf(cmd, sizeof cmd, "ffmpeg -nostdin -v error -y -i '%s' -c:a mp2 -b:a 128k '%s'", mp3,
+             path);
+    if (system(cmd) != 0)
+        fail_msg("%s failed", cmd);
+    static const uint64_t want[][2] = {
+        {5000, 5800}, {12000, 12500}, {26000, 26400}, {27000, 27600}};
+    pause_list l = {0};
+    chaptag_audio_stats stats;
+    chaptag_error err = {0};
+    if (chaptag_silences(path, NULL, collect, &l, &stats, &err) != CHAPTAG_OK)
+        fail_msg("pauses.mp2: %s", err.msg);
+    check_pauses(&l, want, 4, "pauses.mp2");
+    assert_string_equal(stats.seek, "libavformat");
+    static const uint64_t at[] = {0, 4000, 13500};
+    chaptag_chapters *list = chapters_at(at, 3);
+    if (chaptag_snap_to_silence(list, path, NULL, NULL, &stats, &err) != CHAPTAG_OK)
+        fail_msg("pauses.mp2: %s", err.msg);
+    near(chaptag_chapters_get(list, 1)->start_ms, 5400, MIDDLE_MS, "chapter 2", "pauses.mp2");
+    near(chaptag_chapters_get(list, 2)->start_ms, 12250, MIDDLE_MS, "chapter 3", "pauses.mp2");
+    assert_string_equal(stats.seek, "libavformat");
+    chaptag_chapters_free(list);
+    ct_test_rmdir(dir);
+#endif
+}
+
 /* ---- suggesting ---------------------------------------------------------------------------- */
 
 static void suggest_puts_a_chapter_at_the_longest_pause_near_each_multiple(void **state)
@@ -412,6 +454,7 @@ int main(void)
         cmocka_unit_test(snapping_reads_only_the_windows_of_a_native_file),
         cmocka_unit_test(snapping_never_moves_a_chapter_past_its_neighbours),
         cmocka_unit_test(snapping_to_the_start_or_end_and_moving_ends_along),
+        cmocka_unit_test(mp2_goes_through_libavformat),
         cmocka_unit_test(suggest_puts_a_chapter_at_the_longest_pause_near_each_multiple),
         cmocka_unit_test(suggest_puts_a_chapter_at_a_multiple_without_a_pause),
         cmocka_unit_test(bad_options_and_files_are_refused),
