@@ -8,13 +8,23 @@
 # chapter list, embedded in one command (first embed, then again with nothing to write) and
 # verified in one (--siblings). The goal: a few seconds for 1,000.
 #
+# Then pauses (scripts/bench_pauses.py, issue 20): 30 chapters snapped to the pauses of a
+# 2-hour MP3 (CBR, VBR, VBR without a seek table), a 10-hour M4B and a 2-hour Opus, against
+# decoding the whole file (ffmpeg's silencedetect, as m4b-tool does; chaptag silences): time,
+# bytes read, peak memory, warm and with the file's pages evicted; every snap is checked
+# against the pauses' known places. Its files (about 0.4 GB) are made once in BENCH_DIR too.
+#
 #   scripts/bench.sh [--reps N] [--files mp3-10m,m4b-2g,...]
 #   scripts/bench.sh --catalogue-only        # the catalogue section alone
+#   scripts/bench.sh --pauses-only [--reps N] [--files m4b-10h,...] [--drop-caches]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-catalogue_only=
+catalogue_only= pauses_only=
 if [[ ${1:-} == --catalogue-only ]]; then
     catalogue_only=1
+    shift
+elif [[ ${1:-} == --pauses-only ]]; then
+    pauses_only=1
     shift
 fi
 scripts/bootstrap.sh
@@ -23,8 +33,11 @@ cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCHAPTAG_TESTS=OFF -DCHAPT
 cmake --build build-bench -j "$(nproc)" --target chaptag_cli >/dev/null
 chaptag=$PWD/build-bench/chaptag
 dir=${BENCH_DIR:-$PWD/build-bench/files}
-if [[ -z $catalogue_only ]]; then
+if [[ -z $catalogue_only && -z $pauses_only ]]; then
     /usr/bin/python3 -B scripts/bench.py --chaptag "$chaptag" --dir "$dir" "$@"
+fi
+if [[ -n $pauses_only ]]; then
+    exec /usr/bin/python3 -B scripts/bench_pauses.py --chaptag "$chaptag" --dir "$dir" "$@"
 fi
 
 # --- the catalogue ---------------------------------------------------------------------------
@@ -60,3 +73,8 @@ echo "catalogue: ${#episodes[@]} episodes of $(stat -c %s "${episodes[0]}") byte
 timed "embed, one command (first: rewrites)" "$chaptag" embed -q "${episodes[@]}"
 timed "embed again (nothing to write)" "$chaptag" embed -q "${episodes[@]}"
 timed "verify --siblings, one command" "$chaptag" verify -q --siblings "${episodes[@]}"
+
+# --- pauses (issue 20): its own options only with --pauses-only ------------------------------
+if [[ -z $catalogue_only ]]; then
+    /usr/bin/python3 -B scripts/bench_pauses.py --chaptag "$chaptag" --dir "$dir"
+fi
