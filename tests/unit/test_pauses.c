@@ -146,7 +146,7 @@ static chaptag_chapters *chapters_at(const uint64_t *at, size_t n)
     chaptag_chapters *l = chaptag_chapters_new();
     assert_non_null(l);
     for (size_t i = 0; i < n; i++) {
-        char title[16];
+        char title[24]; /* "c" and any size_t */
         snprintf(title, sizeof title, "c%zu", i + 1);
         chaptag_chapter ch = {0};
         ch.start_ms = at[i];
