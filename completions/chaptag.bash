@@ -96,7 +96,7 @@ _chaptag()
     embed:--toc-title | embed:--padding | embed:--duration | convert:--duration | \
         convert:-d | embed:--shift | embed:--cut | embed:--insert | embed:--add-intro | \
         convert:--shift | convert:--cut | convert:--insert | convert:--add-intro | \
-        suggest:--every | suggest:--window | *:--min-silence | *:--silence-threshold)
+        suggest:--every | suggest:--window | suggest:--duration | *:--min-silence | *:--silence-threshold)
         return 0 ;; # free text: a title, a number or a time
     embed:--snap-to-silence)
         # its WINDOW only as --snap-to-silence=WINDOW; a word after it is AUDIO
@@ -154,7 +154,7 @@ _chaptag()
         silences)
             opts='--format --silence-threshold --min-silence -q --quiet -v --verbose --help' ;;
         suggest)
-            opts='--every --format -o --output --window --snap-to --silence-threshold
+            opts='--every --format -o --output --window --duration --snap-to --silence-threshold
                   --min-silence -q --quiet -v --verbose --help' ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

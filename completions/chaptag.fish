@@ -109,5 +109,6 @@ complete -c chaptag -n "__chaptag_using suggest" -l every -x -d 'One chapter abo
 complete -c chaptag -n "__chaptag_using suggest" -l format -x -a "$write_formats" -d 'Chapter format to print'
 complete -c chaptag -n "__chaptag_using suggest" -s o -l output -r -F -d 'Write to FILE, not standard output'
 complete -c chaptag -n "__chaptag_using suggest" -l window -x -d 'Look at least TIME either side of each multiple (default 2s)'
+complete -c chaptag -n "__chaptag_using suggest" -l duration -x -d 'The audio end, for formats that end the last chapter'
 complete -c chaptag -n "__chaptag_using suggest" -s q -l quiet -d 'Print no warnings'
 complete -c chaptag -n "__chaptag_using suggest" -s v -l verbose -d 'Say how much of the file was read'

@@ -243,13 +243,14 @@ int cmd_silences(int argc, char **argv)
 
 /* ---- chaptag suggest ------------------------------------------------------------------- */
 
-enum { OPT_EVERY = 257, OPT_WINDOW };
+enum { OPT_EVERY = 257, OPT_WINDOW, OPT_DURATION };
 
 static const struct option suggest_options[] = {
     {"every", required_argument, NULL, OPT_EVERY},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"output", required_argument, NULL, 'o'},
     {"window", required_argument, NULL, OPT_WINDOW},
+    {"duration", required_argument, NULL, OPT_DURATION},
     {"snap-to", required_argument, NULL, CLI_OPT_SNAP_TO},
     {"min-silence", required_argument, NULL, CLI_OPT_MIN_SILENCE},
     {"silence-threshold", required_argument, NULL, CLI_OPT_THRESHOLD},
@@ -259,11 +260,24 @@ static const struct option suggest_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* The duration AUDIO's container gives (formats such as ffmetadata and vtt end the last
+   chapter there); CHAPTAG_TIME_NONE when it cannot be had, the format then saying so. */
+static uint64_t audio_duration(const char *audio)
+{
+    chaptag_chapters *old = NULL;
+    chaptag_file_info info;
+    chaptag_error err = {0};
+    if (chaptag_read(audio, &old, &info, &err) != CHAPTAG_OK)
+        return CHAPTAG_TIME_NONE;
+    chaptag_chapters_free(old);
+    return info.duration_ms > 0 ? info.duration_ms : CHAPTAG_TIME_NONE;
+}
+
 int cmd_suggest(int argc, char **argv)
 {
     cli_snap s;
     cli_snap_init(&s);
-    uint64_t every = 0;
+    uint64_t every = 0, duration = CHAPTAG_TIME_NONE;
     const char *fmt = "text", *output = NULL;
     int c;
     optind = 0;
@@ -285,6 +299,11 @@ int cmd_suggest(int argc, char **argv)
                 return rc2;
             break;
         }
+        case OPT_DURATION:
+            if (!chaptag_parse_duration(optarg, &duration) || duration == 0)
+                return cli_usage("suggest", "--duration takes a time like 1:03:40.5 or 90m, not "
+                                 "'%s'", optarg);
+            break;
         case 'o': output = optarg; break;
         case 'q': cli_verbosity = -1; break;
         case 'v': cli_verbosity = 1; break;
@@ -310,11 +329,13 @@ int cmd_suggest(int argc, char **argv)
     }
     for (size_t i = 0; i < chaptag_chapters_warning_count(list); i++)
         cli_warning(audio, chaptag_chapters_warning(list, i));
+    if (duration == CHAPTAG_TIME_NONE)
+        duration = audio_duration(audio);
     char *text = NULL;
     size_t len = 0, n_warnings = 0;
     chaptag_warning *warnings = NULL;
     int rc = EXIT_OK;
-    if (chaptag_format_with_warnings(list, fmt, CHAPTAG_TIME_NONE, &text, &len, &warnings,
+    if (chaptag_format_with_warnings(list, fmt, duration, &text, &len, &warnings,
                                      &n_warnings, &err) != CHAPTAG_OK) {
         rc = cli_error(audio, &err);
     } else {

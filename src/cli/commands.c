@@ -238,6 +238,8 @@ static const command commands[] = {
      "  -o, --output FILE        write to FILE (whole or not at all), not standard output\n"
      "      --window TIME        look at least TIME either side of each multiple\n"
      "                           (default 2s)\n"
+     "      --duration TIME      the audio's end, for formats that end the last chapter\n"
+     "                           (default: measured)\n"
      "      --snap-to start|middle|end\n"
      "                           where in the pause (default middle)\n"
      PAUSE_OPTIONS_HELP

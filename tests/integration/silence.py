@@ -238,6 +238,18 @@ class Silence(unittest.TestCase):
         # 40.0-40.5 and 41.5-41.9 are both within 2 s of 40: the longer wins
         self.assertAlmostEqual(chapters[2]["startTime"], 40.25, delta=SNAP_TOLERANCE)
 
+    def test_suggest_ends_the_last_chapter_at_the_audio_end_for_formats_that_need_it(self):
+        path = self.files["aac.m4a"]
+        rc, out, err = chaptag("suggest", "--every", "20s", "--format", "ffmetadata", path)
+        self.assertEqual(rc, 0, err)
+        ends = [int(x) for x in re.findall(r"^END=(\d+)$", out, re.M)]
+        self.assertEqual(len(ends), 3, out)
+        self.assertAlmostEqual(ends[-1], ctcheck.ffprobe_duration_ms(path), delta=50)
+        rc, out, err = chaptag("suggest", "--every", "20s", "--duration", "75s", "--format", "vtt",
+                               path)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("--> 00:01:15.000", out)
+
     def test_suggest_without_a_pause_places_the_chapter_at_the_multiple_and_says_so(self):
         rc, out, err = chaptag("suggest", "--every", "25s", self.files["cbr.mp3"])
         self.assertEqual(rc, 0, err)
