@@ -180,6 +180,7 @@ static void fill_stats(const source *s, chaptag_audio_stats *stats)
     stats->bytes_read = ct_file_bytes_read(s->f) + (s->av ? ct_avaudio_bytes_read(s->av) : 0);
     stats->file_size = ct_file_size(s->f);
     stats->decoded_ms = s->decoded * 1000 / s->rate;
+    stats->duration_ms = s->end_ms != UINT64_MAX ? s->end_ms : 0;
     snprintf(stats->seek, sizeof stats->seek, "%s", s->av ? "libavformat" : s->audio->info.seek);
 }
 

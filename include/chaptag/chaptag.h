@@ -437,6 +437,8 @@ typedef struct {
     uint64_t bytes_read; /* bytes chaptag asked of the audio file */
     uint64_t file_size;
     uint64_t decoded_ms; /* audio decoded, preroll included */
+    uint64_t duration_ms; /* where the audio ends, when the reading learnt it (suggest always
+                             does); 0 when not */
     char seek[48];       /* how windows were found: "CBR arithmetic", "frame-header walk",
                             "MP4 sample tables", "libavformat" */
 } chaptag_audio_stats;

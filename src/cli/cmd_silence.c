@@ -260,19 +260,6 @@ static const struct option suggest_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* The duration AUDIO's container gives (formats such as ffmetadata and vtt end the last
-   chapter there); CHAPTAG_TIME_NONE when it cannot be had, the format then saying so. */
-static uint64_t audio_duration(const char *audio)
-{
-    chaptag_chapters *old = NULL;
-    chaptag_file_info info;
-    chaptag_error err = {0};
-    if (chaptag_read(audio, &old, &info, &err) != CHAPTAG_OK)
-        return CHAPTAG_TIME_NONE;
-    chaptag_chapters_free(old);
-    return info.duration_ms > 0 ? info.duration_ms : CHAPTAG_TIME_NONE;
-}
-
 int cmd_suggest(int argc, char **argv)
 {
     cli_snap s;
@@ -329,8 +316,8 @@ int cmd_suggest(int argc, char **argv)
     }
     for (size_t i = 0; i < chaptag_chapters_warning_count(list); i++)
         cli_warning(audio, chaptag_chapters_warning(list, i));
-    if (duration == CHAPTAG_TIME_NONE)
-        duration = audio_duration(audio);
+    if (duration == CHAPTAG_TIME_NONE && st.duration_ms > 0)
+        duration = st.duration_ms; /* ffmetadata and vtt end the last chapter there */
     char *text = NULL;
     size_t len = 0, n_warnings = 0;
     chaptag_warning *warnings = NULL;
