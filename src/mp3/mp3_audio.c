@@ -534,8 +534,9 @@ static chaptag_status same_bitrate(mp3_audio *a, uint64_t off, unsigned n, unsig
         ct_mpeg_frame fr;
         frame_kind kind;
         st = frame_at(a, off, (uint64_t)(n - i) * (a->like.length + 2), &fr, &kind, err);
-        *ok = kind == FRAME_OK && fr.bitrate_kbps == kbps;
-        off += fr.length;
+        *ok = st == CHAPTAG_OK && kind == FRAME_OK && fr.bitrate_kbps == kbps;
+        if (*ok)
+            off += fr.length;
     }
     return st;
 }

@@ -482,7 +482,8 @@ static chaptag_status packets(ct_audio *pub, uint64_t from, uint64_t to, ct_pack
                            c.sample + 1, len, c.off);
         if (len == 0 || a->io != CHAPTAG_OK)
             continue; /* an empty packet would tell a decoder to drain */
-        ct_packet p = {NULL, len, first, (uint32_t)(out_index(a, c.time + c.delta) - first)};
+        uint64_t n = out_index(a, c.time + c.delta) - first; /* a damaged delta: cut, not wrapped */
+        ct_packet p = {NULL, len, first, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n};
         chaptag_status st = sample_bytes(a, &c, len, to, &p.data, err);
         if (st == CHAPTAG_OK)
             st = fn(&p, ctx, err);
@@ -523,10 +524,12 @@ static unsigned object_type(bits *b)
     return t == 31 ? 32 + get_bits(b, 6) : t;
 }
 
+/* The sampling rates an AudioSpecificConfig names by index (ISO/IEC 14496-3). */
+static const uint32_t rates[13] = {96000, 88200, 64000, 48000, 44100, 32000, 24000,
+                                   22050, 16000, 12000, 11025, 8000,  7350};
+
 static uint32_t sampling_rate(bits *b)
 {
-    static const uint32_t rates[13] = {96000, 88200, 64000, 48000, 44100, 32000, 24000,
-                                       22050, 16000, 12000, 11025, 8000,  7350};
     unsigned i = get_bits(b, 4);
     return i == 15 ? get_bits(b, 24) : i < 13 ? rates[i] : 0;
 }
@@ -680,8 +683,6 @@ static chaptag_status read_esds(const uint8_t *p, size_t len, ct_audio_info *inf
    none: what a decoder needs. */
 static void make_asc(ct_audio_info *info, unsigned type, uint32_t rate, unsigned channels)
 {
-    static const uint32_t rates[13] = {96000, 88200, 64000, 48000, 44100, 32000, 24000,
-                                       22050, 16000, 12000, 11025, 8000,  7350};
     unsigned i = 0;
     while (i < 12 && rates[i] > rate)
         i++;
@@ -690,10 +691,12 @@ static void make_asc(ct_audio_info *info, unsigned type, uint32_t rate, unsigned
     info->config_len = 2;
 }
 
-/* The child boxes of the sample entry (or of its QuickTime 'wave' box) between OFF and END,
-   read by the box reader; *ESDS is the esds one, loaded, or NULL. */
-static chaptag_status entry_children(ct_file *f, uint64_t off, uint64_t end, ct_box *holder,
-                                     const ct_box **esds, chaptag_error *err)
+/* The child boxes of the sample entry (or, IN_WAVE, of its QuickTime 'wave' box) between OFF
+   and END, read by the box reader; *ESDS is the esds one, loaded, or NULL. QuickTime has one
+   'wave' level: a 'wave' inside it is not followed (a hostile file could nest them deep enough
+   to exhaust the stack). */
+static chaptag_status entry_children(ct_file *f, uint64_t off, uint64_t end, bool in_wave,
+                                     ct_box *holder, const ct_box **esds, chaptag_error *err)
 {
     memset(holder, 0, sizeof *holder);
     memcpy(holder->type, "mp4a", 4);
@@ -703,10 +706,10 @@ static chaptag_status entry_children(ct_file *f, uint64_t off, uint64_t end, ct_
     chaptag_status st = ct_box_parse(f, holder, err);
     ct_box *e = st == CHAPTAG_OK ? ct_box_child(holder, "esds") : NULL;
     ct_box *wave = st == CHAPTAG_OK ? ct_box_child(holder, "wave") : NULL;
-    if (e == NULL && wave != NULL) {
+    if (e == NULL && wave != NULL && !in_wave) {
         ct_box inner;
         uint64_t woff = wave->off + wave->hdr_len, wend = wave->off + wave->size;
-        st = entry_children(f, woff, wend, &inner, esds, err);
+        st = entry_children(f, woff, wend, true, &inner, esds, err);
         ct_box_clear(holder);
         *holder = inner;
         return st;
@@ -766,7 +769,7 @@ static chaptag_status read_mp4a(ct_file *f, const sample_entry *e, ct_audio_info
     ct_box holder;
     const ct_box *esds;
     uint32_t oti = 0;
-    chaptag_status st = entry_children(f, e->children, e->end, &holder, &esds, err);
+    chaptag_status st = entry_children(f, e->children, e->end, false, &holder, &esds, err);
     if (st == CHAPTAG_OK && esds == NULL)
         st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the sound track's mp4a entry has no esds box");
     if (st == CHAPTAG_OK)
@@ -862,6 +865,10 @@ static chaptag_status read_edits(mp4_audio *a, const ct_box *trak, uint64_t tota
     uint64_t delay = 0, media = 0, dur = 0;
     uint32_t rate = a->pub.info.sample_rate, movie = a->m.movie_timescale;
     chaptag_status st = CHAPTAG_OK;
+    /* every decoder-output index (out_index) stays far from wrapping, delay included */
+    if (muldiv(total, rate, a->timescale) > (UINT64_MAX >> 2))
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the sound track lasts impossibly long (the "
+                       "file is damaged)");
     if (elst != NULL && elst->size - elst->hdr_len > SMALL_BOX_MAX)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the sound track's edit list is too large");
     if (elst != NULL && (st = ct_box_load(a->f, elst, err)) != CHAPTAG_OK)

@@ -37,6 +37,7 @@ typedef struct {
     bool fragmented;     /* a moof after the mdat */
     bool mvex;           /* moov says fragments may follow */
     uint32_t tkhd_flags; /* 0: 3 (enabled, in movie) */
+    unsigned waves;      /* QuickTime 'wave' boxes nested around the esds */
 } spec;
 
 /* What the builder made: the file and where each sample is. */
@@ -112,7 +113,13 @@ static void put_stsd(ct_buf *b, const spec *s)
     ct_buf_put_u16be(b, 16); /* bits */
     ct_buf_put_zeros(b, 4);
     ct_buf_put_u32be(b, 8000u << 16);
+    size_t *waves = s->waves ? calloc(s->waves, sizeof *waves) : NULL;
+    for (unsigned i = 0; i < s->waves; i++)
+        waves[i] = ct_box_begin(b, "wave");
     put_esds(b, s);
+    for (unsigned i = s->waves; i > 0; i--)
+        ct_box_end(b, waves[i - 1]);
+    free(waves);
     ct_box_end(b, entry);
     ct_box_end(b, at);
 }
@@ -894,6 +901,31 @@ static void a_fixture_walks_like_ffprobe_shows_it(void **state)
     free(data);
 }
 
+/* QuickTime's one 'wave' level around the esds is read; 'wave' boxes nested deeper (a hostile
+   file could nest a hundred thousand and exhaust the stack) are not followed. */
+static void a_wave_box_is_followed_one_level_only(void **state)
+{
+    (void)state;
+    spec s = tables_spec();
+    s.waves = 1;
+    opened o;
+    open_spec(&s, &o);
+    check_windows(&s, &o, 0);
+    close_spec(&o);
+    s.waves = 120000;
+    built *m = malloc(sizeof *m);
+    assert_non_null(m);
+    build(&s, m);
+    ct_file *f = ct_file_memory(m->data, m->len);
+    ct_audio *a = NULL;
+    chaptag_error err = {0};
+    chaptag_status st = ct_mp4_audio_open(f, &a, &err);
+    assert_true(st == CHAPTAG_ERR_AUDIO || (st == CHAPTAG_OK && a == NULL));
+    ct_file_close(f);
+    free(m->data);
+    free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -911,6 +943,7 @@ int main(void)
         cmocka_unit_test(mpeg2_aac_without_a_config_gets_one),
         cmocka_unit_test(the_rate_is_the_sbr_rate_only_when_signalled),
         cmocka_unit_test(long_descriptor_sizes_are_read),
+        cmocka_unit_test(a_wave_box_is_followed_one_level_only),
         cmocka_unit_test(a_fixture_walks_like_ffprobe_shows_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
