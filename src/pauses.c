@@ -3,6 +3,7 @@
    MP4 hand out the packets of a window through their seek tables and libavcodec decodes them
    (container/audio.h); every other container is decoded through libavformat, which seeks by
    itself. Times are a player's: encoder delay and edit lists taken off. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +70,9 @@ static chaptag_status source_open(const char *path, source *s, chaptag_error *er
     } else if (st == CHAPTAG_OK) {
         st = ct_avaudio_open(path, &s->av, &s->rate, err);
     }
-    if (st == CHAPTAG_OK && s->rate == 0)
-        st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the audio stream has no sample rate");
+    if (st == CHAPTAG_OK && (s->rate == 0 || s->rate > 1000000))
+        st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the audio stream's sample rate (%" PRIu32
+                     " Hz) is not one of audio (the file is damaged)", s->rate);
     if (st != CHAPTAG_OK)
         source_close(s);
     else
@@ -93,10 +95,11 @@ static uint64_t in_samples(const source *s, uint64_t ms)
     return ms * s->rate / 1000;
 }
 
-/* SAMPLES at the source's rate, in ms, rounded to the nearest. */
+/* SAMPLES at the source's rate, in ms, rounded to the nearest (no product that can wrap,
+   whatever a damaged header counts). */
 static uint64_t in_ms(const source *s, uint64_t samples)
 {
-    return (samples * 1000 + s->rate / 2) / s->rate;
+    return samples / s->rate * 1000 + (samples % s->rate * 1000 + s->rate / 2) / s->rate;
 }
 
 /* The audio's duration in ms as the file says (0 when it does not): the packet source's
@@ -111,7 +114,7 @@ static uint64_t source_duration(source *s, const char *path)
     if (s->be->open(s->f, path, &state, NULL) == CHAPTAG_OK)
         ms = s->be->duration(state);
     s->be->close(state);
-    return ms;
+    return ms == CHAPTAG_TIME_NONE ? 0 : ms; /* libavformat's way of saying unknown */
 }
 
 /* Where decoded peaks go: to FINDER, from player sample FROM on (a decoder's preroll before
@@ -164,9 +167,16 @@ static chaptag_status decode_span(source *s, uint64_t from_ms, uint64_t to_ms, c
         st = s->audio->packets(s->audio, (uint64_t)c.from + skip, to, decode_packet, &c, err);
     }
     /* both sources decode up to TO_MS at least while there is audio */
-    if (st == CHAPTAG_OK && to_ms != UINT64_MAX && c.last > c.from &&
-        (uint64_t)c.last < in_samples(s, to_ms) && in_ms(s, (uint64_t)c.last) < s->end_ms)
-        s->end_ms = in_ms(s, (uint64_t)c.last);
+    if (st == CHAPTAG_OK && to_ms != UINT64_MAX) {
+        /* nothing at all from FROM_MS on (a header promising more than the file holds): the
+           audio ends before the window */
+        uint64_t end = c.last == INT64_MIN ? from_ms
+                       : c.last > c.from && (uint64_t)c.last < in_samples(s, to_ms)
+                           ? in_ms(s, (uint64_t)c.last)
+                           : UINT64_MAX;
+        if (end < s->end_ms)
+            s->end_ms = end;
+    }
     if (st == CHAPTAG_OK)
         st = ct_silence_finish(finder, err);
     return st;
@@ -477,14 +487,14 @@ static chaptag_status add_numbered(chaptag_chapters *out, uint64_t at_ms, chapta
 }
 
 /* Places the chapter for the multiple TARGET_MS (window WIN either side) into OUT, after the
-   chapter at PREV_MS and before the audio's end END_MS. */
+   chapter at PREV_MS and before the audio's end (S's, as far as it is known). */
 static chaptag_status suggest_one(source *s, const chaptag_snap_opts *opts, uint64_t target_ms,
-                                  uint64_t win, uint64_t prev_ms, uint64_t end_ms, pauses *w,
+                                  uint64_t win, uint64_t prev_ms, pauses *w,
                                   chaptag_chapters *out, ct_warnings *warnings,
                                   chaptag_error *err)
 {
     uint64_t lo = target_ms > win ? target_ms - win : 0;
-    uint64_t hi = plus(target_ms, win) < end_ms ? target_ms + win : end_ms - 1;
+    uint64_t hi = plus(target_ms, win) < s->end_ms ? target_ms + win : s->end_ms - 1;
     char t[CT_TIME_STR_MAX], ws[32];
     chaptag_status st = find_pauses(s, &opts->silence, lo, hi, w, err);
     if (st != CHAPTAG_OK)
@@ -492,6 +502,8 @@ static chaptag_status suggest_one(source *s, const chaptag_snap_opts *opts, uint
     ptrdiff_t k = ct_silence_longest(w->v, w->n, target_ms, lo, hi, prev_ms, opts->place);
     if (k >= 0)
         return add_numbered(out, ct_silence_place(&w->v[k], opts->place), err);
+    if (target_ms >= s->end_ms) /* the window found the audio ends before it */
+        return CHAPTAG_OK;
     if (target_ms <= prev_ms) { /* a window wider than the interval: nothing left to place */
         ct_warn(warnings, 0, "no chapter near %s: the one before is past it",
                 ct_time_str(target_ms, t));
@@ -503,18 +515,19 @@ static chaptag_status suggest_one(source *s, const chaptag_snap_opts *opts, uint
 }
 
 /* Makes MADE "Chapter 1" at 0:00 and one chapter for each multiple of EVERY_MS before the
-   audio's end DURATION_MS, warning in WARNINGS of each placed without a pause. */
+   audio's end (S's: the file's word for it, lowered where decoding finds it ends earlier),
+   warning in WARNINGS of each placed without a pause. */
 static chaptag_status suggest_all(source *s, const chaptag_snap_opts *opts, uint64_t every_ms,
-                                  uint64_t duration_ms, chaptag_chapters *made,
-                                  ct_warnings *warnings, chaptag_error *err)
+                                  chaptag_chapters *made, ct_warnings *warnings,
+                                  chaptag_error *err)
 {
     uint64_t win = opts->window_ms > every_ms / 10 ? opts->window_ms : every_ms / 10;
     pauses w = {s, NULL, 0, 0, 0, 0};
     chaptag_status st = add_numbered(made, 0, err);
-    for (uint64_t at = every_ms; st == CHAPTAG_OK && at < duration_ms; at += every_ms) {
+    for (uint64_t at = every_ms; st == CHAPTAG_OK && at < s->end_ms; at += every_ms) {
         size_t last = chaptag_chapters_count(made) - 1;
-        st = suggest_one(s, opts, at, win, chaptag_chapters_get(made, last)->start_ms,
-                         duration_ms, &w, made, warnings, err);
+        st = suggest_one(s, opts, at, win, chaptag_chapters_get(made, last)->start_ms, &w, made,
+                         warnings, err);
     }
     free(w.v);
     return st;
@@ -553,7 +566,7 @@ chaptag_status chaptag_suggest(const char *path, uint64_t every_ms, const chapta
     if (st == CHAPTAG_OK && made == NULL)
         st = ct_fail_nomem(err);
     if (st == CHAPTAG_OK)
-        st = suggest_all(&s, opts, every_ms, duration, made, &warnings, err);
+        st = suggest_all(&s, opts, every_ms, made, &warnings, err);
     for (size_t i = 0; st == CHAPTAG_OK && i < chaptag_chapters_count(made); i++)
         st = chaptag_chapters_add(out, chaptag_chapters_get(made, i), err);
     if (st == CHAPTAG_OK) {

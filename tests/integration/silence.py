@@ -7,6 +7,7 @@ ffmpeg's own silencedetect, never from chaptag."""
 import json
 import os
 import re
+import subprocess
 import unittest
 
 import ctcheck
@@ -76,6 +77,14 @@ def silences(path, *opts):
         raise AssertionError(f"silences {path} exited {rc}: {err}")
     doc = json.loads(out)
     return doc, [(p["start"], p["end"]) for p in doc["silences"]]
+
+
+def decoded_ms(path):
+    """How much audio ffmpeg decodes from PATH, in ms (a cut-off file holds less than its
+    header says)."""
+    p = subprocess.run(["ffmpeg", "-nostdin", "-v", "quiet", "-i", path, "-f", "s16le", "-ac", "1",
+                        "-ar", str(RATE), "-"], capture_output=True)
+    return len(p.stdout) // 2 * 1000 // RATE
 
 
 def dumped_starts(path):
@@ -249,6 +258,22 @@ class Silence(unittest.TestCase):
                                path)
         self.assertEqual(rc, 0, err)
         self.assertIn("--> 00:01:15.000", out)
+
+    def test_suggest_stops_where_a_cut_off_file_really_ends(self):
+        # half a FLAC file: its STREAMINFO still counts 60 s, the audio stops near 30 s
+        path = os.path.join(self.tmp.path, "half.flac")
+        with open(self.files["lossless.flac"], "rb") as f:
+            data = f.read()
+        with open(path, "wb") as f:
+            f.write(data[:len(data) // 2])
+        rc, out, err = chaptag("suggest", "--every", "10s", "--format", "ffmetadata", path)
+        self.assertEqual(rc, 0, err)
+        starts = [int(x) for x in re.findall(r"^START=(\d+)$", out, re.M)]
+        ends = [int(x) for x in re.findall(r"^END=(\d+)$", out, re.M)]
+        real_ms = decoded_ms(path)
+        self.assertLess(starts[-1], real_ms)
+        self.assertAlmostEqual(ends[-1], real_ms, delta=100)
+        self.assertLess(real_ms, 50000)
 
     def test_suggest_without_a_pause_places_the_chapter_at_the_multiple_and_says_so(self):
         rc, out, err = chaptag("suggest", "--every", "25s", self.files["cbr.mp3"])
