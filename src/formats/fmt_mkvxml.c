@@ -133,7 +133,8 @@ static const char *field_text(reader *r)
     const char *p = r->text.len > 0 ? (const char *)r->text.data : "";
     size_t n = r->text.len;
     ct_lex_trim(&p, &n, CT_LEX_TRIM);
-    memmove(r->text.data, p, n);
+    if (n > 0) /* an empty field may have no buffer yet, and memmove wants one */
+        memmove(r->text.data, p, n);
     r->text.len = n;
     ct_buf_put_u8(&r->text, 0);
     return ct_buf_ok(&r->text) ? (const char *)r->text.data : NULL;
