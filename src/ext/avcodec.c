@@ -422,14 +422,21 @@ static void fold_rate(const float *in, size_t n, uint32_t from, uint32_t to, flo
     *m = len;
 }
 
+/* Frame times past 2^48 samples (over 180 years at 48 kHz) are damage. */
+#define CT_FRAME_TIME_MAX ((int64_t)1 << 48)
+
 /* The sample of player time frame F, of N samples at the clock's rate, starts at. */
 static int64_t frame_start(const ct_decoder *d, const AVFrame *f, size_t n)
 {
     int64_t t = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
-    if (t == AV_NOPTS_VALUE) /* nothing said: it follows the last, or starts the stream */
+    int64_t since, first;
+    /* nothing said, or a time no audio reaches (damage: the sums below would overflow): the
+       frame follows the last, or starts the stream */
+    if (t == AV_NOPTS_VALUE || __builtin_sub_overflow(t, d->clock.origin, &since) ||
+        (first = ct_avc.rescale_q(since, d->clock.tb, (AVRational){1, (int)d->clock.rate})) <
+            -CT_FRAME_TIME_MAX ||
+        first > CT_FRAME_TIME_MAX)
         return d->next != INT64_MIN ? d->next : 0;
-    int64_t first = ct_avc.rescale_q(t - d->clock.origin, d->clock.tb,
-                                     (AVRational){1, (int)d->clock.rate});
     if (!d->clock.exact && d->next != INT64_MIN && first - d->next < (int64_t)n &&
         d->next - first < (int64_t)n)
         first = d->next;

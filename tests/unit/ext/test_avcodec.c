@@ -366,6 +366,34 @@ static void mp3_damaged_frame_is_skipped(void **state)
     packets_free(&p);
 }
 
+/* Packet times no audio reaches (a damaged index) neither wrap the sums nor scatter the peaks:
+   each such frame follows the one before (the sanitizer build traps an overflow). */
+static void mp3_times_past_any_audio_follow_the_frame_before(void **state)
+{
+    (void)state;
+    need_ffmpeg();
+    packets p = read_mp3(make_audio("far.mp3", 44100, 1.0, 0, 0, "-c:a libmp3lame "
+                                    "-write_xing 0 -id3v2_version 0 -f mp3"));
+    collect c;
+    collect_init(&c, 4096, 4096 + p.n * p.frame_samples);
+    ct_decoder *d = open_decoder(&p.info);
+    for (size_t k = 0; k < p.n; k++) {
+        ct_packet pkt = {p.data + p.off[k], p.size[k],
+                         (uint64_t)INT64_MAX - (k < 8 ? 100 : 1000000 * (uint64_t)k),
+                         p.frame_samples};
+        chaptag_error err = {0};
+        if (ct_decoder_decode(d, &pkt, collect_peaks, &c, &err) != CHAPTAG_OK)
+            fail_msg("packet %zu: %s", k, err.msg);
+    }
+    ct_decoder_close(d);
+    assert_true(c.blocks > 0);
+    assert_int_equal(c.lo, 0);
+    assert_false(c.gap);
+    assert_true(c.hi <= (int64_t)(p.n * p.frame_samples));
+    free(c.v);
+    packets_free(&p);
+}
+
 static void aac_tone_peaks_at_its_amplitude_and_its_pause_where_it_was_made(void **state)
 {
     (void)state;
@@ -612,6 +640,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(mp3_silence_peaks_at_nothing),
         cmocka_unit_test(mp3_window_after_a_reset_is_the_whole_decode_there),
         cmocka_unit_test(mp3_damaged_frame_is_skipped),
+        cmocka_unit_test(mp3_times_past_any_audio_follow_the_frame_before),
         cmocka_unit_test(aac_tone_peaks_at_its_amplitude_and_its_pause_where_it_was_made),
         cmocka_unit_test(aac_at_twice_the_packets_rate_is_folded_to_it),
         cmocka_unit_test(opus_pause_found_where_it_was_made),
