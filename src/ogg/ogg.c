@@ -207,6 +207,9 @@ chaptag_status ct_ogg_parse_comments(const ogg_state *s, const uint8_t *packet, 
                                      ct_vorbis_comments *vc, size_t *end, chaptag_error *err)
 {
     const ct_ogg_codec *c = &ct_ogg_codecs[s->codec];
+    if (len == 0) /* Speex's comment packet has no magic to find missing: say it here */
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the %s stream's %s is empty: the file is "
+                       "damaged", c->name, c->packet);
     bool magic_ok = len >= c->magic_len && memcmp(packet, c->magic, strlen(c->magic)) == 0;
     if (s->codec == CT_OGG_FLAC && len >= 4) {
         magic_ok = (packet[0] & 0x7F) == 4;
