@@ -161,7 +161,8 @@ const uint8_t *ct_reader_bytes(ct_reader *r, size_t n)
         r->pos = r->len;
         return NULL;
     }
-    const uint8_t *p = r->p + r->pos;
+    /* a reader over nothing (p NULL) gives NULL for 0 bytes: NULL + 0 is undefined in C */
+    const uint8_t *p = r->p != NULL ? r->p + r->pos : NULL;
     r->pos += n;
     return p;
 }

@@ -58,7 +58,8 @@ uint32_t ct_reader_u32be(ct_reader *r);
 uint64_t ct_reader_u64be(ct_reader *r);
 /* Four 7-bit bytes (ID3v2); a byte with its top bit set sets BAD. */
 uint32_t ct_reader_syncsafe(ct_reader *r);
-/* A pointer to the next N bytes, advancing past them; NULL (and BAD) if fewer remain. */
+/* A pointer to the next N bytes, advancing past them; NULL (and BAD) if fewer remain, and
+   NULL (not BAD) for 0 bytes of a reader over no buffer. */
 const uint8_t *ct_reader_bytes(ct_reader *r, size_t n);
 void ct_reader_skip(ct_reader *r, size_t n);
 
