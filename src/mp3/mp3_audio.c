@@ -169,6 +169,9 @@ static chaptag_status search(mp3_audio *a, uint64_t lo, uint64_t hi, uint64_t ne
         if (d > 0 && d <= near - lo)
             tries[n++] = near - d;
         for (unsigned i = 0; i < n && st == CHAPTAG_OK; i++) {
+            uint64_t at_buf = tries[i] - a->buf_off; /* a sync byte first: most bytes are not */
+            if (tries[i] >= a->buf_off && at_buf < a->got && a->buf[at_buf] != 0xFF)
+                continue;
             st = chained(a, tries[i], hi - lo + extra, ok, err);
             if (st == CHAPTAG_OK && *ok) {
                 *at = tries[i];
