@@ -71,27 +71,18 @@ static void mp3_file_free(mp3_file *m)
     memset(m, 0, sizeof *m);
 }
 
-/* The size of every ID3v2 tag at the start of F (0: none). */
+/* The size of every ID3v2 tag at the start of F (0: none); a tag claiming more than the file
+   holds is refused, since what follows it cannot be placed. */
 static chaptag_status tag_extent(ct_file *f, uint64_t *total, chaptag_error *err)
 {
-    uint64_t size = ct_file_size(f);
-    uint8_t hdr[10];
-    *total = 0;
-    for (;;) {
-        size_t got;
-        chaptag_status st = ct_file_read(f, *total, hdr, sizeof hdr, &got, err);
-        if (st != CHAPTAG_OK)
-            return st;
-        uint64_t n = got == sizeof hdr ? ct_id3v2_tag_size(hdr) : 0;
-        if (n == 0)
-            return CHAPTAG_OK;
-        if (n > size - *total)
-            return ct_fail(err, CHAPTAG_ERR_AUDIO, 0,
-                           "the ID3v2 tag at offset %" PRIu64 " claims %" PRIu64
-                           " bytes, past the end of the file (%" PRIu64 " bytes)",
-                           *total, n, size);
-        *total += n;
-    }
+    uint64_t over;
+    chaptag_status st = ct_mpeg_tags_extent(f, total, &over, err);
+    if (st == CHAPTAG_OK && over != 0)
+        return ct_fail(err, CHAPTAG_ERR_AUDIO, 0,
+                       "the ID3v2 tag at offset %" PRIu64 " claims %" PRIu64
+                       " bytes, past the end of the file (%" PRIu64 " bytes)",
+                       *total, over, ct_file_size(f));
+    return st;
 }
 
 /* Reads the tag and measures the audio: what reading and planning both need. */

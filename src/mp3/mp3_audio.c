@@ -119,8 +119,7 @@ static chaptag_status frame_at(mp3_audio *a, uint64_t off, uint64_t ahead, ct_mp
     chaptag_status st = get(a, off, 4, ahead, &p, err);
     *kind = FRAME_NONE;
     if (st != CHAPTAG_OK || p == NULL || !ct_mpeg_header_parse(p, fr) || fr->length == 0 ||
-        fr->version != a->like.version || fr->layer != a->like.layer ||
-        fr->sample_rate != a->like.sample_rate)
+        !ct_mpeg_same_stream(fr, &a->like))
         return st;
     *kind = fr->length <= a->end - off ? FRAME_OK : FRAME_CUT;
     return st;
@@ -465,25 +464,6 @@ static void mp3_close(ct_audio *base)
 
 /* ---- opening -------------------------------------------------------------------------------- */
 
-/* Bytes of the ID3v2 tags at the start of F, one after another; a tag claiming more than the
-   file holds is left for the stream search to step over. */
-static chaptag_status tags_extent(ct_file *f, uint64_t *total, chaptag_error *err)
-{
-    uint64_t size = ct_file_size(f);
-    *total = 0;
-    for (;;) {
-        uint8_t hdr[10];
-        size_t got;
-        chaptag_status st = ct_file_read(f, *total, hdr, sizeof hdr, &got, err);
-        if (st != CHAPTAG_OK)
-            return st;
-        uint64_t n = got == sizeof hdr ? ct_id3v2_tag_size(hdr) : 0;
-        if (n == 0 || n > size - *total)
-            return CHAPTAG_OK;
-        *total += n;
-    }
-}
-
 /* The unpadded frame of HDR's stream at bitrate index BR_INDEX (1 to 14). */
 static ct_mpeg_frame frame_with(const uint8_t hdr[4], unsigned br_index)
 {
@@ -620,7 +600,8 @@ static chaptag_status refuse_free_format(ct_file *f, uint64_t from, size_t max, 
 static chaptag_status find_stream(ct_file *f, ct_mpeg_info *mp, uint64_t *audio_start,
                                   chaptag_error *err)
 {
-    chaptag_status st = tags_extent(f, audio_start, err);
+    uint64_t over; /* an overclaiming tag is left for the stream search to step over */
+    chaptag_status st = ct_mpeg_tags_extent(f, audio_start, &over, err);
     if (st != CHAPTAG_OK)
         return st;
     st = ct_mpeg_locate(f, *audio_start, mp, err);

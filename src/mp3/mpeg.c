@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "id3v2.h"
 
 /* How far past the expected start the first frame may lie (junk, zero padding, a tag whose size
    is wrong): as far as mutagen looks; FFmpeg stops at 64 KiB. */
@@ -84,10 +85,29 @@ bool ct_mpeg_header_parse(const uint8_t p[4], ct_mpeg_frame *out)
     return true;
 }
 
-/* FFmpeg's SAME_HEADER_MASK: frames of one stream share version, layer and sample rate. */
-static bool same_stream(const ct_mpeg_frame *a, const ct_mpeg_frame *b)
+bool ct_mpeg_same_stream(const ct_mpeg_frame *a, const ct_mpeg_frame *b)
 {
     return a->version == b->version && a->layer == b->layer && a->sample_rate == b->sample_rate;
+}
+
+chaptag_status ct_mpeg_tags_extent(ct_file *f, uint64_t *total, uint64_t *over,
+                                   chaptag_error *err)
+{
+    uint64_t size = ct_file_size(f);
+    *total = *over = 0;
+    for (;;) {
+        uint8_t hdr[10];
+        size_t got;
+        chaptag_status st = ct_file_read(f, *total, hdr, sizeof hdr, &got, err);
+        if (st != CHAPTAG_OK)
+            return st;
+        uint64_t n = got == sizeof hdr ? ct_id3v2_tag_size(hdr) : 0;
+        if (n > size - *total)
+            *over = n;
+        if (n == 0 || *over != 0)
+            return CHAPTAG_OK;
+        *total += n;
+    }
 }
 
 /* ---- Xing/Info, LAME and VBRI ------------------------------------------------------------- */
@@ -360,7 +380,7 @@ static chaptag_status frame_at(window *w, uint64_t off, const ct_mpeg_frame *lik
     const uint8_t *p;
     chaptag_status st = window_get(w, off, 4, &p, err);
     *ok = st == CHAPTAG_OK && p != NULL && ct_mpeg_header_parse(p, fr) && fr->length > 0 &&
-          (like == NULL || same_stream(like, fr));
+          (like == NULL || ct_mpeg_same_stream(like, fr));
     return st;
 }
 

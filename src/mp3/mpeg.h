@@ -60,6 +60,16 @@ typedef struct {
     const char *duration_source; /* "Xing header", "Info header", "VBRI header", "frame scan" */
 } ct_mpeg_info;
 
+/* Whether frames A and B belong to one stream: the same version, layer and sample rate
+   (FFmpeg's SAME_HEADER_MASK). */
+bool ct_mpeg_same_stream(const ct_mpeg_frame *a, const ct_mpeg_frame *b);
+
+/* The bytes of the ID3v2 tags at the start of F, one after another, in *TOTAL (0: none). A
+   tag there that claims more than the file holds is not counted: its claim is in *OVER (else
+   0), for the caller to refuse or to leave to the stream search. */
+chaptag_status ct_mpeg_tags_extent(ct_file *f, uint64_t *total, uint64_t *over,
+                                   chaptag_error *err);
+
 /* Offset where the trailing tags (APEv2, Lyrics3v2, ID3v1, in any of their orders) of F
    begin, searching back from the end but not before AUDIO_START; the file size when there
    are none. */

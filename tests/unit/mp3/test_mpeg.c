@@ -1,7 +1,8 @@
 /* Tests of src/mp3/mpeg.c: frame headers of every version and layer, Xing/Info/LAME and VBRI headers
    built here byte by byte, the first frame found behind junk, durations from a header or from a
    scan of every frame, trailing tags (ID3v1, TAG+, APEv2, Lyrics3v2) left out of the audio, and
-   hostile bytes giving an error, never a crash. */
+   hostile bytes giving an error, never a crash; the ID3v2 tags before the stream, and which
+   frames belong to one stream. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -877,6 +878,73 @@ static void probe_survives_every_corrupted_and_cut_header_frame(void **state)
     ct_buf_free(&b);
 }
 
+/* ---- the tags before the stream ------------------------------------------------------------ */
+
+/* An ID3v2.3 header whose tag holds BODY bytes (syncsafe size), then BODY zeros unless CUT. */
+static void put_id3v2(ct_buf *b, uint32_t body, bool cut)
+{
+    const uint8_t h[10] = {'I', 'D', '3', 3, 0, 0, (uint8_t)(body >> 21 & 0x7F),
+                           (uint8_t)(body >> 14 & 0x7F), (uint8_t)(body >> 7 & 0x7F),
+                           (uint8_t)(body & 0x7F)};
+    ct_buf_put(b, h, sizeof h);
+    if (!cut)
+        ct_buf_put_zeros(b, body);
+}
+
+static void tags_extent_of(const ct_buf *b, uint64_t want_total, uint64_t want_over)
+{
+    ct_file *f = ct_file_memory(b->data, b->len);
+    assert_non_null(f);
+    uint64_t total = 99, over = 99;
+    chaptag_error err;
+    assert_int_equal(ct_mpeg_tags_extent(f, &total, &over, &err), CHAPTAG_OK);
+    assert_int_equal(total, want_total);
+    assert_int_equal(over, want_over);
+    ct_file_close(f);
+}
+
+static void tags_extent_counts_stacked_tags_and_reports_one_claiming_past_the_end(void **state)
+{
+    (void)state;
+    ct_buf b = CT_BUF_INIT;
+    put_cbr_frames(&b, 3);
+    tags_extent_of(&b, 0, 0); /* none */
+    ct_buf_free(&b);
+    put_id3v2(&b, 20, false);
+    put_id3v2(&b, 5, false);
+    put_cbr_frames(&b, 3);
+    tags_extent_of(&b, 45, 0); /* two, stacked */
+    ct_buf_free(&b);
+    put_id3v2(&b, 20, false);
+    put_id3v2(&b, 100000, true);
+    put_cbr_frames(&b, 3);
+    tags_extent_of(&b, 30, 100010); /* the second claims more than the file holds */
+    ct_buf_free(&b);
+    put_id3v2(&b, 0, false);
+    tags_extent_of(&b, 10, 0); /* an empty tag, and nothing after it */
+    ct_buf_free(&b);
+}
+
+static void same_stream_compares_version_layer_and_rate_only(void **state)
+{
+    (void)state;
+    static const uint8_t mono_64k[4] = {0xFF, 0xFB, 0x50, 0xC4};
+    static const uint8_t mpeg2[4] = {0xFF, 0xF3, 0x90, 0x64};
+    static const uint8_t layer2[4] = {0xFF, 0xFD, 0x90, 0x64};
+    static const uint8_t at_48k[4] = {0xFF, 0xFB, 0x94, 0x64};
+    ct_mpeg_frame a, b;
+    assert_true(ct_mpeg_header_parse(hdr128, &a));
+    assert_true(ct_mpeg_header_parse(mono_64k, &b));
+    assert_true(ct_mpeg_same_stream(&a, &b)); /* bitrate, padding and mode may change */
+    assert_true(ct_mpeg_header_parse(hdr128_padded, &b));
+    assert_true(ct_mpeg_same_stream(&a, &b));
+    const uint8_t *other[] = {mpeg2, layer2, at_48k};
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(ct_mpeg_header_parse(other[i], &b));
+        assert_false(ct_mpeg_same_stream(&a, &b));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -911,6 +979,8 @@ int main(void)
         cmocka_unit_test(probe_fails_cleanly_on_hostile_bytes),
         cmocka_unit_test(probe_gives_up_after_1_mib_of_junk),
         cmocka_unit_test(probe_survives_every_corrupted_and_cut_header_frame),
+        cmocka_unit_test(tags_extent_counts_stacked_tags_and_reports_one_claiming_past_the_end),
+        cmocka_unit_test(same_stream_compares_version_layer_and_rate_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
