@@ -161,7 +161,8 @@ static const struct option silences_options[] = {
 
 typedef struct {
     int json;
-    json_t *list; /* json: the pauses */
+    const char *file; /* json: the file named in the document */
+    size_t n;         /* json: the pauses printed so far */
 } silences_out;
 
 /* HH:MM:SS.mmm always, so that the columns line up. */
@@ -173,14 +174,31 @@ static const char *clock_ms(uint64_t ms, char *buf)
     return buf;
 }
 
+/* The start of the JSON document for FILE, up to the opening of its list of pauses. */
+static void json_head(const char *file)
+{
+    json_t *name = json_string(file);
+    char *text = name != NULL ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
+    printf("{\n  \"file\": %s,\n  \"silences\": [", text != NULL ? text : "null");
+    free(text);
+    json_decref(name);
+}
+
 static chaptag_status print_pause(const chaptag_pause *p, void *ctx)
 {
     silences_out *o = ctx;
-    if (o->json) {
+    if (o->json) { /* printed as found, so that memory stays flat however many there are */
         json_t *e = json_pack("{s:o, s:o}", "start", seconds(p->start_ms), "end",
                               seconds(p->end_ms));
-        return e != NULL && json_array_append_new(o->list, e) == 0 ? CHAPTAG_OK
-                                                                    : CHAPTAG_ERR_NOMEM;
+        char *text = e != NULL ? json_dumps(e, JSON_REAL_PRECISION(10)) : NULL;
+        json_decref(e);
+        if (text == NULL)
+            return CHAPTAG_ERR_NOMEM;
+        if (o->n++ == 0)
+            json_head(o->file);
+        printf("%s\n    %s", o->n > 1 ? "," : "", text);
+        free(text);
+        return CHAPTAG_OK;
     }
     char a[CHAPTAG_TIME_STR_MAX], b[CHAPTAG_TIME_STR_MAX];
     printf("%s  %s  %.3f s\n", clock_ms(p->start_ms, a), clock_ms(p->end_ms, b),
@@ -216,23 +234,18 @@ int cmd_silences(int argc, char **argv)
     if (argc - optind != 1)
         return cli_usage("silences", "needs one AUDIO file");
     const char *audio = argv[optind];
-    out.list = out.json ? json_array() : NULL;
-    if (out.json && out.list == NULL)
-        return EXIT_IO;
+    out.file = cli_path(audio);
     chaptag_audio_stats st = {0};
     chaptag_error err = {0};
     if (chaptag_silences(audio, &s.o.silence, print_pause, &out, &st, &err) != CHAPTAG_OK) {
-        json_decref(out.list);
+        if (out.n > 0)
+            printf("\n"); /* the document stays unfinished: the exit status says why */
         return cli_error(audio, &err);
     }
     if (out.json) {
-        json_t *doc = json_pack("{s:s, s:o}", "file", cli_path(audio), "silences", out.list);
-        char *text = doc != NULL ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) : NULL;
-        json_decref(doc);
-        if (text == NULL)
-            return EXIT_IO;
-        printf("%s\n", text);
-        free(text);
+        if (out.n == 0)
+            json_head(out.file);
+        printf("%s]\n}\n", out.n > 0 ? "\n  " : "");
     }
     if (cli_verbosity > 0) {
         char how[160];

@@ -7,6 +7,7 @@ ffmpeg's own silencedetect, never from chaptag."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import unittest
 
@@ -146,6 +147,18 @@ class Silence(unittest.TestCase):
         self.assertTrue(any(abs(s - 50.0) < 0.05 for s, _ in short), short)  # the 200 ms gap
         _, long_only = silences(path, "--min-silence", "00:00:00.9")
         self.assertEqual([round(s) for s, _ in long_only], [20], long_only)
+
+    def test_silences_json_is_one_document_with_none_or_many(self):
+        # printed as the pauses are found (flat memory): still one valid document when there
+        # are none (no pause that long), many, or a file name JSON must escape
+        odd = os.path.join(self.tmp.path, 'a "quoted"\\name.mp3')
+        shutil.copyfile(self.files["cbr.mp3"], odd)
+        doc, none = silences(odd, "--min-silence", "10m")
+        self.assertEqual((doc["file"], none), (odd, []))
+        doc, many = silences(odd, "--silence-threshold", "-30", "--min-silence", "150ms")
+        self.assertEqual(doc["file"], odd)
+        self.assertGreaterEqual(len(many), len(PAUSES))
+        self.assertEqual(many, sorted(many))
 
     def test_silences_text_lists_one_pause_per_line(self):
         rc, out, err = chaptag("silences", self.files["aac.m4a"])
