@@ -587,10 +587,14 @@ static chaptag_status read_asc(ct_audio_info *info, uint32_t entry_channels, cha
         info->codec = CT_CODEC_NONE;
         return CHAPTAG_OK;
     }
-    bool ga = type != 39 && sbr_rate == 0 && skip_ga_config(&b, type, layout);
     if (b.pos > b.n_bits || rate == 0)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the sound track's AudioSpecificConfig is "
                        "damaged");
+    /* a GASpecificConfig cut short (a coreCoderDelay flag with no delay after it, as some
+       audiobook tools write) still has its rate and channels, and FFmpeg reads zeros past
+       the end and plays the file: only the signal that would follow it is lost */
+    bool ga = type != 39 && sbr_rate == 0 && skip_ga_config(&b, type, layout) &&
+              b.pos <= b.n_bits;
     /* the backward-compatible signal after the config; cut short, it says nothing (FFmpeg
        writes its "no SBR" one without the last bit) */
     bits ext = b;

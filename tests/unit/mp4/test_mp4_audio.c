@@ -754,6 +754,19 @@ static void the_rate_is_the_sbr_rate_only_when_signalled(void **state)
     check_asc((const uint8_t[]){0x13, 0x90}, 2, 22050, 2);
     /* an explicit rate (index 15) */
     check_asc((const uint8_t[]){0x17, 0x80, 0x0f, 0xa0, 0x08}, 5, 8000, 1);
+    /* LC 44100 Hz stereo saying dependsOnCoreCoder with no delay after it (mutagen's ep7.m4b):
+       FFmpeg plays it, so it is read */
+    check_asc((const uint8_t[]){0x12, 0x12}, 2, 44100, 2);
+}
+
+/* A config cut short before its rate or channels is refused. */
+static void an_asc_without_rate_or_channels_is_refused(void **state)
+{
+    (void)state;
+    spec s = tables_spec();
+    s.asc = (const uint8_t[]){0x12};
+    s.asc_len = 1;
+    check_refused(&s, "AudioSpecificConfig is damaged");
 }
 
 /* An esds whose descriptor sizes take 4 bytes each (as Apple writes them). */
@@ -942,6 +955,7 @@ int main(void)
         cmocka_unit_test(mp3_in_mp4_is_handed_out_as_mp3),
         cmocka_unit_test(mpeg2_aac_without_a_config_gets_one),
         cmocka_unit_test(the_rate_is_the_sbr_rate_only_when_signalled),
+        cmocka_unit_test(an_asc_without_rate_or_channels_is_refused),
         cmocka_unit_test(long_descriptor_sizes_are_read),
         cmocka_unit_test(a_wave_box_is_followed_one_level_only),
         cmocka_unit_test(a_fixture_walks_like_ffprobe_shows_it),
