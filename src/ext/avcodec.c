@@ -8,6 +8,7 @@
 
    Without FFmpeg's headers (no CHAPTAG_HAVE_FFMPEG) every call fails, saying so. */
 #include "avcodec_int.h"
+#include "dlsyms.h"
 #include "ffload.h"
 
 #include <stdlib.h>
@@ -91,10 +92,7 @@ static bool open_library(void)
    missing. */
 static bool find_functions(void)
 {
-    static const struct {
-        void **slot;
-        const char *name;
-    } syms[] = {
+    static const ct_dlsym syms[] = {
         {(void **)&ct_avc.find_decoder, "avcodec_find_decoder"},
         {(void **)&ct_avc.alloc_context, "avcodec_alloc_context3"},
         {(void **)&ct_avc.free_context, "avcodec_free_context"},
@@ -119,17 +117,13 @@ static bool find_functions(void)
         {(void **)&ct_avc.layout_default, "av_channel_layout_default"},
 #endif
     };
-    for (size_t i = 0; i < N_OF(syms); i++) {
-        *syms[i].slot = dlsym(avc_lib, syms[i].name);
-        if (*syms[i].slot == NULL) {
-            snprintf(avc_why, sizeof avc_why, CANNOT "the libavcodec installed lacks %s",
-                     syms[i].name);
-            dlclose(avc_lib);
-            avc_lib = NULL;
-            return false;
-        }
+    const char *missing = ct_dlsyms(avc_lib, syms, N_OF(syms));
+    if (missing != NULL) {
+        snprintf(avc_why, sizeof avc_why, CANNOT "the libavcodec installed lacks %s", missing);
+        dlclose(avc_lib);
+        avc_lib = NULL;
     }
-    return true;
+    return missing == NULL;
 }
 
 static void load_once(void)

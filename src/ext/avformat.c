@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "avlib.h"
+#include "dlsyms.h"
 #include "ffload.h"
 #include "taglib.h"
 
@@ -87,10 +88,7 @@ static bool open_library(void)
    is missing. */
 static bool find_functions(void)
 {
-    static const struct {
-        void **slot;
-        const char *name;
-    } syms[] = {
+    static const ct_dlsym syms[] = {
         {(void **)&ct_av.open_input, "avformat_open_input"},
         {(void **)&ct_av.find_stream_info, "avformat_find_stream_info"},
         {(void **)&ct_av.close_input, "avformat_close_input"},
@@ -100,6 +98,8 @@ static bool find_functions(void)
         {(void **)&ct_av.copy_parameters, "avcodec_parameters_copy"},
         {(void **)&ct_av.write_header, "avformat_write_header"},
         {(void **)&ct_av.read_frame, "av_read_frame"},
+        {(void **)&ct_av.seek_frame, "av_seek_frame"},
+        {(void **)&ct_av.find_best_stream, "av_find_best_stream"},
         {(void **)&ct_av.write_frame, "av_interleaved_write_frame"},
         {(void **)&ct_av.write_trailer, "av_write_trailer"},
         {(void **)&ct_av.packet_alloc, "av_packet_alloc"},
@@ -120,15 +120,12 @@ static bool find_functions(void)
         {(void **)&ct_av.log_level, "av_log_set_level"},
         {(void **)&ct_av.codec_name, "avcodec_get_name"},
     };
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        *syms[i].slot = dlsym(ct_av.lib, syms[i].name);
-        if (*syms[i].slot == NULL) {
-            snprintf(ct_av.why, sizeof ct_av.why, "the libavformat installed lacks %s",
-                     syms[i].name);
-            dlclose(ct_av.lib);
-            ct_av.lib = NULL;
-            return false;
-        }
+    const char *missing = ct_dlsyms(ct_av.lib, syms, sizeof syms / sizeof syms[0]);
+    if (missing != NULL) {
+        snprintf(ct_av.why, sizeof ct_av.why, "the libavformat installed lacks %s", missing);
+        dlclose(ct_av.lib);
+        ct_av.lib = NULL;
+        return false;
     }
     *(void **)&ct_av.query_codec = dlsym(ct_av.lib, "avformat_query_codec"); /* optional */
     return true;

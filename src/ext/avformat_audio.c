@@ -44,30 +44,9 @@ void ct_avaudio_close(ct_avaudio *a)
 
 #else /* CHAPTAG_HAVE_FFMPEG */
 
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "avlib.h"
-
-/* libavformat's functions that avformat.c's table lacks, from the library it loaded. */
-static struct {
-    int (*seek_frame)(AVFormatContext *, int, int64_t, int);
-    int (*find_best_stream)(AVFormatContext *, enum AVMediaType, int, int, const AVCodec **,
-                            int);
-    char why[96];
-} avf;
-static pthread_once_t avf_once = PTHREAD_ONCE_INIT;
-
-static void find_once(void)
-{
-    *(void **)&avf.seek_frame = dlsym(ct_av.lib, "av_seek_frame");
-    *(void **)&avf.find_best_stream = dlsym(ct_av.lib, "av_find_best_stream");
-    if (avf.seek_frame == NULL || avf.find_best_stream == NULL)
-        snprintf(avf.why, sizeof avf.why, "the libavformat installed lacks %s",
-                 avf.seek_frame == NULL ? "av_seek_frame" : "av_find_best_stream");
-}
 
 /* After a seek, how much earlier than the window the decoding starts, in turn while the seek
    lands after it: a codec's first frame after a seek is dropped (faded in from nothing), and
@@ -95,7 +74,7 @@ struct ct_avaudio {
    peaks at the stream's rate, from its start time on. */
 static chaptag_status open_stream(ct_avaudio *a, chaptag_error *err)
 {
-    a->stream = avf.find_best_stream(a->ic, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
+    a->stream = ct_av.find_best_stream(a->ic, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
     if (a->stream < 0)
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "the file has no audio stream libavformat "
                        "can decode");
@@ -122,12 +101,6 @@ chaptag_status ct_avaudio_open(const char *path, ct_avaudio **out, uint32_t *rat
     if (a == NULL)
         return ct_fail_nomem(err);
     st = ct_avformat_open_input(path, &a->ic, err);
-    if (st == CHAPTAG_OK) {
-        /* avformat.c's table lacks these; the library it loaded has them */
-        pthread_once(&avf_once, find_once);
-        if (avf.why[0] != '\0')
-            st = ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "%s", avf.why);
-    }
     if (st == CHAPTAG_OK)
         st = open_stream(a, err);
     if (st == CHAPTAG_OK && (a->pkt = ct_av.packet_alloc()) == NULL)
@@ -156,10 +129,10 @@ static chaptag_status seek_to(ct_avaudio *a, uint64_t at_ms, chaptag_error *err)
     int64_t ts = a->start;
     if (at_ms > 0 && at_ms < (uint64_t)INT64_MAX)
         ts += ct_avc.rescale_q((int64_t)at_ms, (AVRational){1, 1000}, a->st->time_base);
-    int rc = avf.seek_frame(a->ic, a->stream, ts, AVSEEK_FLAG_BACKWARD);
+    int rc = ct_av.seek_frame(a->ic, a->stream, ts, AVSEEK_FLAG_BACKWARD);
     if (rc < 0 && at_ms > 0) { /* from the start, then, when it can */
         at_ms = 0;
-        rc = avf.seek_frame(a->ic, a->stream, a->start, AVSEEK_FLAG_BACKWARD);
+        rc = ct_av.seek_frame(a->ic, a->stream, a->start, AVSEEK_FLAG_BACKWARD);
     }
     if (rc < 0)
         return ct_avformat_fail(err, rc, "cannot seek in the audio");

@@ -33,6 +33,9 @@ typedef struct {
     int (*copy_parameters)(AVCodecParameters *, const AVCodecParameters *);
     int (*write_header)(AVFormatContext *, AVDictionary **);
     int (*read_frame)(AVFormatContext *, AVPacket *);
+    int (*seek_frame)(AVFormatContext *, int, int64_t, int);
+    int (*find_best_stream)(AVFormatContext *, enum AVMediaType, int, int, const AVCodec **,
+                            int);
     int (*write_frame)(AVFormatContext *, AVPacket *);
     int (*write_trailer)(AVFormatContext *);
     AVPacket *(*packet_alloc)(void);

@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "chapters.h"
+#include "dlsyms.h"
 
 #define MAX_REDIRECTS 5L
 #define CONNECT_TIMEOUT_S 10L
@@ -100,10 +101,7 @@ static bool open_library(void)
    missing. */
 static bool find_functions(void)
 {
-    static const struct {
-        void **slot;
-        const char *name;
-    } syms[] = {
+    static const ct_dlsym syms[] = {
         {(void **)&cu.global_init, "curl_global_init"},
         {(void **)&cu.easy_init, "curl_easy_init"},
         {(void **)&cu.setopt, "curl_easy_setopt"},
@@ -112,16 +110,13 @@ static bool find_functions(void)
         {(void **)&cu.cleanup, "curl_easy_cleanup"},
         {(void **)&cu.strerror, "curl_easy_strerror"},
     };
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        *syms[i].slot = dlsym(cu.lib, syms[i].name);
-        if (*syms[i].slot == NULL) {
-            snprintf(cu.why, sizeof cu.why, "the installed libcurl lacks %s", syms[i].name);
-            dlclose(cu.lib);
-            cu.lib = NULL;
-            return false;
-        }
+    const char *missing = ct_dlsyms(cu.lib, syms, sizeof syms / sizeof syms[0]);
+    if (missing != NULL) {
+        snprintf(cu.why, sizeof cu.why, "the installed libcurl lacks %s", missing);
+        dlclose(cu.lib);
+        cu.lib = NULL;
     }
-    return true;
+    return missing == NULL;
 }
 
 static void load_once(void)

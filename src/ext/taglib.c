@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dlsyms.h"
+
 /* Filled once, under pthread_once, and only read after. */
 static struct {
     void *lib;
@@ -61,10 +63,7 @@ static void load_once(void)
         tl.lib = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
     if (tl.lib == NULL)
         return;
-    static const struct {
-        void **slot;
-        const char *name;
-    } syms[] = {
+    static const ct_dlsym syms[] = {
         {(void **)&tl.file_new, "taglib_file_new"},
         {(void **)&tl.file_is_valid, "taglib_file_is_valid"},
         {(void **)&tl.file_tag, "taglib_file_tag"},
@@ -76,13 +75,10 @@ static void load_once(void)
         {(void **)&tl.set_unicode, "taglib_set_strings_unicode"},
         {(void **)&tl.set_management, "taglib_set_string_management_enabled"},
     };
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        *syms[i].slot = dlsym(tl.lib, syms[i].name);
-        if (*syms[i].slot == NULL) {
-            dlclose(tl.lib);
-            tl.lib = NULL;
-            return;
-        }
+    if (ct_dlsyms(tl.lib, syms, sizeof syms / sizeof syms[0]) != NULL) {
+        dlclose(tl.lib);
+        tl.lib = NULL;
+        return;
     }
     *(void **)&tl.free = dlsym(tl.lib, "taglib_free");
     if (tl.free == NULL)
