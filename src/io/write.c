@@ -159,6 +159,8 @@ static chaptag_status copy_data(ct_file *f, uint64_t off, uint64_t len, int out,
         st = ct_file_read(f, off, buf, n, NULL, err);
         if (st == CHAPTAG_OK && ct_io_pwrite_full(out, buf, n, *out_pos) != 0)
             st = ct_fail_errno(err, "cannot write");
+        if (st != CHAPTAG_OK)
+            break; /* nothing written: no flushing, no progress for it */
         off += n;
         len -= n;
         *out_pos += n;
