@@ -168,23 +168,28 @@ void cli_report_end(void);
 
 /* The options that define a pause and snap chapters to one (cmd_silence.c), shared by embed,
    silences and suggest (long options only, numbered past the edit options). */
-enum { CLI_OPT_SNAP = 600, CLI_OPT_SNAP_TO, CLI_OPT_MIN_SILENCE, CLI_OPT_THRESHOLD };
-#define CLI_SNAP_OPTIONS                                                                       \
-    {"snap-to-silence", optional_argument, NULL, CLI_OPT_SNAP},                                \
-    {"snap-to", required_argument, NULL, CLI_OPT_SNAP_TO},                                     \
+enum { CLI_OPT_SNAP = 600, CLI_OPT_SNAP_TO, CLI_OPT_MIN_SILENCE, CLI_OPT_THRESHOLD,
+       CLI_OPT_WINDOW };
+/* What a pause is: silences' options, and part of the others'. */
+#define CLI_PAUSE_OPTIONS                                                                      \
     {"min-silence", required_argument, NULL, CLI_OPT_MIN_SILENCE},                             \
     {"silence-threshold", required_argument, NULL, CLI_OPT_THRESHOLD}
+#define CLI_SNAP_OPTIONS                                                                       \
+    {"snap-to-silence", optional_argument, NULL, CLI_OPT_SNAP},                                \
+    {"snap-to", required_argument, NULL, CLI_OPT_SNAP_TO}, CLI_PAUSE_OPTIONS
 
 typedef struct {
-    int on; /* --snap-to-silence given */
+    int on;            /* --snap-to-silence given */
+    const char *given; /* the first other pause option given, as typed ("--snap-to") */
     chaptag_snap_opts o;
 } cli_snap;
 
 /* Defaults: off, -40 dBFS, 300 ms, a 2 s window, the middle of the pause. */
 void cli_snap_init(cli_snap *s);
 
-/* Takes pause option OPT with ARG for command CMD: -1 when OPT is none, 0 when it is taken,
-   else the exit status of the usage error (said). */
+/* Takes pause option OPT with ARG for command CMD (CLI_OPT_WINDOW: suggest's --window, the
+   window without turning snapping on): -1 when OPT is none, 0 when it is taken, else the
+   exit status of the usage error (said). */
 int cli_snap_take(cli_snap *s, const char *cmd, int opt, const char *arg);
 
 /* Snaps the chapters of LIST (read from CHAPTERS) to the pauses of AUDIO as S says; prints

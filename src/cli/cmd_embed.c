@@ -287,6 +287,8 @@ int cmd_embed(int argc, char **argv)
     int n = argc - optind;
     if (n < 1)
         return cli_usage("embed", "needs AUDIO and CHAPTERS, or AUDIO files with their lists");
+    if (j.snap.given != NULL && !j.snap.on) /* given and not used would go unsaid */
+        return cli_usage("embed", "%s shapes --snap-to-silence, which is not given", j.snap.given);
     if (j.edits.skip_prose && j.fmt != NULL && strcmp(j.fmt, "text") != 0)
         return cli_usage("embed", "--skip-prose reads text only, not %s", j.fmt);
     int classic = is_classic(argv + optind, n, pattern);

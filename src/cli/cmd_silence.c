@@ -21,14 +21,17 @@ int cli_snap_take(cli_snap *s, const char *cmd, int opt, const char *arg)
     uint64_t ms;
     switch (opt) {
     case CLI_OPT_SNAP:
-        s->on = 1;
+    case CLI_OPT_WINDOW:
+        s->on |= opt == CLI_OPT_SNAP;
         if (arg != NULL && (!chaptag_parse_duration(arg, &ms) || ms == 0 || ms > 600000))
-            return cli_usage(cmd, "--snap-to-silence takes a window up to 10 minutes like 2s "
-                             "or 1500ms, not '%s'", arg);
+            return cli_usage(cmd, "%s takes a window up to 10 minutes like 2s or 1500ms, not "
+                             "'%s'", opt == CLI_OPT_SNAP ? "--snap-to-silence" : "--window",
+                             arg);
         if (arg != NULL)
             s->o.window_ms = ms;
         return 0;
     case CLI_OPT_SNAP_TO:
+        s->given = s->given != NULL ? s->given : "--snap-to";
         if (strcmp(arg, "middle") == 0)
             s->o.place = CHAPTAG_SNAP_MIDDLE;
         else if (strcmp(arg, "start") == 0)
@@ -40,12 +43,14 @@ int cli_snap_take(cli_snap *s, const char *cmd, int opt, const char *arg)
                              arg);
         return 0;
     case CLI_OPT_MIN_SILENCE:
+        s->given = s->given != NULL ? s->given : "--min-silence";
         if (!chaptag_parse_duration(arg, &ms) || ms == 0 || ms > 3600000)
             return cli_usage(cmd, "--min-silence takes a duration like 300ms or 1s, not '%s'",
                              arg);
         s->o.silence.min_ms = ms;
         return 0;
     case CLI_OPT_THRESHOLD: {
+        s->given = s->given != NULL ? s->given : "--silence-threshold";
         char *end;
         double db = strtod(arg, &end);
         while (*end == ' ')
@@ -151,8 +156,7 @@ enum { OPT_FORMAT = 256 };
 
 static const struct option silences_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
-    {"min-silence", required_argument, NULL, CLI_OPT_MIN_SILENCE},
-    {"silence-threshold", required_argument, NULL, CLI_OPT_THRESHOLD},
+    CLI_PAUSE_OPTIONS,
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -256,17 +260,16 @@ int cmd_silences(int argc, char **argv)
 
 /* ---- chaptag suggest ------------------------------------------------------------------- */
 
-enum { OPT_EVERY = 257, OPT_WINDOW, OPT_DURATION };
+enum { OPT_EVERY = 257, OPT_DURATION };
 
 static const struct option suggest_options[] = {
     {"every", required_argument, NULL, OPT_EVERY},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"output", required_argument, NULL, 'o'},
-    {"window", required_argument, NULL, OPT_WINDOW},
+    {"window", required_argument, NULL, CLI_OPT_WINDOW},
     {"duration", required_argument, NULL, OPT_DURATION},
     {"snap-to", required_argument, NULL, CLI_OPT_SNAP_TO},
-    {"min-silence", required_argument, NULL, CLI_OPT_MIN_SILENCE},
-    {"silence-threshold", required_argument, NULL, CLI_OPT_THRESHOLD},
+    CLI_PAUSE_OPTIONS,
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -282,7 +285,7 @@ int cmd_suggest(int argc, char **argv)
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "o:qvh", suggest_options, NULL)) != -1) {
-        int rc = cli_snap_take(&s, "suggest", c == OPT_WINDOW ? CLI_OPT_SNAP : c, optarg);
+        int rc = cli_snap_take(&s, "suggest", c, optarg);
         if (rc > 0)
             return rc;
         if (rc == 0)
@@ -321,8 +324,11 @@ int cmd_suggest(int argc, char **argv)
     chaptag_chapters *list = chaptag_chapters_new();
     chaptag_audio_stats st = {0};
     chaptag_error err = {0};
-    if (list == NULL)
-        return EXIT_IO;
+    if (list == NULL) {
+        snprintf(err.msg, sizeof err.msg, "out of memory");
+        err.code = CHAPTAG_ERR_NOMEM;
+        return cli_error(audio, &err);
+    }
     if (chaptag_suggest(audio, every, &s.o, list, &st, &err) != CHAPTAG_OK) {
         chaptag_chapters_free(list);
         return cli_error(audio, &err);

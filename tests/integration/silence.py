@@ -309,6 +309,22 @@ class Silence(unittest.TestCase):
         rc, _, err = chaptag("suggest", audio)
         self.assertEqual(rc, 2, err)
         self.assertIn("--every", err)
+        # suggest's own option named in its message, not embed's
+        rc, _, err = chaptag("suggest", "--every", "10s", "--window", "0", audio)
+        self.assertEqual(rc, 2, err)
+        self.assertIn("--window takes", err)
+        self.assertNotIn("snap-to-silence", err)
+
+    def test_pause_options_without_snapping_are_refused_not_ignored(self):
+        audio = self.copy("cbr.mp3")
+        before = sha256(audio)
+        for args in (["--min-silence", "1s"], ["--snap-to", "start"],
+                     ["--silence-threshold", "-50"]):
+            with self.subTest(args=args):
+                rc, _, err = chaptag("embed", *args, audio, self.chapters(self.GIVEN))
+                self.assertEqual(rc, 2, err)
+                self.assertIn(args[0] + " shapes --snap-to-silence", err)
+                self.assertEqual(sha256(audio), before)
 
     def test_without_libavcodec_a_clear_error_and_nothing_written(self):
         audio = self.copy("cbr.mp3")
