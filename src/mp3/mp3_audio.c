@@ -291,6 +291,7 @@ static chaptag_status walk(mp3_audio *a, chaptag_error *err)
 {
     uint64_t off = a->start, n = 0, got;
     chaptag_status st;
+    a->n_index = 0; /* a walk cut short by an error before starts again from nothing */
     do {
         uint64_t first = off;
         bool sure;

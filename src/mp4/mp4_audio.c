@@ -652,7 +652,7 @@ static bool find_descriptor(ct_reader *r, unsigned want, ct_reader *body)
 static chaptag_status read_esds(const uint8_t *p, size_t len, ct_audio_info *info,
                                 uint32_t *type, chaptag_error *err)
 {
-    ct_reader r = ct_reader_make(p, len), es, dc, dsi;
+    ct_reader r = ct_reader_make(p, len), es, dc = ct_reader_make(NULL, 0), dsi;
     unsigned tag;
     ct_reader_skip(&r, 4);
     bool ok = descriptor(&r, &tag, &es) && (tag == 3 || tag == 4);
@@ -934,8 +934,6 @@ static chaptag_status read_tables(mp4_audio *a, const ct_box *trak, uint64_t *to
         return st;
     /* tables that disagree (a file cut short, a careless muxer): the samples all of them
        describe are the ones a player can play */
-    if (a->fixed_size == 0)
-        a->n_samples = a->stsz.n;
     if (tt_samples < a->n_samples)
         a->n_samples = tt_samples;
     if (sc_samples < a->n_samples)
