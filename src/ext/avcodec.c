@@ -445,8 +445,10 @@ static chaptag_status frame_peaks(ct_decoder *d, const AVFrame *f, ct_peak_fn fn
     size_t bytes;
     bool planar;
     int channels = frame_channels(f);
-    if (f->nb_samples <= 0 || channels <= 0 || f->sample_rate <= 0)
-        return CHAPTAG_OK;
+    if (f->nb_samples <= 0 || channels <= 0 || f->sample_rate <= 0 ||
+        (uint64_t)f->sample_rate * 4 < d->clock.rate)
+        return CHAPTAG_OK; /* far below the stream's rate (a FLAC frame header may say 1 Hz):
+                              damage, and folding it up would want a buffer of gigabytes */
     if (!sample_layout(f->format, &packed, &bytes, &planar))
         return ct_fail(err, CHAPTAG_ERR_AUDIO, 0, "cannot read decoded samples of format %d",
                        f->format);

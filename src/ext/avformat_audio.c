@@ -37,6 +37,12 @@ uint64_t ct_avaudio_bytes_read(const ct_avaudio *a)
     return 0;
 }
 
+uint64_t ct_avaudio_duration_ms(const ct_avaudio *a)
+{
+    (void)a;
+    return 0;
+}
+
 void ct_avaudio_close(ct_avaudio *a)
 {
     (void)a;
@@ -127,8 +133,10 @@ static int64_t ms_to_samples(const ct_avaudio *a, uint64_t ms)
 static chaptag_status seek_to(ct_avaudio *a, uint64_t at_ms, chaptag_error *err)
 {
     int64_t ts = a->start;
-    if (at_ms > 0 && at_ms < (uint64_t)INT64_MAX)
-        ts += ct_avc.rescale_q((int64_t)at_ms, (AVRational){1, 1000}, a->st->time_base);
+    if (at_ms > 0 && at_ms < (uint64_t)INT64_MAX &&
+        __builtin_add_overflow(a->start, ct_avc.rescale_q((int64_t)at_ms, (AVRational){1, 1000},
+                                                          a->st->time_base), &ts))
+        ts = a->start; /* a damaged start time: from the start, then */
     int rc = ct_av.seek_frame(a->ic, a->stream, ts, AVSEEK_FLAG_BACKWARD);
     if (rc < 0 && at_ms > 0) { /* from the start, then, when it can */
         at_ms = 0;
@@ -234,6 +242,11 @@ uint64_t ct_avaudio_bytes_read(const ct_avaudio *a)
     return a->ic != NULL && a->ic->pb != NULL && a->ic->pb->bytes_read > 0
                ? (uint64_t)a->ic->pb->bytes_read
                : 0;
+}
+
+uint64_t ct_avaudio_duration_ms(const ct_avaudio *a)
+{
+    return a->ic != NULL && a->ic->duration > 0 ? (uint64_t)a->ic->duration / 1000 : 0;
 }
 
 void ct_avaudio_close(ct_avaudio *a)
