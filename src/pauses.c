@@ -109,6 +109,8 @@ static uint64_t source_duration(source *s, const char *path)
 {
     if (s->end_ms != UINT64_MAX)
         return s->end_ms;
+    if (s->av != NULL && s->be == &ct_backend_avformat) /* measured when it was opened */
+        return ct_avaudio_duration_ms(s->av);
     void *state = NULL;
     uint64_t ms = 0;
     if (s->be->open(s->f, path, &state, NULL) == CHAPTAG_OK)
@@ -189,7 +191,7 @@ static void fill_stats(const source *s, chaptag_audio_stats *stats)
     memset(stats, 0, sizeof *stats);
     stats->bytes_read = ct_file_bytes_read(s->f) + (s->av ? ct_avaudio_bytes_read(s->av) : 0);
     stats->file_size = ct_file_size(s->f);
-    stats->decoded_ms = s->decoded * 1000 / s->rate;
+    stats->decoded_ms = in_ms(s, s->decoded);
     stats->duration_ms = s->end_ms != UINT64_MAX ? s->end_ms : 0;
     snprintf(stats->seek, sizeof stats->seek, "%s", s->av ? "libavformat" : s->audio->info.seek);
 }
@@ -320,6 +322,8 @@ static chaptag_status find_pauses(source *s, const chaptag_silence_opts *opts, u
     uint64_t to = plus(hi_ms, MARGIN_MS);
     if (to > s->end_ms)
         to = s->end_ms;
+    if (from >= to) /* past the audio's end (the wrong file given): nothing to decode */
+        return CHAPTAG_OK;
     return decode_span(s, from, to, &finder, err);
 }
 

@@ -114,6 +114,10 @@ chaptag_status ct_avaudio_peaks(ct_avaudio *a, uint64_t from_ms, uint64_t to_ms,
 /* Bytes read from the file so far. */
 uint64_t ct_avaudio_bytes_read(const ct_avaudio *a);
 
+/* The container's duration in ms, as libavformat measured it on opening (0: unknown), what
+   the avformat backend's duration() would give by opening the file again. */
+uint64_t ct_avaudio_duration_ms(const ct_avaudio *a);
+
 /* Closes A. NULL does nothing. */
 void ct_avaudio_close(ct_avaudio *a);
 

@@ -261,12 +261,22 @@ class Silence(unittest.TestCase):
         self.assertAlmostEqual(chapters[2]["startTime"], 40.25, delta=SNAP_TOLERANCE)
 
     def test_suggest_ends_the_last_chapter_at_the_audio_end_for_formats_that_need_it(self):
+        # native (M4A) and through libavformat alone (Matroska: its duration comes from the
+        # opening the decoding did, not from a second one)
+        mka = os.path.join(self.tmp.path, "voice.mka")
+        run(["ffmpeg", "-nostdin", "-v", "error", "-i", self.files["voice.opus"], "-c", "copy",
+             mka], check=True)
+        for path in (self.files["aac.m4a"], mka):
+            with self.subTest(path=path):
+                rc, out, err = chaptag("suggest", "--every", "20s", "--format", "ffmetadata",
+                                       path)
+                self.assertEqual(rc, 0, err)
+                ends = [int(x) for x in re.findall(r"^END=(\d+)$", out, re.M)]
+                # 3; Opus's padding makes the Matroska a few ms longer than 60 s, so the
+                # multiple at 60 s is inside it and gets a chapter too
+                self.assertIn(len(ends), (3, 4), out)
+                self.assertAlmostEqual(ends[-1], ctcheck.ffprobe_duration_ms(path), delta=50)
         path = self.files["aac.m4a"]
-        rc, out, err = chaptag("suggest", "--every", "20s", "--format", "ffmetadata", path)
-        self.assertEqual(rc, 0, err)
-        ends = [int(x) for x in re.findall(r"^END=(\d+)$", out, re.M)]
-        self.assertEqual(len(ends), 3, out)
-        self.assertAlmostEqual(ends[-1], ctcheck.ffprobe_duration_ms(path), delta=50)
         rc, out, err = chaptag("suggest", "--every", "20s", "--duration", "75s", "--format", "vtt",
                                path)
         self.assertEqual(rc, 0, err)
