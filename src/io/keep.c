@@ -149,8 +149,12 @@ static chaptag_status copy_extattr(int from, int to, const char *name, const cha
 static chaptag_status copy_attrs(int from, int to, const char *what, chaptag_error *err)
 {
     ssize_t n = extattr_list_fd(from, EXTATTR_NAMESPACE_USER, NULL, 0);
-    if (n <= 0)
-        return CHAPTAG_OK; /* none, or the file system has none */
+    if (n < 0 && errno == EOPNOTSUPP)
+        return CHAPTAG_OK; /* the file system has none */
+    if (n < 0) /* as on Linux: a file whose attributes cannot be read is not replaced */
+        return ct_fail_errno(err, "cannot list the extended attributes of %s", what);
+    if (n == 0)
+        return CHAPTAG_OK;
     unsigned char *list = (size_t)n <= XATTR_MAX ? ct_malloc((size_t)n) : NULL;
     if (list == NULL)
         return ct_fail_nomem(err);
