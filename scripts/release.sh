@@ -76,12 +76,15 @@ name=chaptag-$version
 mkdir -p "$out"
 tarball=$out/$name.tar.gz
 tmp=$(mktemp "$out/.$name.XXXXXX")
-trap 'rm -f "$tmp"' EXIT
+trap 'rm -f "$tmp" "$out/$name.tar.gz.sha256.tmp" "$out/chaptag.rb.tmp"' EXIT
 # git writes the tar itself (pax, mtime = commit time, uid/gid 0); gzip -n stores no name or time
 "${git_pinned[@]}" archive --format=tar --prefix="$name/" "$commit" | gzip -n -9 >"$tmp"
 chmod 644 "$tmp"
 mv -f "$tmp" "$tarball"
-(cd "$out" && sha256sum "$name.tar.gz" >"$name.tar.gz.sha256")
+# the checksum and the formula go through temporaries too: a run that dies leaves no stale or
+# half-filled file under a final name
+(cd "$out" && sha256sum "$name.tar.gz" >"$name.tar.gz.sha256.tmp")
+mv -f "$out/$name.tar.gz.sha256.tmp" "$out/$name.tar.gz.sha256"
 sha=$(cut -d' ' -f1 "$out/$name.tar.gz.sha256")
 
 # The formula of the same commit, its placeholders filled in
@@ -92,8 +95,9 @@ url_sed=$(printf '%s' "$url" | sed 's/[&|\\]/\\&/g') # as sed's replacement text
     echo "# chaptag $version, written by scripts/release.sh from commit $commit"
     git show "$commit:packaging/homebrew/chaptag.rb" |
         sed -e "s|\"@URL@\"|\"$url_sed\"|" -e "s|\"@SHA256@\"|\"$sha\"|"
-} >"$out/chaptag.rb"
-! grep -n '"@[A-Z0-9]*@"' "$out/chaptag.rb" || die "placeholders left in $out/chaptag.rb"
+} >"$out/chaptag.rb.tmp"
+! grep -n '"@[A-Z0-9]*@"' "$out/chaptag.rb.tmp" || die "placeholders left in the formula"
+mv -f "$out/chaptag.rb.tmp" "$out/chaptag.rb"
 
 echo "$tarball: $(wc -c <"$tarball") bytes, commit ${commit:0:12}"
 echo "sha256 $sha"
